@@ -1,0 +1,59 @@
+// Bundles the four programs (and the tests) with esbuild; types are checked by `tsc --noEmit`.
+import * as esbuild from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { __CORRAL_VERSION__: JSON.stringify(pkg.version) },
+};
+
+// Every *.test.ts under the given folders (fs.globSync needs Node 22).
+function testFiles(...dirs) {
+  return dirs.flatMap((dir) => {
+    try {
+      return readdirSync(dir, { recursive: true }).filter((file) => file.endsWith('.test.ts')).map((file) => path.join(dir, file));
+    } catch {
+      return [];
+    }
+  });
+}
+
+const programs = {
+  ...common,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    daemon: 'src/daemon/main.ts',
+    container: 'src/container/main.ts',
+    extension: 'src/extension/extension.ts',
+  },
+  outdir: 'dist',
+  external: ['vscode'],
+};
+
+// Tests are bundled too (node_modules stay external), so mocha runs plain JS.
+const tests = {
+  ...common,
+  entryPoints: testFiles('test/unit', 'test/integration'),
+  outbase: 'test',
+  outdir: 'dist/test',
+  packages: 'external',
+  sourcemap: true,
+};
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(programs), esbuild.context(tests)]);
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all([esbuild.build(programs), esbuild.build(tests)]);
+}

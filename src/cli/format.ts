@@ -1,0 +1,95 @@
+/** Rendering for the terminal: the process table and `describe`. Pure: strings in, strings out. */
+import type { ProcessDescription, ProcessInfo, ProcessStatus } from '../shared/protocol';
+import { formatBytes, formatDuration } from '../shared/units';
+
+export interface Style {
+  color: boolean;
+}
+
+const COLORS: Record<string, string> = { green: '32', red: '31', yellow: '33', cyan: '36', grey: '90', bold: '1' };
+
+export function paint(style: Style, color: keyof typeof COLORS, text: string): string {
+  return style.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text;
+}
+
+const STATUS_COLOR: Record<ProcessStatus, keyof typeof COLORS> = {
+  online: 'green',
+  launching: 'cyan',
+  stopping: 'yellow',
+  stopped: 'grey',
+  'waiting-restart': 'yellow',
+  errored: 'red',
+};
+
+// eslint-disable-next-line no-control-regex
+const visibleLength = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+
+export function renderTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, column) => Math.max(visibleLength(header), ...rows.map((row) => visibleLength(row[column]))));
+  const line = (left: string, middle: string, right: string): string => `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
+  const row = (cells: string[]): string => `│${cells.map((cell, column) => ` ${cell}${' '.repeat(widths[column] - visibleLength(cell))} `).join('│')}│`;
+  return [line('┌', '┬', '┐'), row(headers), line('├', '┼', '┤'), ...rows.map(row), line('└', '┴', '┘')].join('\n');
+}
+
+export function renderProcessTable(processes: ProcessInfo[], style: Style): string {
+  if (processes.length === 0) return 'No processes. Start one with: corral start <script|ecosystem file>';
+  const showNamespace = processes.some((process) => process.namespace !== 'default');
+  const headers = ['id', 'name', ...(showNamespace ? ['namespace'] : []), 'mode', 'pid', 'status', '↺', 'uptime', 'cpu', 'memory', 'watching'];
+  const rows = processes.map((process) => [
+    String(process.id),
+    paint(style, 'bold', process.name),
+    ...(showNamespace ? [process.namespace] : []),
+    process.exec_mode,
+    process.pid === null ? '-' : String(process.pid),
+    paint(style, STATUS_COLOR[process.status], process.status),
+    String(process.restarts),
+    process.status === 'online' ? formatDuration(process.uptime) : '-',
+    process.pid === null ? '-' : `${process.cpu}%`,
+    process.pid === null ? '-' : formatBytes(process.memory),
+    process.watch === false ? 'disabled' : 'enabled',
+  ]);
+  return renderTable(headers, rows);
+}
+
+export function renderDescription(description: ProcessDescription, style: Style): string {
+  const { config } = description;
+  const fields: Array<[string, string]> = [
+    ['status', paint(style, STATUS_COLOR[description.status], description.status)],
+    ['name', description.name],
+    ['namespace', description.namespace],
+    ['id', String(description.id)],
+    ['pid', description.pid === null ? '-' : String(description.pid)],
+    ['exec mode', description.exec_mode],
+    ['instance', `${description.instance} of ${description.instances}`],
+    ['script', description.script],
+    ['args', description.args.join(' ') || '-'],
+    ['interpreter', description.interpreter],
+    ['node args', description.node_args.join(' ') || '-'],
+    ['cwd', description.cwd],
+    ['restarts', String(description.restarts)],
+    ['unstable restarts', String(description.unstable_restarts)],
+    ['uptime', description.status === 'online' ? formatDuration(description.uptime) : '-'],
+    ['created at', new Date(description.created_at).toISOString()],
+    ['last exit', description.exit_signal ? `signal ${description.exit_signal}` : description.exit_code === null ? '-' : `code ${description.exit_code}`],
+    ['last reason', description.last_reason ? `${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}` : '-'],
+    ['out log', description.out_log],
+    ['error log', description.err_log],
+    ['pid file', description.pid_file],
+    ['autorestart', String(config.autorestart)],
+    ['max restarts', String(config.max_restarts)],
+    ['min uptime', `${config.min_uptime} ms`],
+    ['restart delay', `${config.restart_delay} ms`],
+    ['exp backoff delay', `${config.exp_backoff_restart_delay} ms`],
+    ['stop exit codes', config.stop_exit_codes.join(', ') || '-'],
+    ['kill timeout', `${config.kill_timeout} ms`],
+    ['watch', config.watch === false ? 'disabled' : config.watch === true ? 'enabled' : config.watch.join(', ')],
+    ['max memory restart', config.max_memory_restart === null ? '-' : formatBytes(config.max_memory_restart)],
+    ['cron restart', config.cron_restart ?? '-'],
+    ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : config.env_keys.join(', ') || '-'],
+  ];
+  const table = renderTable(['field', 'value'], fields.map(([key, value]) => [key, value]));
+  const history = description.history.length
+    ? `\nrecent events:\n${description.history.map((entry) => `  ${new Date(entry.at).toISOString()}  ${entry.reason}: ${entry.detail}`).join('\n')}`
+    : '';
+  return `${paint(style, 'bold', `Describing process ${description.id} (${description.name})`)}\n${table}${history}`;
+}

@@ -1,0 +1,374 @@
+/** `corral`: PM2's commands and flags over the daemon client. The only place that calls process.exit. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DaemonClient, socketAnswers } from '../client/client';
+import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
+import { readLastLines } from '../client/log-tail';
+import { which } from '../client/which';
+import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { homePaths, resolveHome } from '../shared/paths';
+import type { LogEvent, ProcessInfo } from '../shared/protocol';
+import { VERSION } from '../shared/version';
+import { paint, renderDescription, renderProcessTable, type Style } from './format';
+import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
+import { appOptionsFromFlags, CLI_OPTIONS, flagLabel } from './start-options';
+
+const LONG_CALL_MS = 10 * 60_000; // stops wait for kill_timeout, which users may set high
+
+const HELP = `corral ${VERSION}: a Node.js process manager
+
+Usage: corral <command> [options]
+
+  start <script|ecosystem|name|id|all>  start an app (options below; "-- args" go to the app)
+  stop|restart|delete <name|id|namespace|all|ecosystem>...
+  list, ls, status                       the process table
+  jlist                                  the process list as JSON
+  describe, show <name|id>               everything about a process
+  logs [name|id] [--lines N] [--nostream] [--raw] [--err|--out]
+  flush [name|id]                        empty log files
+  reloadLogs                             reopen log files (after an external rotation)
+  sendSignal <signal> <name|id>          send a signal to a process
+  ecosystem                              write a sample ecosystem.config.js
+  ping                                   start the daemon if needed and check it answers
+  kill                                   stop every app and the daemon
+
+Start options (PM2's names):
+  -n, --name <name>            -i, --instances <n|max|-n>   --namespace <ns>
+  --interpreter <cmd|none>     --node-args "<args>"          --cwd <dir>
+  --env <name>                 -w, --watch                    --ignore-watch <path>
+  --max-memory-restart <size>  --cron-restart "<cron>"       --no-autorestart
+  --restart-delay <ms>         --exp-backoff-restart-delay <ms>
+  --max-restarts <n>           --min-uptime <ms>              --kill-timeout <ms>
+  --wait-ready                 --listen-timeout <ms>          --shutdown-with-message
+  --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
+  -o, --output <file>          -e, --error <file>             -p, --pid <file>
+  --only <a,b> (ecosystem)     -f, --force (replace a running app)
+
+Environment: CORRAL_HOME (default ~/.corral)`;
+
+interface Context {
+  values: Record<string, unknown>;
+  positionals: string[];
+  passthrough: string[];
+  style: Style;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function parse(argv: string[]): Omit<Context, 'style' | 'out' | 'err'> {
+  // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths.
+  const normalized = argv.map((arg) => (arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg));
+  try {
+    const { values, positionals, tokens } = parseArgs({ args: normalized, options: CLI_OPTIONS, allowPositionals: true, strict: true, tokens: true });
+    const terminator = tokens.find((token) => token.kind === 'option-terminator');
+    const cut = terminator ? positionals.length - (normalized.length - terminator.index - 1) : positionals.length;
+    return { values, positionals: positionals.slice(0, cut), passthrough: positionals.slice(cut) };
+  } catch (error) {
+    throw new CorralError(ErrorCode.BadArgument, (error as Error).message.replace(/\. To specify a positional.*$/, ''));
+  }
+}
+
+function connect(spawn = true): Promise<DaemonClient> {
+  return DaemonClient.connect({ spawn });
+}
+
+function requireTargets(ctx: Context, command: string): string[] {
+  if (ctx.positionals.length === 0) throw new CorralError(ErrorCode.BadArgument, `${command}: give a name, id, namespace, "all" or an ecosystem file`);
+  return ctx.positionals;
+}
+
+/** Ecosystem files among the targets become the names of their apps. */
+async function expandTargets(ctx: Context, targets: string[]): Promise<string[]> {
+  const expanded: string[] = [];
+  for (const target of targets) {
+    if (isEcosystemFile(target) && fs.existsSync(target)) {
+      const { apps } = await loadEcosystem(target, { only: splitList(ctx.values.only) });
+      expanded.push(...apps.map((app) => app.name));
+    } else expanded.push(target);
+  }
+  return expanded;
+}
+
+function splitList(value: unknown): string[] | undefined {
+  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+}
+
+function cpuCount(): number {
+  return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+function printWarnings(ctx: Context, warnings: string[]): void {
+  for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
+}
+
+function looksLikeFile(target: string): boolean {
+  return target.includes('/') || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
+}
+
+async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
+  const [target, ...extra] = ctx.positionals;
+  if (!target) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
+  if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `start: unexpected argument "${extra[0]}" (app arguments go after --)`);
+  const overrides = appOptionsFromFlags(ctx.values);
+  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
+  const replace = ctx.values.force === true;
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+
+  if (stat?.isFile() && isEcosystemFile(target)) {
+    const namespace = overrides.namespace;
+    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(ctx.values.only), overrides: namespace ? { namespace } : undefined });
+    printWarnings(ctx, warnings);
+    const client = await connect();
+    try {
+      // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
+      return await client.call('start', { apps, replace: true }, LONG_CALL_MS);
+    } finally {
+      client.close();
+    }
+  }
+
+  let app: AppConfig | undefined;
+  if (stat?.isFile() || looksLikeFile(target) || (!stat && which(target))) {
+    const raw: Record<string, unknown> = { script: target, ...overrides };
+    if (ctx.passthrough.length > 0) raw.args = ctx.passthrough;
+    if (!raw.exec_mode && raw.instances !== undefined && raw.instances !== '1') raw.exec_mode = 'fork';
+    const result = normalizeApp(raw, {
+      source: '',
+      baseDir: process.cwd(),
+      baseEnv: process.env,
+      envName,
+      cpuCount: cpuCount(),
+      fileExists: (file) => fs.existsSync(file) && fs.statSync(file).isFile(),
+      which: (command) => which(command),
+      label: flagLabel,
+    });
+    printWarnings(ctx, result.warnings);
+    app = result.app;
+  }
+
+  const client = await connect();
+  try {
+    if (app) return await client.call('start', { apps: [app], replace }, LONG_CALL_MS);
+    return await client.call('startExisting', { targets: [target] }, LONG_CALL_MS);
+  } catch (error) {
+    if (!app && error instanceof CorralError && error.code === ErrorCode.NotFound) {
+      throw new CorralError(ErrorCode.NotFound, `start: "${target}" is neither a file nor a known app, id or namespace`);
+    }
+    throw error;
+  } finally {
+    client.close();
+  }
+}
+
+function summarize(ctx: Context, verb: string, processes: ProcessInfo[]): void {
+  if (ctx.values.silent) return;
+  for (const process of processes) ctx.out(`${paint(ctx.style, 'green', '✓')} ${verb} ${process.name} (id ${process.id})`);
+}
+
+async function withClient<T>(run: (client: DaemonClient) => Promise<T>, spawn = true): Promise<T> {
+  const client = await connect(spawn);
+  try {
+    return await run(client);
+  } finally {
+    client.close();
+  }
+}
+
+async function showList(ctx: Context): Promise<void> {
+  const list = await withClient((client) => client.call('list', {}));
+  ctx.out(renderProcessTable(list, ctx.style));
+}
+
+function matchLocal(list: ProcessInfo[], target: string | undefined): ProcessInfo[] {
+  if (target === undefined || target === 'all') return list;
+  if (/^\d+$/.test(target)) return list.filter((process) => process.id === Number(target));
+  const byName = list.filter((process) => process.name === target);
+  return byName.length > 0 ? byName : list.filter((process) => process.namespace === target);
+}
+
+async function logsCommand(ctx: Context): Promise<void> {
+  const target = ctx.positionals[0];
+  const lines = ctx.values.lines === undefined ? 15 : Number(ctx.values.lines);
+  if (!Number.isInteger(lines) || lines < 0) throw new CorralError(ErrorCode.BadArgument, `--lines: expected a whole number of 0 or more, got ${JSON.stringify(ctx.values.lines)}`);
+  const wantOut = ctx.values.err !== true || ctx.values.out === true;
+  const wantErr = ctx.values.out !== true || ctx.values.err === true;
+  const raw = ctx.values.raw === true;
+  const client = await connect();
+  const list = await client.call('list', {});
+  const processes = matchLocal(list, target);
+  if (target !== undefined && processes.length === 0) {
+    client.close();
+    throw new CorralError(ErrorCode.NotFound, /^\d+$/.test(target) ? `no process with id ${target}` : `no process or namespace named "${target}"`);
+  }
+  const width = Math.max(0, ...processes.map((process) => `${process.id}|${process.name}`.length));
+  const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${process.name}`.padEnd(width))} | `);
+  const seen = new Set<string>();
+  for (const process of processes) {
+    for (const [file, wanted, color] of [[process.out_log, wantOut, 'grey'], [process.err_log, wantErr, 'red']] as const) {
+      if (!wanted || seen.has(file) || file === '/dev/null' || lines === 0) continue;
+      seen.add(file);
+      const tail = await readLastLines(file, lines);
+      if (!raw) ctx.out(paint(ctx.style, 'grey', `${file} last ${lines} lines:`));
+      for (const line of tail) ctx.out(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', line) : line}`);
+    }
+  }
+  if (ctx.values.nostream === true) {
+    client.close();
+    return;
+  }
+  const ids = target === undefined ? null : new Set(processes.map((process) => process.id));
+  const subscription = await client.subscribe();
+  const print = (stream: 'out' | 'err') => (event: LogEvent): void => {
+    if (ids && !ids.has(event.id)) return;
+    for (const line of event.lines) {
+      const text = raw ? line : `${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', line) : line}`;
+      (stream === 'err' && raw ? ctx.err : ctx.out)(text);
+    }
+  };
+  if (wantOut) subscription.on('log:out', print('out'));
+  if (wantErr) subscription.on('log:err', print('err'));
+  await new Promise<void>((resolve) => {
+    subscription.on('daemon:exit', () => resolve());
+    client.onDisconnect(() => resolve());
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  subscription.dispose();
+  client.close();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function killCommand(ctx: Context): Promise<void> {
+  const paths = homePaths(resolveHome());
+  if (!(await socketAnswers(paths.rpcSocket))) {
+    ctx.out('No daemon is running.');
+    return;
+  }
+  const client = await connect(false);
+  const pid = client.daemon.pid;
+  let stopped = 0;
+  try {
+    ({ stopped } = await client.call('kill', {}, LONG_CALL_MS));
+  } catch (error) {
+    if (!(error instanceof CorralError && error.code === ErrorCode.DaemonUnavailable)) throw error;
+  } finally {
+    client.close();
+  }
+  const deadline = Date.now() + 10_000;
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (pidAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
+  ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const parsed = parse(argv);
+  const ctx: Context = {
+    ...parsed,
+    style: { color: process.stdout.isTTY === true && !process.env.NO_COLOR },
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  const [command, ...rest] = parsed.positionals;
+  ctx.positionals = rest;
+  if (ctx.values.version && !command) return ctx.out(VERSION);
+  if (ctx.values.help || !command || command === 'help') return ctx.out(HELP);
+
+  switch (command) {
+    case 'start': {
+      const processes = await startCommand(ctx);
+      if (ctx.values.silent) return;
+      const failed = processes.filter((process) => process.status === 'errored');
+      await showList(ctx);
+      if (failed.length > 0) {
+        throw new CorralError(ErrorCode.Internal, failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'));
+      }
+      return;
+    }
+    case 'stop':
+    case 'restart':
+    case 'delete':
+    case 'del': {
+      const targets = await expandTargets(ctx, requireTargets(ctx, command));
+      const method = command === 'del' ? 'delete' : command;
+      const updateEnv = method === 'restart' && ctx.values['update-env'] === true ? (Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined)) as Record<string, string>) : undefined;
+      const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
+      summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
+      if (!ctx.values.silent) await showList(ctx);
+      return;
+    }
+    case 'list':
+    case 'ls':
+    case 'l':
+    case 'ps':
+    case 'status':
+      return showList(ctx);
+    case 'jlist':
+      return ctx.out(JSON.stringify(await withClient((client) => client.call('list', {}))));
+    case 'prettylist':
+      return ctx.out(JSON.stringify(await withClient((client) => client.call('list', {})), null, 2));
+    case 'describe':
+    case 'desc':
+    case 'show':
+    case 'info': {
+      const targets = requireTargets(ctx, command);
+      const descriptions = await withClient((client) => client.call('describe', { targets }));
+      return ctx.out(ctx.values.json ? JSON.stringify(descriptions) : descriptions.map((description) => renderDescription(description, ctx.style)).join('\n\n'));
+    }
+    case 'logs':
+    case 'log':
+      return logsCommand(ctx);
+    case 'flush': {
+      const targets = ctx.positionals.length > 0 ? ctx.positionals : undefined;
+      const { files } = await withClient((client) => client.call('flush', targets ? { targets } : {}));
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} flushed ${files.length} log file${files.length === 1 ? '' : 's'}`);
+    }
+    case 'reloadLogs':
+    case 'reloadlogs': {
+      const { files } = await withClient((client) => client.call('reloadLogs', {}));
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} reopened ${files} log file${files === 1 ? '' : 's'}`);
+    }
+    case 'sendSignal':
+    case 'sendsignal': {
+      const [signal, ...targets] = ctx.positionals;
+      if (!signal || targets.length === 0) throw new CorralError(ErrorCode.BadArgument, 'sendSignal: usage: corral sendSignal <signal> <name|id>');
+      const processes = await withClient((client) => client.call('sendSignal', { signal, targets }));
+      return summarize(ctx, `sent ${signal} to`, processes);
+    }
+    case 'ping': {
+      const info = await withClient(async (client) => client.daemon);
+      return ctx.out(JSON.stringify({ msg: 'pong', pid: info.pid, version: info.version, home: info.home }));
+    }
+    case 'kill':
+      return killCommand(ctx);
+    case 'ecosystem':
+    case 'init': {
+      const file = path.resolve('ecosystem.config.js');
+      if (fs.existsSync(file)) throw new CorralError(ErrorCode.AlreadyExists, `ecosystem: ${file} already exists; not overwriting it`);
+      fs.writeFileSync(file, ECOSYSTEM_TEMPLATE, { flag: 'wx' });
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} wrote ${file}`);
+    }
+    default:
+      throw new CorralError(ErrorCode.BadArgument, `unknown command "${command}" (see corral --help)`);
+  }
+}
+
+process.noDeprecation = true; // pm2-axon's framing still calls Buffer()
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const message = error instanceof ConfigError ? error.problems.join('\n') : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message.split('\n').map((line) => `corral: ${line}`).join('\n')}\n`);
+    process.exit(1);
+  },
+);

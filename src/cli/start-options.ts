@@ -1,0 +1,112 @@
+/** `corral start` flags: PM2's names, mapped onto ecosystem option names. */
+import type { ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Flags that become app options; value = the ecosystem option they set. */
+export const APP_FLAGS: Record<string, string> = {
+  name: 'name',
+  instances: 'instances',
+  'ignore-watch': 'ignore_watch',
+  'watch-delay': 'watch_delay',
+  'max-memory-restart': 'max_memory_restart',
+  'cron-restart': 'cron_restart',
+  cron: 'cron_restart',
+  namespace: 'namespace',
+  interpreter: 'interpreter',
+  'node-args': 'node_args',
+  'interpreter-args': 'node_args',
+  'restart-delay': 'restart_delay',
+  'exp-backoff-restart-delay': 'exp_backoff_restart_delay',
+  'max-restarts': 'max_restarts',
+  'min-uptime': 'min_uptime',
+  'kill-timeout': 'kill_timeout',
+  'listen-timeout': 'listen_timeout',
+  'log-date-format': 'log_date_format',
+  output: 'out_file',
+  error: 'error_file',
+  pid: 'pid_file',
+  cwd: 'cwd',
+  'stop-exit-codes': 'stop_exit_codes',
+  'instance-var': 'instance_var',
+  'increment-var': 'increment_var',
+};
+
+/** Boolean flags that set an option to true. */
+export const APP_SWITCHES: Record<string, string> = {
+  watch: 'watch',
+  'wait-ready': 'wait_ready',
+  'merge-logs': 'merge_logs',
+  time: 'time',
+  'shutdown-with-message': 'shutdown_with_message',
+};
+
+export const CLI_OPTIONS: Options = {
+  name: { type: 'string', short: 'n' },
+  instances: { type: 'string', short: 'i' },
+  watch: { type: 'boolean', short: 'w' },
+  'watch-paths': { type: 'string', multiple: true },
+  'ignore-watch': { type: 'string', multiple: true },
+  'watch-delay': { type: 'string' },
+  'max-memory-restart': { type: 'string' },
+  'cron-restart': { type: 'string' },
+  cron: { type: 'string', short: 'c' },
+  env: { type: 'string' },
+  namespace: { type: 'string' },
+  interpreter: { type: 'string' },
+  'node-args': { type: 'string' },
+  'interpreter-args': { type: 'string' },
+  'no-autorestart': { type: 'boolean' },
+  'restart-delay': { type: 'string' },
+  'exp-backoff-restart-delay': { type: 'string' },
+  'max-restarts': { type: 'string' },
+  'min-uptime': { type: 'string' },
+  'kill-timeout': { type: 'string' },
+  'wait-ready': { type: 'boolean' },
+  'listen-timeout': { type: 'string' },
+  'merge-logs': { type: 'boolean' },
+  'log-date-format': { type: 'string' },
+  time: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  error: { type: 'string', short: 'e' },
+  pid: { type: 'string', short: 'p' },
+  cwd: { type: 'string' },
+  'stop-exit-codes': { type: 'string', multiple: true },
+  'shutdown-with-message': { type: 'boolean' },
+  'instance-var': { type: 'string' },
+  'increment-var': { type: 'string' },
+  only: { type: 'string' },
+  force: { type: 'boolean', short: 'f' },
+  'update-env': { type: 'boolean' },
+  // logs
+  lines: { type: 'string' },
+  nostream: { type: 'boolean' },
+  raw: { type: 'boolean' },
+  err: { type: 'boolean' },
+  out: { type: 'boolean' },
+  json: { type: 'boolean' },
+  // general
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  silent: { type: 'boolean', short: 's' },
+};
+
+/** The app options the command line sets, in ecosystem names (only what was given). */
+export function appOptionsFromFlags(values: Record<string, unknown>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [flag, option] of Object.entries(APP_FLAGS)) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    options[option] = option === 'stop_exit_codes' ? (value as string[]).flatMap((item) => item.split(',')).map((item) => item.trim()) : value;
+  }
+  for (const [flag, option] of Object.entries(APP_SWITCHES)) if (values[flag] === true) options[option] = true;
+  if (values['watch-paths']) options.watch = (values['watch-paths'] as string[]).flatMap((item) => item.split(','));
+  if (values['no-autorestart'] === true) options.autorestart = false;
+  return options;
+}
+
+/** Messages name the flag the user typed rather than the ecosystem field. */
+export function flagLabel(field: string): string {
+  const flag = Object.entries(APP_FLAGS).find(([, option]) => option === field)?.[0] ?? Object.entries(APP_SWITCHES).find(([, option]) => option === field)?.[0];
+  return flag ? `--${flag}` : field;
+}

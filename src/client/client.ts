@@ -1,0 +1,222 @@
+/**
+ * Talks to the daemon of one CORRAL_HOME: connect (spawning the daemon if none answers), typed calls
+ * with timeouts, typed events. Shared by the CLI and the extension.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as axon from 'pm2-axon';
+import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
+import { Client as RpcClient } from 'pm2-axon-rpc';
+import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
+import { homePaths, resolveHome, type HomePaths } from '../shared/paths';
+import {
+  EVENT_NAMES,
+  PROTOCOL_VERSION,
+  type DaemonInfo,
+  type EventName,
+  type Events,
+  type MethodName,
+  type Params,
+  type Reply,
+  type Result,
+} from '../shared/protocol';
+
+export interface ConnectOptions {
+  home?: string;
+  /** Start the daemon when none answers (default true). */
+  spawn?: boolean;
+  /** The Node binary that runs the daemon (default: this process's). */
+  nodePath?: string;
+  /** Extra environment for the daemon, e.g. ELECTRON_RUN_AS_NODE=1 under VS Code. */
+  daemonEnv?: Record<string, string>;
+  /** dist/daemon.js (default: beside this bundle). */
+  daemonScript?: string;
+  /** How long to wait for a spawned daemon to answer. */
+  startTimeoutMs?: number;
+}
+
+const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+/** True when something accepts connections on the unix socket. */
+export function socketAnswers(file: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection(file);
+    const done = (answer: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Spawns a detached daemon and waits until its RPC socket answers. */
+export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Promise<void> {
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const script = options.daemonScript ?? path.join(__dirname, 'daemon.js');
+  if (!fs.existsSync(script)) throw new CorralError(ErrorCode.DaemonUnavailable, `daemon script not found: ${script} (run the build)`);
+  const output = fs.openSync(paths.daemonLog, 'a', 0o600);
+  let exitCode: number | null = null;
+  try {
+    const child = spawn(options.nodePath ?? process.execPath, [script], {
+      detached: true,
+      stdio: ['ignore', output, output],
+      env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home },
+      cwd: paths.home,
+    });
+    child.once('exit', (code) => (exitCode = code));
+    child.once('error', () => (exitCode = -1));
+    child.unref();
+  } finally {
+    fs.closeSync(output);
+  }
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  while (Date.now() < deadline) {
+    if (await socketAnswers(paths.rpcSocket, 200)) return;
+    // Exit code 0 means another daemon won the lock: keep waiting for it.
+    if (exitCode !== null && exitCode !== 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  const why = exitCode !== null && exitCode !== 0 ? `it exited with code ${exitCode}` : 'it did not answer in time';
+  throw new CorralError(ErrorCode.DaemonUnavailable, `could not start the daemon (${why}); ${paths.daemonLog} says:\n${tail(paths.daemonLog, 5)}`);
+}
+
+export type Listener<E extends EventName> = (payload: Events[E]) => void;
+
+export interface EventSubscription {
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  dispose(): void;
+}
+
+export class DaemonClient {
+  private closed = false;
+  private readonly disconnectListeners = new Set<() => void>();
+
+  private constructor(
+    readonly paths: HomePaths,
+    private readonly socket: AxonSocket,
+    private readonly rpc: RpcClient,
+    public daemon: DaemonInfo,
+  ) {
+    socket.on('close', () => {
+      if (!this.closed) for (const listener of this.disconnectListeners) listener();
+    });
+  }
+
+  static async connect(options: ConnectOptions = {}): Promise<DaemonClient> {
+    const paths = homePaths(options.home ?? resolveHome());
+    if (!(await socketAnswers(paths.rpcSocket))) {
+      if (options.spawn === false) throw new CorralError(ErrorCode.DaemonUnavailable, `no daemon is running for ${paths.home}`);
+      await spawnDaemon(paths, options);
+    }
+    const socket = axon.socket('req');
+    socket.set('retry timeout', 0); // no silent reconnects: a lost daemon is reported, not replayed into
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${paths.rpcSocket}`)), 5000);
+      // pm2-axon drops connect()'s callback for unix paths; its 'connect' event is the signal.
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.connect(paths.rpcSocket);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${paths.rpcSocket}`));
+      });
+    });
+    const rpc = new RpcClient(socket);
+    const client = new DaemonClient(paths, socket, rpc, undefined as unknown as DaemonInfo);
+    client.daemon = await client.call('hello', { protocolVersion: PROTOCOL_VERSION }, 5000);
+    if (client.daemon.protocolVersion !== PROTOCOL_VERSION) {
+      const newer = client.daemon.protocolVersion < PROTOCOL_VERSION ? 'older' : 'newer';
+      client.close();
+      throw new CorralError(
+        ErrorCode.ProtocolMismatch,
+        `the running daemon (${client.daemon.version}, protocol ${client.daemon.protocolVersion}) is ${newer} than this client (protocol ${PROTOCOL_VERSION}); restart it with "corral kill"`,
+      );
+    }
+    return client;
+  }
+
+  call<M extends MethodName>(method: M, params: Params<M>, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<Result<M>> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new CorralError(ErrorCode.DaemonUnavailable, 'the client is closed'));
+      const onClose = (): void => finish(new CorralError(ErrorCode.DaemonUnavailable, `the daemon went away during ${method}`));
+      const timer = setTimeout(() => finish(new CorralError(ErrorCode.Timeout, `${method}: no answer from the daemon within ${timeoutMs} ms`)), timeoutMs);
+      const finish = (error: Error | null, reply?: Reply<Result<M>>): void => {
+        clearTimeout(timer);
+        this.disconnectListeners.delete(onClose);
+        if (error) return reject(error);
+        if (!reply || typeof reply !== 'object') return reject(new CorralError(ErrorCode.Internal, `${method}: malformed reply`));
+        if (reply.ok) resolve(reply.result);
+        else reject(fromWireError(reply.error));
+      };
+      this.disconnectListeners.add(onClose);
+      this.rpc.call(method, params, (error: Error | null, reply: Reply<Result<M>>) => {
+        if (error) finish(new CorralError(ErrorCode.Internal, `${method}: ${error.message}`));
+        else finish(null, reply);
+      });
+    });
+  }
+
+  onDisconnect(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
+  }
+
+  /** Connects to pub.sock; resolves once connected, so no event after this is missed. */
+  subscribe(): Promise<EventSubscription> {
+    const sub: SubEmitterSocket = axon.socket('sub-emitter');
+    sub.sock.set('retry timeout', 0);
+    sub.sock.on('error', () => undefined);
+    const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+    for (const event of EVENT_NAMES) {
+      sub.on(event, (payload: unknown) => {
+        for (const listener of listeners.get(event) ?? []) listener(payload);
+      });
+    }
+    const subscription: EventSubscription = {
+      on: (event, listener) => {
+        let set = listeners.get(event);
+        if (!set) listeners.set(event, (set = new Set()));
+        set.add(listener as (payload: unknown) => void);
+        return () => set.delete(listener as (payload: unknown) => void);
+      },
+      dispose: () => {
+        listeners.clear();
+        sub.close();
+      },
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${this.paths.pubSocket}`)), 5000);
+      sub.sock.once('connect', () => {
+        clearTimeout(timer);
+        // One round trip after connecting: by the time the daemon answers it has accepted this subscriber.
+        this.call('ping', {}, 5000).then(
+          () => resolve(subscription),
+          (error: Error) => reject(error),
+        );
+      });
+      sub.connect(this.paths.pubSocket);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}

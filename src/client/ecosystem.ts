@@ -1,0 +1,138 @@
+/**
+ * Ecosystem files: `module.exports = { apps }` (.js/.cjs), `export default` (.mjs, or .js in a
+ * "type": "module" package), JSON (an object with apps, an array, or one app) and YAML.
+ * Loaded in the client, which runs with the user's permissions and cwd; the daemon gets plain data.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { normalizeApp, type AppConfig, ConfigError } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { which } from './which';
+
+const ECOSYSTEM_PATTERN = /(\.config\.(js|cjs|mjs)|\.json|\.ya?ml)$/i;
+
+/** PM2's rule: these names are configuration files, anything else is a script to run. */
+export function isEcosystemFile(file: string): boolean {
+  return ECOSYSTEM_PATTERN.test(file) || /^ecosystem([.-].*)?\.(js|cjs|mjs)$/i.test(path.basename(file));
+}
+
+// Kept out of esbuild's sight so a real dynamic import() survives bundling to CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{ default?: unknown }>;
+
+async function loadModule(file: string): Promise<unknown> {
+  if (/\.mjs$/i.test(file)) return (await dynamicImport(pathToFileURL(file).href)).default;
+  const requireFrom = createRequire(file);
+  try {
+    delete requireFrom.cache[file];
+    return requireFrom(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE' || /Cannot use import statement|export default|Unexpected token 'export'/.test(String(error))) {
+      return (await dynamicImport(pathToFileURL(file).href)).default;
+    }
+    throw error;
+  }
+}
+
+async function readContent(file: string, shown: string): Promise<unknown> {
+  let text: string | undefined;
+  const extension = path.extname(file).toLowerCase();
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    if (fs.statSync(file).isDirectory()) throw new Error('is a directory');
+    if (extension === '.json' || extension === '.yml' || extension === '.yaml') text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read it (${(error as Error).message})`;
+    throw new CorralError(ErrorCode.BadConfig, `${shown}: ${reason}`, { cause: error });
+  }
+  try {
+    if (extension === '.json') return JSON.parse(text as string);
+    if (extension === '.yml' || extension === '.yaml') {
+      const yaml = await import('yaml');
+      return yaml.parse(text as string);
+    }
+    return await loadModule(file);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    throw new CorralError(ErrorCode.BadConfig, `${shown}: cannot parse it: ${message}`, { cause: error });
+  }
+}
+
+export interface EcosystemOptions {
+  /** `--env <name>`: use env_<name>. */
+  envName?: string;
+  /** `--only a,b`: just these apps. */
+  only?: string[];
+  baseEnv?: Record<string, string | undefined>;
+  /** Options from the command line that override every app's (e.g. namespace). */
+  overrides?: Record<string, unknown>;
+}
+
+export interface LoadedEcosystem {
+  apps: AppConfig[];
+  warnings: string[];
+}
+
+/** Extracts the raw app list from whatever shape the file has. */
+export function rawApps(content: unknown, shown: string): unknown[] {
+  const value = content !== null && typeof content === 'object' && 'default' in content && !('apps' in content) ? (content as { default: unknown }).default : content;
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === 'object') {
+    const apps = (value as { apps?: unknown }).apps;
+    if (apps !== undefined) {
+      if (Array.isArray(apps)) return apps;
+      if (apps !== null && typeof apps === 'object') return [apps];
+      throw new CorralError(ErrorCode.BadConfig, `${shown}: apps: expected an array of apps, got ${typeof apps}`);
+    }
+    if ('script' in value) return [value];
+  }
+  throw new CorralError(ErrorCode.BadConfig, `${shown}: expected { apps: [...] }, an array of apps or one app`);
+}
+
+/** Loads and validates every app; throws one ConfigError listing all problems, so nothing starts. */
+export async function loadEcosystem(file: string, options: EcosystemOptions = {}): Promise<LoadedEcosystem> {
+  const absolute = path.resolve(file);
+  const shown = file;
+  const apps = rawApps(await readContent(absolute, shown), shown);
+  if (apps.length === 0) throw new CorralError(ErrorCode.BadConfig, `${shown}: apps: the list is empty`);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const normalized: AppConfig[] = [];
+  apps.forEach((raw, index) => {
+    try {
+      const merged = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), ...options.overrides } : raw;
+      const result = normalizeApp(merged, {
+        source: shown,
+        index,
+        baseDir: path.dirname(absolute),
+        baseEnv: options.baseEnv ?? process.env,
+        envName: options.envName,
+        cpuCount: os.availableParallelism?.() ?? os.cpus().length,
+        fileExists: (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
+        which: (command) => which(command),
+      });
+      warnings.push(...result.warnings);
+      normalized.push(result.app);
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const names = new Set<string>();
+  normalized.forEach((app, index) => {
+    if (names.has(app.name)) problems.push(`${shown}: apps[${index}].name: "${app.name}" is used by another app in this file`);
+    names.add(app.name);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (options.only && options.only.length > 0) {
+    const unknown = options.only.filter((name) => !names.has(name));
+    if (unknown.length > 0) throw new CorralError(ErrorCode.NotFound, `--only: no app named ${unknown.map((name) => `"${name}"`).join(', ')} in ${shown}`);
+    return { apps: normalized.filter((app) => options.only?.includes(app.name)), warnings };
+  }
+  return { apps: normalized, warnings };
+}

@@ -1,0 +1,22 @@
+/** Publishes typed events on pub.sock (pm2-axon pub). A slow subscriber is skipped, never buffered without bound. */
+import type { AxonSocket } from 'pm2-axon';
+import type { EventName, Events } from '../shared/protocol';
+
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export class EventBus {
+  constructor(private readonly socket: AxonSocket) {}
+
+  hasSubscribers(): boolean {
+    return this.socket.socks.length > 0;
+  }
+
+  publish<E extends EventName>(event: E, payload: Events[E]): void {
+    const subscribers = this.socket.socks;
+    if (subscribers.length === 0) return;
+    const frame = this.socket.pack([event, payload]);
+    for (const subscriber of subscribers) {
+      if (subscriber.writable && subscriber.writableLength < MAX_BUFFERED_BYTES) subscriber.write(frame);
+    }
+  }
+}

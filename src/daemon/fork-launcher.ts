@@ -1,0 +1,96 @@
+/** Fork mode: one child process per instance, in its own process group, output piped. */
+import { spawn } from 'node:child_process';
+import type { AppConfig } from '../shared/config';
+import { isNodeInterpreter } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
+import type { ChildHandle, ExitResult } from './child-handle';
+
+export interface LaunchSpec {
+  app: AppConfig;
+  env: Record<string, string>;
+  /** The Node binary for interpreter 'node': the daemon's own. */
+  nodePath: string;
+}
+
+export function commandFor(spec: LaunchSpec): { command: string; args: string[]; ipc: boolean } {
+  const { app } = spec;
+  if (app.interpreter === 'none') return { command: app.script, args: [...app.args], ipc: false };
+  const node = isNodeInterpreter(app.interpreter);
+  const command = app.interpreter === 'node' ? spec.nodePath : app.interpreter;
+  return { command, args: [...app.node_args, app.script, ...app.args], ipc: node };
+}
+
+export function launchFork(spec: LaunchSpec): ChildHandle {
+  const { command, args, ipc } = commandFor(spec);
+  const child = spawn(command, args, {
+    cwd: spec.app.cwd,
+    env: spec.env,
+    // detached: a new session and process group, so stop reaches the app's own children (kill(-pid)).
+    detached: true,
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  // Serialize IPC as JSON (the default): 'advanced' would break apps that expect plain messages.
+  let spawnedResolve!: () => void;
+  let spawnedReject!: (error: Error) => void;
+  const spawned = new Promise<void>((resolve, reject) => {
+    spawnedResolve = resolve;
+    spawnedReject = reject;
+  });
+  spawned.catch(() => undefined);
+  let exitResolve!: (result: ExitResult) => void;
+  const exited = new Promise<ExitResult>((resolve) => (exitResolve = resolve));
+  let isSpawned = false;
+  child.once('spawn', () => {
+    isSpawned = true;
+    spawnedResolve();
+  });
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (isSpawned) return; // later errors (a failed send, a failed kill) are not fatal here
+    const hint = error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message;
+    spawnedReject(new CorralError(ErrorCode.ScriptNotFound, hint, { cause: error }));
+    exitResolve({ code: null, signal: null });
+  });
+  child.once('exit', (code, signal) => exitResolve({ code, signal }));
+  const pipesClosed = [child.stdout, child.stderr].map(
+    (stream) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve())),
+  );
+  const drained = Promise.all(pipesClosed).then(() => undefined);
+
+  return {
+    get pid() {
+      return child.pid ?? -1;
+    },
+    stdout: child.stdout,
+    stderr: child.stderr,
+    spawned,
+    exited,
+    drained,
+    onMessage: (listener) => {
+      child.on('message', listener);
+    },
+    send: (message) => {
+      if (!child.connected) return false;
+      try {
+        return child.send(message as never, (error) => void error);
+      } catch {
+        return false;
+      }
+    },
+    hasIpc: () => child.connected,
+    signalGroup: (signal) => {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // The group is gone; signal the leader in case it left the group.
+        try {
+          if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
+        } catch {
+          /* already gone */
+        }
+      }
+    },
+  };
+}

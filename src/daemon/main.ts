@@ -1,0 +1,160 @@
+/**
+ * The daemon's entry: take the home's lock, bind the sockets owner-only, serve, and on kill or
+ * SIGTERM stop every app before leaving.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as axon from 'pm2-axon';
+import type { AxonSocket } from 'pm2-axon';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { homePaths, resolveHome, type HomePaths } from '../shared/paths';
+import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
+import { VERSION } from '../shared/version';
+import { EventBus } from './event-bus';
+import { launchFork } from './fork-launcher';
+import { LogFiles } from './log-files';
+import { serveRpc } from './rpc-server';
+import { checkTargets, Supervisor } from './supervisor';
+
+function createDaemonLog(file: string): (message: string) => void {
+  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
+  stream.on('error', () => undefined);
+  return (message) => {
+    stream.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
+  };
+}
+
+function prepareHome(paths: HomePaths): void {
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  fs.chmodSync(paths.home, 0o700);
+  fs.mkdirSync(paths.logsDir, { recursive: true, mode: 0o750 });
+  fs.mkdirSync(paths.pidsDir, { recursive: true, mode: 0o750 });
+}
+
+/**
+ * The single-daemon lock: an abstract unix socket named after the home. The kernel releases it when
+ * the process dies, so there is never a stale lock, and only one process can hold it.
+ */
+function takeLock(home: string): Promise<net.Server | null> {
+  if (process.platform !== 'linux') return Promise.resolve(new net.Server());
+  const name = `\0corral-${createHash('sha256').update(home).digest('hex').slice(0, 32)}`;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => socket.destroy());
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
+    server.listen(name, () => resolve(server));
+  });
+}
+
+function bindOwnerOnly(socket: AxonSocket, file: string): Promise<void> {
+  fs.rmSync(file, { force: true }); // we hold the lock: whatever is there is stale
+  return new Promise((resolve, reject) => {
+    const previous = process.umask(0o077); // the socket file is created 0600, never briefly wider
+    // pm2-axon drops bind()'s callback for unix paths; its 'bind' event is the signal.
+    socket.once('bind', () => {
+      process.umask(previous);
+      fs.chmodSync(file, 0o600);
+      resolve();
+    });
+    socket.once('error', (error: Error) => {
+      process.umask(previous);
+      reject(error);
+    });
+    socket.bind(file);
+  });
+}
+
+async function main(): Promise<void> {
+  process.noDeprecation = true; // pm2-axon's framing still calls Buffer(); the warning is noise in daemon.log
+  const home = resolveHome();
+  const paths = homePaths(home);
+  prepareHome(paths);
+  const log = createDaemonLog(paths.daemonLog);
+  const lock = await takeLock(home);
+  if (!lock) {
+    log('another daemon holds this home; exiting');
+    process.exit(0);
+  }
+  const startedAt = Date.now();
+  const rep = axon.socket('rep');
+  const pub = axon.socket('pub');
+  for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
+  const bus = new EventBus(pub);
+  const logFiles = new LogFiles((file, error) => log(`cannot write ${file}: ${error.message}`));
+  const supervisor = new Supervisor({
+    paths,
+    logFiles,
+    nodePath: process.execPath,
+    launch: launchFork,
+    publish: (event, payload) => bus.publish(event, payload),
+    hasSubscribers: () => bus.hasSubscribers(),
+    log,
+  });
+
+  const info = (): DaemonInfo => ({
+    protocolVersion: PROTOCOL_VERSION,
+    version: VERSION,
+    pid: process.pid,
+    home,
+    node: process.version,
+    startedAt,
+    processes: supervisor.size,
+  });
+
+  let exiting: Promise<number> | null = null;
+  const shutdown = (why: string): Promise<number> => {
+    if (exiting) return exiting;
+    log(`shutting down (${why})`);
+    exiting = supervisor.stopAll().then((stopped) => {
+      bus.publish('daemon:exit', { pid: process.pid });
+      // Let the kill reply and the exit event reach their readers, then leave.
+      setTimeout(() => {
+        for (const file of [paths.rpcSocket, paths.pubSocket, paths.pidFile]) fs.rmSync(file, { force: true });
+        log('daemon stopped');
+        process.exit(0);
+      }, 50);
+      return stopped;
+    });
+    return exiting;
+  };
+
+  serveRpc(
+    rep,
+    {
+      hello: (params) => {
+        if (typeof params.protocolVersion !== 'number') throw new CorralError(ErrorCode.BadArgument, 'hello: protocolVersion must be a number');
+        return info();
+      },
+      ping: () => info(),
+      start: (params) => supervisor.start(params.apps, params.replace === true),
+      startExisting: (params) => supervisor.startExisting(checkTargets(params.targets)),
+      stop: (params) => supervisor.stop(checkTargets(params.targets)),
+      restart: (params) => supervisor.restart(checkTargets(params.targets), params.updateEnv),
+      delete: (params) => supervisor.delete(checkTargets(params.targets)),
+      list: () => supervisor.list(),
+      describe: (params) => supervisor.describe(checkTargets(params.targets)),
+      flush: async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) }),
+      reloadLogs: () => ({ files: logFiles.reopenAll() }),
+      sendSignal: (params) => supervisor.sendSignal(checkTargets(params.targets), params.signal),
+      kill: async () => ({ stopped: await shutdown('kill requested') }),
+    },
+    log,
+  );
+
+  await bindOwnerOnly(rep, paths.rpcSocket);
+  await bindOwnerOnly(pub, paths.pubSocket);
+  fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => undefined);
+  process.on('SIGUSR2', () => log(`SIGUSR2: reopened ${logFiles.reopenAll()} log files`));
+  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`corral daemon failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

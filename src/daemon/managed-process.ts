@@ -1,0 +1,419 @@
+/**
+ * One instance of an app and its state machine:
+ *   stopped -> launching -> online -> stopping -> stopped
+ *   online -(exit)-> waiting-restart -> launching      (the restart policy decides)
+ *   online -(exit)-> errored | stopped                  (too unstable | autorestart off, stop_exit_codes)
+ * User operations are queued per process, so a stop never races a restart of the same process.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileSafeName, type AppConfig } from '../shared/config';
+import type { HomePaths } from '../shared/paths';
+import {
+  ProcessStatus,
+  type EventName,
+  type Events,
+  type ProcessDescription,
+  type ProcessInfo,
+  type RestartRecord,
+  type StateReason,
+} from '../shared/protocol';
+import type { ChildHandle } from './child-handle';
+import type { LaunchSpec } from './fork-launcher';
+import { LineSplitter, toLines } from './line-splitter';
+import type { LogFile, LogFiles } from './log-files';
+import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
+import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
+
+export interface ProcessContext {
+  paths: HomePaths;
+  logFiles: LogFiles;
+  nodePath: string;
+  launch(spec: LaunchSpec): ChildHandle;
+  publish<E extends EventName>(event: E, payload: Events[E]): void;
+  hasSubscribers(): boolean;
+  log(message: string): void;
+}
+
+const HISTORY_LIMIT = 20;
+
+/** `<base>-<id><ext>`: per-instance file names when several instances would share one. */
+function perInstance(file: string, id: number): string {
+  const extension = path.extname(file);
+  return `${file.slice(0, file.length - extension.length)}-${id}${extension}`;
+}
+
+export class ManagedProcess {
+  status: ProcessStatus = ProcessStatus.Stopped;
+  restarts = 0;
+  cpu = 0;
+  memory = 0;
+  readonly createdAt = Date.now();
+  private startedAt: number | null = null;
+  private exitCode: number | null = null;
+  private exitSignal: string | null = null;
+  private lastReason: StateReason | null = null;
+  private lastDetail: string | null = null;
+  private readonly history: RestartRecord[] = [];
+  private desired: 'online' | 'stopped' = 'stopped';
+  private child: ChildHandle | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartState: RestartState = INITIAL_RESTART_STATE;
+  private queue: Promise<unknown> = Promise.resolve();
+  private settleWaiters: Array<() => void> = [];
+  private outFile: LogFile | null = null;
+  private errFile: LogFile | null = null;
+  outLog = '';
+  errLog = '';
+  pidFile = '';
+
+  constructor(
+    readonly id: number,
+    public app: AppConfig,
+    readonly instance: number,
+    private readonly ctx: ProcessContext,
+  ) {
+    this.openLogs();
+  }
+
+  get pid(): number | null {
+    return this.child && this.child.pid > 0 ? this.child.pid : null;
+  }
+
+  isRunning(): boolean {
+    return this.child !== null;
+  }
+
+  // --- user operations (queued) ---
+
+  start(reason: StateReason = 'start'): Promise<void> {
+    return this.enqueue(async () => {
+      this.desired = 'online';
+      if (this.child || this.restartTimer) return; // already running or about to restart
+      this.restartState = INITIAL_RESTART_STATE;
+      await this.launch(reason);
+    }).then(() => this.settled());
+  }
+
+  restart(reason: StateReason = 'user'): Promise<void> {
+    return this.enqueue(async () => {
+      await this.stopChild(reason);
+      this.restarts++;
+      this.restartState = INITIAL_RESTART_STATE;
+      this.desired = 'online';
+      await this.launch(reason);
+    }).then(() => this.settled());
+  }
+
+  stop(reason: StateReason = 'user'): Promise<void> {
+    return this.enqueue(() => this.stopChild(reason));
+  }
+
+  /** Replace the config (ecosystem re-start); takes effect at the next launch. */
+  reconfigure(app: AppConfig): Promise<void> {
+    return this.enqueue(async () => {
+      await this.closeLogs();
+      this.app = app;
+      this.openLogs();
+    });
+  }
+
+  /** Stop and release files; the supervisor then forgets this process. */
+  dispose(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.stopChild('user');
+      await this.closeLogs();
+    });
+  }
+
+  signal(signal: NodeJS.Signals): boolean {
+    if (!this.child) return false;
+    this.child.signalGroup(signal);
+    return true;
+  }
+
+  /** Empties this process's log files. */
+  logFiles(): string[] {
+    return [this.outLog, this.errLog].filter((file) => file !== '/dev/null');
+  }
+
+  // --- reading ---
+
+  info(): ProcessInfo {
+    const running = this.child !== null && this.status !== ProcessStatus.Launching;
+    return {
+      id: this.id,
+      name: this.app.name,
+      namespace: this.app.namespace,
+      pid: this.pid,
+      status: this.status,
+      exec_mode: this.app.exec_mode,
+      instance: this.instance,
+      instances: this.app.instances,
+      restarts: this.restarts,
+      unstable_restarts: this.restartState.unstableRestarts,
+      started_at: this.startedAt,
+      created_at: this.createdAt,
+      uptime: running && this.startedAt ? Date.now() - this.startedAt : 0,
+      cpu: running ? this.cpu : 0,
+      memory: running ? this.memory : 0,
+      script: this.app.script,
+      args: this.app.args,
+      cwd: this.app.cwd,
+      interpreter: this.app.interpreter,
+      node_args: this.app.node_args,
+      out_log: this.outLog,
+      err_log: this.errLog,
+      pid_file: this.pidFile,
+      watch: this.app.watch,
+      autorestart: this.app.autorestart,
+      exit_code: this.exitCode,
+      exit_signal: this.exitSignal,
+      last_reason: this.lastReason,
+      last_reason_detail: this.lastDetail,
+    };
+  }
+
+  describe(): ProcessDescription {
+    const { env, ...config } = this.app;
+    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.history] };
+  }
+
+  // --- internals ---
+
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once the process is no longer launching (online, crashed, errored or stopped). */
+  private settled(): Promise<void> {
+    if (this.status !== ProcessStatus.Launching) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  private setStatus(status: ProcessStatus, reason: StateReason, detail = ''): void {
+    this.status = status;
+    this.lastReason = reason;
+    this.lastDetail = detail || null;
+    if (reason !== 'start' || status !== ProcessStatus.Online) {
+      this.history.push({ at: Date.now(), reason, detail: `${status}${detail ? `: ${detail}` : ''}` });
+      if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    }
+    this.ctx.log(`${this.app.name}[${this.id}] ${status} (${reason})${detail ? ` ${detail}` : ''}`);
+    this.ctx.publish('process:event', {
+      id: this.id,
+      name: this.app.name,
+      namespace: this.app.namespace,
+      status,
+      pid: this.pid,
+      reason,
+      detail,
+      exit_code: this.exitCode,
+      exit_signal: this.exitSignal,
+      restarts: this.restarts,
+      at: Date.now(),
+    });
+    if (status !== ProcessStatus.Launching) {
+      const waiters = this.settleWaiters;
+      this.settleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private environment(): Record<string, string> {
+    const { app } = this;
+    const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name };
+    env[app.instance_var] = String(this.instance);
+    if (app.increment_var) {
+      const base = Number(app.env[app.increment_var] ?? 0);
+      env[app.increment_var] = String((Number.isFinite(base) ? base : 0) + this.instance);
+    }
+    return env;
+  }
+
+  private async launch(reason: StateReason): Promise<void> {
+    this.clearRestartTimer();
+    this.exitCode = null;
+    this.exitSignal = null;
+    this.setStatus(ProcessStatus.Launching, reason);
+    let child: ChildHandle;
+    try {
+      child = this.ctx.launch({ app: this.app, env: this.environment(), nodePath: this.ctx.nodePath });
+    } catch (error) {
+      this.desired = 'stopped';
+      this.setStatus(ProcessStatus.Errored, 'launch-failed', (error as Error).message);
+      return;
+    }
+    this.child = child;
+    this.pipe(child.stdout, () => this.outFile, 'log:out');
+    this.pipe(child.stderr, () => this.errFile, 'log:err');
+    child.exited.then((result) => this.onExit(child, result.code, result.signal));
+    try {
+      await child.spawned;
+    } catch (error) {
+      if (this.child === child) this.child = null;
+      this.desired = 'stopped';
+      this.setStatus(ProcessStatus.Errored, 'launch-failed', (error as Error).message);
+      return;
+    }
+    this.startedAt = Date.now();
+    this.writePidFile(child.pid);
+    if (this.app.wait_ready && child.hasIpc()) {
+      const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
+      child.onMessage((message) => {
+        if (message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready')) {
+          clearTimeout(timer);
+          this.markOnline(child, reason);
+        }
+      });
+      child.exited.then(() => clearTimeout(timer));
+    } else {
+      this.markOnline(child, reason);
+    }
+  }
+
+  private markOnline(child: ChildHandle, reason: StateReason, detail = ''): void {
+    if (this.child !== child || this.status !== ProcessStatus.Launching) return;
+    this.setStatus(ProcessStatus.Online, reason, detail);
+  }
+
+  private onExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    // Whatever the app left behind in its process group goes with it.
+    child.signalGroup('SIGKILL');
+    this.removePidFile();
+    this.exitCode = code;
+    this.exitSignal = signal;
+    const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
+    const exit = { code, signal, uptimeMs };
+    if (this.desired === 'stopped') {
+      if (this.status !== ProcessStatus.Errored) this.setStatus(ProcessStatus.Stopped, this.lastReason ?? 'user', describeExit(exit));
+      return;
+    }
+    const decision = decideAfterExit(this.app, this.restartState, exit);
+    this.restartState = decision.state;
+    if (decision.action === 'stop') {
+      this.desired = 'stopped';
+      this.setStatus(ProcessStatus.Stopped, 'exit', decision.detail);
+    } else if (decision.action === 'errored') {
+      this.desired = 'stopped';
+      this.setStatus(ProcessStatus.Errored, 'unstable', decision.detail);
+    } else {
+      this.setStatus(ProcessStatus.WaitingRestart, 'crash', decision.detail);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        if (this.desired !== 'online' || this.child) return;
+        this.restarts++;
+        void this.launch('crash');
+      }, decision.delayMs);
+    }
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  /** Graceful stop: shutdown message or SIGINT to the group, SIGKILL after kill_timeout. */
+  private async stopChild(reason: StateReason): Promise<void> {
+    this.desired = 'stopped';
+    if (this.restartTimer) {
+      this.clearRestartTimer();
+      this.setStatus(ProcessStatus.Stopped, reason, 'restart cancelled');
+      return;
+    }
+    const child = this.child;
+    if (!child) {
+      if (this.status === ProcessStatus.Online || this.status === ProcessStatus.Launching) this.setStatus(ProcessStatus.Stopped, reason);
+      return;
+    }
+    this.setStatus(ProcessStatus.Stopping, reason);
+    const graceful = this.app.shutdown_with_message && child.send('shutdown');
+    if (!graceful) child.signalGroup('SIGINT');
+    const killTimer = setTimeout(() => {
+      this.ctx.log(`${this.app.name}[${this.id}] did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
+      child.signalGroup('SIGKILL');
+    }, this.app.kill_timeout);
+    await child.exited;
+    clearTimeout(killTimer);
+  }
+
+  private pipe(stream: Readable | null, file: () => LogFile | null, event: 'log:out' | 'log:err'): void {
+    if (!stream) return;
+    const splitter = new LineSplitter();
+    const emit = (complete: Buffer): void => {
+      let lines: string[] | null = null;
+      const target = file();
+      if (target) {
+        const { time, log_date_format } = this.app;
+        let ok: boolean;
+        if (time || log_date_format) {
+          lines = toLines(complete);
+          ok = target.write(prefixLines(lines, formatDate(new Date(), log_date_format ?? DEFAULT_DATE_FORMAT)));
+        } else {
+          ok = target.write(complete);
+        }
+        if (!ok) {
+          // Backpressure: the app blocks on its pipe rather than the daemon buffering without bound.
+          stream.pause();
+          void target.drain().then(() => stream.resume());
+        }
+      }
+      if (this.ctx.hasSubscribers()) {
+        this.ctx.publish(event, { id: this.id, name: this.app.name, lines: lines ?? toLines(complete), at: Date.now() });
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      const complete = splitter.push(chunk);
+      if (complete) emit(complete);
+    });
+    stream.on('end', () => {
+      const rest = splitter.end();
+      if (rest) emit(rest);
+    });
+    stream.on('error', () => undefined);
+  }
+
+  private openLogs(): void {
+    const { app, ctx } = this;
+    const safe = fileSafeName(app.name);
+    const split = app.instances > 1 && !app.merge_logs;
+    const pick = (custom: string | null, kind: 'out' | 'error'): string => {
+      if (custom) return split && custom !== '/dev/null' ? perInstance(custom, this.id) : custom;
+      return path.join(ctx.paths.logsDir, split ? `${safe}-${kind}-${this.id}.log` : `${safe}-${kind}.log`);
+    };
+    this.outLog = pick(app.out_file, 'out');
+    this.errLog = pick(app.error_file, 'error');
+    this.pidFile = app.pid_file
+      ? app.instances > 1
+        ? perInstance(app.pid_file, this.id)
+        : app.pid_file
+      : path.join(ctx.paths.pidsDir, `${safe}-${this.id}.pid`);
+    this.outFile = ctx.logFiles.acquire(this.outLog);
+    this.errFile = ctx.logFiles.acquire(this.errLog);
+  }
+
+  private async closeLogs(): Promise<void> {
+    await this.ctx.logFiles.release(this.outFile);
+    await this.ctx.logFiles.release(this.errFile);
+    this.outFile = null;
+    this.errFile = null;
+  }
+
+  private writePidFile(pid: number): void {
+    try {
+      fs.mkdirSync(path.dirname(this.pidFile), { recursive: true });
+      fs.writeFileSync(this.pidFile, `${pid}\n`, { mode: 0o644 });
+    } catch (error) {
+      this.ctx.log(`${this.app.name}[${this.id}] cannot write pid file ${this.pidFile}: ${(error as Error).message}`);
+    }
+  }
+
+  private removePidFile(): void {
+    fs.rm(this.pidFile, { force: true }, () => undefined);
+  }
+}

@@ -1,0 +1,213 @@
+/** The process table: creates, finds and drives managed processes. */
+import pidusage from 'pidusage';
+import { revalidateApp, type AppConfig } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
+import type { ProcessDescription, ProcessInfo } from '../shared/protocol';
+import { truncateLog } from './log-files';
+import { ManagedProcess, type ProcessContext } from './managed-process';
+
+const SIGNALS = new Set<string>([
+  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGALRM', 'SIGPIPE',
+]);
+
+export function checkTargets(targets: unknown): string[] {
+  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((target) => typeof target === 'string' && target.length > 0 && target.length <= 256)) {
+    throw new CorralError(ErrorCode.BadArgument, 'targets: expected one or more names, ids, namespaces or "all"');
+  }
+  return targets;
+}
+
+export class Supervisor {
+  private readonly processes = new Map<number, ManagedProcess>();
+  private nextId = 0;
+  private metricsTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ctx: ProcessContext,
+    private readonly metricsIntervalMs = 2000,
+  ) {}
+
+  get size(): number {
+    return this.processes.size;
+  }
+
+  list(): ProcessInfo[] {
+    return [...this.processes.values()].map((process) => process.info());
+  }
+
+  /** Processes named by ids, names, namespaces or "all", in id order; throws naming the first unknown target. */
+  resolve(targets: string[]): ManagedProcess[] {
+    checkTargets(targets);
+    const found = new Map<number, ManagedProcess>();
+    for (const target of targets) {
+      const matches = this.match(target);
+      if (matches.length === 0) {
+        if (/^\d+$/.test(target)) throw new CorralError(ErrorCode.NotFound, `no process with id ${target}`);
+        if (target === 'all') continue; // "all" of nothing is nothing, not an error
+        throw new CorralError(ErrorCode.NotFound, `no process or namespace named "${target}"`);
+      }
+      for (const process of matches) found.set(process.id, process);
+    }
+    return [...found.values()].sort((a, b) => a.id - b.id);
+  }
+
+  private match(target: string): ManagedProcess[] {
+    const all = [...this.processes.values()];
+    if (target === 'all') return all;
+    if (/^\d+$/.test(target)) {
+      const process = this.processes.get(Number(target));
+      return process ? [process] : [];
+    }
+    const byName = all.filter((process) => process.app.name === target);
+    return byName.length > 0 ? byName : all.filter((process) => process.app.namespace === target);
+  }
+
+  /**
+   * Starts new apps. All are checked first: nothing starts if any is invalid. An app whose name is
+   * already in the table is an error while it runs, unless `replace` (an ecosystem re-start), in which
+   * case it takes the new config and restarts; a stopped one takes the new config and starts.
+   */
+  async start(rawApps: unknown, replace: boolean): Promise<ProcessInfo[]> {
+    if (!Array.isArray(rawApps) || rawApps.length === 0) throw new CorralError(ErrorCode.BadArgument, 'apps: expected a non-empty array of apps');
+    const apps = rawApps.map((raw, index) => revalidateApp(raw, index));
+    const names = new Set<string>();
+    for (const app of apps) {
+      if (names.has(app.name)) throw new CorralError(ErrorCode.BadConfig, `apps: the name "${app.name}" is used twice`);
+      names.add(app.name);
+      if (app.exec_mode === 'cluster') {
+        throw new CorralError(ErrorCode.Unsupported, `${app.name}: exec_mode "cluster" is not available yet; use exec_mode "fork" (instances run as separate forks)`);
+      }
+      const existing = this.byName(app.name);
+      if (!replace && existing.some((process) => process.isRunning())) {
+        throw new CorralError(ErrorCode.AlreadyExists, `app "${app.name}" is already running (id ${existing.map((p) => p.id).join(', ')}); use "restart ${app.name}" or --force`);
+      }
+    }
+    const started: ManagedProcess[] = [];
+    for (const app of apps) started.push(...(await this.startApp(app)));
+    return started.map((process) => process.info());
+  }
+
+  private byName(name: string): ManagedProcess[] {
+    return [...this.processes.values()].filter((process) => process.app.name === name);
+  }
+
+  private async startApp(app: AppConfig): Promise<ManagedProcess[]> {
+    const existing = this.byName(app.name);
+    if (existing.length === app.instances) {
+      for (const process of existing) await process.reconfigure(app);
+      await Promise.all(existing.map((process) => (process.isRunning() ? process.restart('start') : process.start('start'))));
+      return existing;
+    }
+    if (existing.length > 0) await this.remove(existing);
+    const created: ManagedProcess[] = [];
+    for (let instance = 0; instance < app.instances; instance++) {
+      const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+      this.processes.set(process.id, process);
+      created.push(process);
+    }
+    this.ensureMetrics();
+    await Promise.all(created.map((process) => process.start('start')));
+    return created;
+  }
+
+  async startExisting(targets: string[]): Promise<ProcessInfo[]> {
+    const processes = this.resolve(targets);
+    await Promise.all(processes.map((process) => process.start('start')));
+    return processes.map((process) => process.info());
+  }
+
+  async stop(targets: string[]): Promise<ProcessInfo[]> {
+    const processes = this.resolve(targets);
+    await Promise.all(processes.map((process) => process.stop('user')));
+    return processes.map((process) => process.info());
+  }
+
+  async restart(targets: string[], updateEnv?: Record<string, string>): Promise<ProcessInfo[]> {
+    const processes = this.resolve(targets);
+    if (updateEnv !== undefined) {
+      if (updateEnv === null || typeof updateEnv !== 'object' || !Object.values(updateEnv).every((value) => typeof value === 'string')) {
+        throw new CorralError(ErrorCode.BadArgument, 'updateEnv: expected an object of strings');
+      }
+      for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...updateEnv } };
+    }
+    await Promise.all(processes.map((process) => process.restart('user')));
+    return processes.map((process) => process.info());
+  }
+
+  async delete(targets: string[]): Promise<ProcessInfo[]> {
+    const processes = this.resolve(targets);
+    const infos = processes.map((process) => process.info());
+    await this.remove(processes);
+    return infos.map((info, index) => ({ ...info, ...processes[index].info(), status: 'stopped' as const }));
+  }
+
+  private async remove(processes: ManagedProcess[]): Promise<void> {
+    await Promise.all(processes.map((process) => process.dispose()));
+    for (const process of processes) {
+      this.processes.delete(process.id);
+      this.ctx.publish('process:deleted', { id: process.id, name: process.app.name });
+    }
+    if (this.processes.size === 0) this.stopMetrics();
+  }
+
+  describe(targets: string[]): ProcessDescription[] {
+    return this.resolve(targets).map((process) => process.describe());
+  }
+
+  async flush(targets?: string[]): Promise<string[]> {
+    const processes = targets && targets.length > 0 ? this.resolve(targets) : [...this.processes.values()];
+    const files = [...new Set(processes.flatMap((process) => process.logFiles()))];
+    const flushed: string[] = [];
+    for (const file of files) if (await truncateLog(file)) flushed.push(file);
+    return flushed;
+  }
+
+  sendSignal(targets: string[], signal: unknown): ProcessInfo[] {
+    const name = typeof signal === 'string' ? (signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`) : '';
+    if (!SIGNALS.has(name)) throw new CorralError(ErrorCode.BadArgument, `signal: unknown signal ${JSON.stringify(signal)}`);
+    const processes = this.resolve(targets);
+    const running = processes.filter((process) => process.signal(name as NodeJS.Signals));
+    if (running.length === 0) throw new CorralError(ErrorCode.NotFound, `no running process among ${targets.join(', ')}`);
+    return running.map((process) => process.info());
+  }
+
+  async stopAll(): Promise<number> {
+    const processes = [...this.processes.values()];
+    this.stopMetrics();
+    await Promise.all(processes.map((process) => process.dispose()));
+    return processes.filter((process) => process.restarts >= 0).length;
+  }
+
+  // --- metrics: one batched pidusage call per tick; lists read the cached sample ---
+
+  private ensureMetrics(): void {
+    if (this.metricsTimer || this.metricsIntervalMs <= 0) return;
+    this.metricsTimer = setInterval(() => void this.sample(), this.metricsIntervalMs);
+    this.metricsTimer.unref();
+  }
+
+  private stopMetrics(): void {
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    this.metricsTimer = null;
+  }
+
+  private sampling = false;
+
+  private async sample(): Promise<void> {
+    if (this.sampling) return;
+    const running = [...this.processes.values()].filter((process) => process.pid !== null);
+    if (running.length === 0) return;
+    this.sampling = true;
+    try {
+      const stats: Record<string, { cpu: number; memory: number } | undefined> = await pidusage(running.map((process) => process.pid as number)).catch(() => ({}));
+      for (const process of running) {
+        const stat = stats[String(process.pid)];
+        if (!stat) continue;
+        process.cpu = Math.round(stat.cpu * 10) / 10;
+        process.memory = stat.memory;
+      }
+    } finally {
+      this.sampling = false;
+    }
+  }
+}

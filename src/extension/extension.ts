@@ -1,0 +1,16 @@
+/** VS Code entry: activation only wires things together. The full explorer arrives with its own issue. */
+import * as vscode from 'vscode';
+import { VERSION } from '../shared/version';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('corral.showVersion', () => {
+      void vscode.window.showInformationMessage(`Corral ${VERSION}`);
+      return VERSION;
+    }),
+  );
+}
+
+export function deactivate(): void {
+  // Nothing to release yet: every disposable is in context.subscriptions.
+}

@@ -1,0 +1,471 @@
+/**
+ * App configuration: PM2's option names and aliases in, one complete normalized shape out.
+ * Pure: no I/O except the injected `fileExists`/`which` probes, so it runs in the CLI, the
+ * extension and the daemon (which re-validates everything a client sends).
+ */
+import * as path from 'node:path';
+import { Cron } from 'croner';
+import { CorralError, ErrorCode } from './errors';
+import { parseDuration, parseSize, splitArgs } from './units';
+
+export type ExecMode = 'fork' | 'cluster';
+
+export interface AppConfig {
+  name: string;
+  namespace: string;
+  /** Absolute path of the entry, or a command name resolved through PATH when interpreter is 'none'. */
+  script: string;
+  args: string[];
+  /** 'node' (the daemon's own Node), 'none' (run the script itself), or a command/path. */
+  interpreter: string;
+  node_args: string[];
+  cwd: string;
+  instances: number;
+  exec_mode: ExecMode;
+  /** The environment the app starts with: the client's env at start, then `env`, then `env_<name>`. */
+  env: Record<string, string>;
+  watch: boolean | string[];
+  ignore_watch: string[];
+  watch_delay: number;
+  max_memory_restart: number | null;
+  min_uptime: number;
+  max_restarts: number;
+  restart_delay: number;
+  exp_backoff_restart_delay: number;
+  autorestart: boolean;
+  stop_exit_codes: number[];
+  cron_restart: string | null;
+  kill_timeout: number;
+  listen_timeout: number;
+  wait_ready: boolean;
+  shutdown_with_message: boolean;
+  /** null means the default under CORRAL_HOME/logs; '/dev/null' disables. */
+  out_file: string | null;
+  error_file: string | null;
+  merge_logs: boolean;
+  log_date_format: string | null;
+  time: boolean;
+  pid_file: string | null;
+  instance_var: string;
+  increment_var: string | null;
+}
+
+export const DEFAULTS = {
+  namespace: 'default',
+  instances: 1,
+  watch_delay: 100,
+  min_uptime: 1000,
+  max_restarts: 16,
+  restart_delay: 0,
+  exp_backoff_restart_delay: 0,
+  kill_timeout: 1600,
+  listen_timeout: 3000,
+  instance_var: 'NODE_APP_INSTANCE',
+  ignore_watch: ['node_modules', '.git'],
+} as const;
+
+/** Growth factor and cap of exp_backoff_restart_delay, and how long online resets it (PM2's numbers). */
+export const BACKOFF = { factor: 1.5, maxMs: 15_000, resetAfterMs: 30_000 } as const;
+
+/** Alias -> canonical option name. */
+const ALIASES: Record<string, string> = {
+  exec_interpreter: 'interpreter',
+  interpreter_args: 'node_args',
+  output: 'out_file',
+  out: 'out_file',
+  error: 'error_file',
+  err_file: 'error_file',
+  err: 'error_file',
+  combine_logs: 'merge_logs',
+  pid: 'pid_file',
+  cron: 'cron_restart',
+  instance_id_env: 'instance_var',
+};
+
+const KNOWN = new Set([
+  'name', 'script', 'args', 'interpreter', 'node_args', 'cwd', 'instances', 'exec_mode', 'env', 'watch',
+  'ignore_watch', 'watch_delay', 'watch_options', 'max_memory_restart', 'min_uptime', 'max_restarts',
+  'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
+  'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
+  'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var',
+]);
+
+/** PM2 options that Corral accepts silently because they have no effect here. */
+const ACCEPTED_WITHOUT_EFFECT = new Set(['vizion', 'source_map_support', 'pmx', 'automation', 'treekill', 'log_type', 'disable_trace', 'force']);
+
+export interface NormalizeContext {
+  /** Where the config came from, for messages: a file path as the user wrote it, or '' for CLI flags. */
+  source: string;
+  /** Position in the apps list, for messages; undefined for a single app from the command line. */
+  index?: number;
+  /** Paths in the config are resolved against this folder (the ecosystem file's folder or the CLI's cwd). */
+  baseDir: string;
+  /** The client's environment at start: the base of the app's env. */
+  baseEnv: Record<string, string | undefined>;
+  /** `--env <name>`: merge `env_<name>` over `env`. */
+  envName?: string;
+  cpuCount: number;
+  /** Probes, injectable for tests and so the daemon can skip them. */
+  fileExists?: (file: string) => boolean;
+  which?: (command: string) => string | undefined;
+  /** Rename a field for messages (the CLI names its flags). */
+  label?: (field: string) => string;
+}
+
+export interface NormalizeResult {
+  app: AppConfig;
+  warnings: string[];
+}
+
+/** Everything that is wrong with one app, as complete one-line messages. */
+export class ConfigError extends CorralError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(ErrorCode.BadConfig, problems.join('\n'));
+    this.problems = problems;
+  }
+}
+
+const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+const INTERPRETER_BY_EXTENSION: Record<string, string> = {
+  '.sh': 'bash',
+  '.bash': 'bash',
+  '.py': 'python3',
+  '.rb': 'ruby',
+  '.php': 'php',
+  '.pl': 'perl',
+  '.coffee': 'coffee',
+};
+
+/** Node runs .ts entries by itself from 22.18 / 23.6 (type stripping on by default). */
+export function nodeStripsTypes(version: string = process.versions.node): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
+export function isNodeInterpreter(interpreter: string): boolean {
+  return interpreter === 'node' || /^node(js)?(\d+)?(\.exe)?$/.test(path.basename(interpreter)) || interpreter === process.execPath;
+}
+
+/** A name that is safe as part of a file name: anything else becomes '_'. */
+export function fileSafeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+}
+
+export function validateName(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name.trim() === '') return 'expected a non-empty string';
+  if (name.length > 128) return 'expected at most 128 characters';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'must not contain control characters';
+  if (/^\d+$/.test(name)) return 'must not be a number (numbers address processes by id)';
+  if (name === 'all') return '"all" is reserved';
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Turns one raw app object (PM2 option names and aliases) into a complete AppConfig.
+ * Throws ConfigError listing every bad field; returns warnings for unknown keys.
+ */
+export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResult {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const where = [ctx.source, ctx.index === undefined ? '' : `apps[${ctx.index}]`].filter(Boolean).join(': ');
+  const label = (field: string): string => {
+    const name = ctx.label ? ctx.label(field) : field;
+    return where ? `${where}.${name}`.replace(': .', ': ') : name;
+  };
+  const fail = (field: string, message: string): void => {
+    problems.push(`${label(field)}: ${message}`);
+  };
+  const expected = (field: string, what: string, got: unknown): void => fail(field, `expected ${what}, got ${describeValue(got)}`);
+
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([`${where || 'app'}: expected an object with at least "script", got ${describeValue(raw)}`]);
+  }
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const canonical = ALIASES[key] ?? key;
+    if (KNOWN.has(canonical) || /^env_./.test(canonical)) {
+      if (canonical in input && canonical !== key) continue; // the canonical spelling wins over an alias
+      input[canonical] = value;
+    } else if (!ACCEPTED_WITHOUT_EFFECT.has(key)) {
+      warnings.push(`${label(key)}: unknown option, ignored`);
+    }
+  }
+
+  const readString = (field: string): string | undefined => {
+    const value = input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      expected(field, 'a non-empty string', value);
+      return undefined;
+    }
+    return value;
+  };
+  const readBool = (field: string, fallback: boolean): boolean => {
+    const value = input[field];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    expected(field, 'true or false', value);
+    return fallback;
+  };
+  const readInt = (field: string, fallback: number, min: number): number => {
+    const value = input[field];
+    if (value === undefined || value === null) return fallback;
+    const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < min) {
+      expected(field, min === 0 ? 'a whole number of 0 or more' : `a whole number of at least ${min}`, value);
+      return fallback;
+    }
+    return number;
+  };
+  const readDuration = (field: string, fallback: number): number => {
+    const value = input[field];
+    if (value === undefined || value === null) return fallback;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      expected(field, 'a duration in milliseconds of 0 or more (or "2s", "1m")', value);
+      return fallback;
+    }
+    return ms;
+  };
+  const readArgs = (field: string): string[] => {
+    const value = input[field];
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') {
+      try {
+        return splitArgs(value);
+      } catch (error) {
+        fail(field, (error as Error).message);
+        return [];
+      }
+    }
+    if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) {
+      return value.map(String);
+    }
+    expected(field, 'a string or an array of strings', value);
+    return [];
+  };
+  const readStringList = (field: string, fallback: string[]): string[] => {
+    const value = input[field];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value === 'string' && value !== '') return [value];
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
+    expected(field, 'a string or an array of strings', value);
+    return fallback;
+  };
+  const readPath = (field: string, base: string): string | null => {
+    const value = readString(field);
+    if (value === undefined) return null;
+    return value === '/dev/null' ? value : path.resolve(base, value);
+  };
+
+  // --- where and what to run ---
+  const cwdRaw = readString('cwd');
+  const cwd = path.resolve(ctx.baseDir, cwdRaw ?? '.');
+  let script = '';
+  let interpreter = 'node';
+  const scriptRaw = input.script;
+  const interpreterRaw = readString('interpreter');
+  if (scriptRaw === undefined || scriptRaw === null || scriptRaw === '') {
+    fail('script', 'missing: give the file to run');
+  } else if (typeof scriptRaw !== 'string') {
+    expected('script', 'a file path', scriptRaw);
+  } else {
+    const candidate = path.resolve(cwd, scriptRaw);
+    // Without probes (the daemon re-checking a client's config) an absolute path is a file, anything else a command.
+    const exists = ctx.fileExists ? ctx.fileExists(candidate) : path.isAbsolute(scriptRaw);
+    const bareCommand = !scriptRaw.includes('/') && !exists;
+    let isCommand = false;
+    if (exists) {
+      script = candidate;
+    } else if (bareCommand && (ctx.which ? ctx.which(scriptRaw) : true)) {
+      script = scriptRaw; // a command on PATH, e.g. `corral start npm -- run dev`
+      isCommand = true;
+    } else {
+      fail('script', `file not found: ${candidate}`);
+    }
+    if (script) {
+      const extension = path.extname(script).toLowerCase();
+      if (interpreterRaw) {
+        interpreter = interpreterRaw;
+      } else if (isCommand) {
+        interpreter = 'none';
+      } else if (TYPESCRIPT_EXTENSIONS.has(extension)) {
+        if (!nodeStripsTypes()) {
+          fail('interpreter', `Node ${process.versions.node} cannot run TypeScript by itself (needs 22.18+); set an interpreter such as "tsx" (--interpreter tsx)`);
+        }
+        interpreter = 'node';
+      } else {
+        interpreter = INTERPRETER_BY_EXTENSION[extension] ?? 'node';
+      }
+    }
+  }
+
+  // --- identity ---
+  let name = '';
+  if (input.name !== undefined && input.name !== null) {
+    const problem = validateName(input.name);
+    if (problem) expected('name', `a name (${problem})`, input.name);
+    else name = (input.name as string).trim();
+  } else if (script) {
+    name = path.basename(script, path.extname(script)) || 'app';
+    if (validateName(name)) name = `app-${name}`;
+  }
+  const namespace = readString('namespace') ?? DEFAULTS.namespace;
+  if (validateName(namespace) && namespace !== DEFAULTS.namespace) expected('namespace', `a name (${validateName(namespace)})`, namespace);
+
+  // --- instances and mode ---
+  let instances: number = DEFAULTS.instances;
+  const instancesRaw = input.instances;
+  if (instancesRaw !== undefined && instancesRaw !== null) {
+    const asNumber = typeof instancesRaw === 'string' && /^-?\d+$/.test(instancesRaw.trim()) ? Number(instancesRaw) : instancesRaw;
+    if (asNumber === 'max' || asNumber === 0) instances = ctx.cpuCount;
+    else if (typeof asNumber === 'number' && Number.isInteger(asNumber) && asNumber < 0) instances = Math.max(1, ctx.cpuCount + asNumber);
+    else if (typeof asNumber === 'number' && Number.isInteger(asNumber) && asNumber > 0 && asNumber <= 1024) instances = asNumber;
+    else expected('instances', 'a number, "max" or a negative number', instancesRaw);
+  }
+  let exec_mode: ExecMode = 'fork';
+  const modeRaw = input.exec_mode;
+  if (modeRaw !== undefined && modeRaw !== null) {
+    if (modeRaw === 'fork' || modeRaw === 'fork_mode') exec_mode = 'fork';
+    else if (modeRaw === 'cluster' || modeRaw === 'cluster_mode') exec_mode = 'cluster';
+    else expected('exec_mode', '"fork" or "cluster"', modeRaw);
+  }
+
+  // --- environment ---
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string') env[key] = value;
+  const mergeEnv = (field: string): void => {
+    const value = input[field];
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      expected(field, 'an object of NAME: value', value);
+      return;
+    }
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (key === '' || key.includes('=') || key.includes('\0')) fail(`${field}.${key}`, 'not a valid variable name');
+      else if (typeof item === 'string') env[key] = item;
+      else if (typeof item === 'number' || typeof item === 'boolean') env[key] = String(item);
+      else if (item !== null && typeof item === 'object') env[key] = JSON.stringify(item);
+      else if (item !== undefined && item !== null) expected(`${field}.${key}`, 'a string, number or boolean', '(a value of another type)');
+    }
+  };
+  mergeEnv('env');
+  if (ctx.envName) mergeEnv(`env_${ctx.envName}`);
+  for (const key of Object.keys(input)) if (key.startsWith('env_') && typeof input[key] !== 'object') expected(key, 'an object of NAME: value', '(a value of another type)');
+
+  // --- watching ---
+  let watch: boolean | string[] = false;
+  const watchRaw = input.watch;
+  if (watchRaw !== undefined && watchRaw !== null) {
+    if (typeof watchRaw === 'boolean') watch = watchRaw;
+    else if (watchRaw === 'true' || watchRaw === 'false') watch = watchRaw === 'true';
+    else if (typeof watchRaw === 'string' && watchRaw !== '') watch = [path.resolve(cwd, watchRaw)];
+    else if (Array.isArray(watchRaw) && watchRaw.length > 0 && watchRaw.every((item) => typeof item === 'string' && item !== '')) {
+      watch = (watchRaw as string[]).map((item) => path.resolve(cwd, item));
+    } else expected('watch', 'true, false, a path or an array of paths', watchRaw);
+  }
+
+  // --- limits and policy ---
+  let max_memory_restart: number | null = null;
+  if (input.max_memory_restart !== undefined && input.max_memory_restart !== null) {
+    const bytes = parseSize(input.max_memory_restart);
+    if (bytes === undefined) expected('max_memory_restart', 'a size such as "200M", "1G", "500K" or a number of bytes', input.max_memory_restart);
+    else max_memory_restart = bytes;
+  }
+  let stop_exit_codes: number[] = [];
+  const codesRaw = input.stop_exit_codes;
+  if (codesRaw !== undefined && codesRaw !== null) {
+    const list = Array.isArray(codesRaw) ? codesRaw : [codesRaw];
+    const codes = list.map((item) => (typeof item === 'string' && /^\d+$/.test(item) ? Number(item) : item));
+    if (codes.every((code) => typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255)) stop_exit_codes = codes as number[];
+    else expected('stop_exit_codes', 'an exit code (0-255) or an array of them', codesRaw);
+  }
+  const cron_restart = readString('cron_restart') ?? null;
+  if (cron_restart) {
+    try {
+      new Cron(cron_restart, { paused: true }).stop();
+    } catch (error) {
+      fail('cron_restart', `invalid cron expression ${JSON.stringify(cron_restart)}: ${(error as Error).message}`);
+    }
+  }
+  const log_date_format = readString('log_date_format') ?? null;
+  const instance_var = readString('instance_var') ?? DEFAULTS.instance_var;
+  if (/[=\0]/.test(instance_var)) expected('instance_var', 'a variable name', instance_var);
+  const increment_var = readString('increment_var') ?? null;
+  if (input.watch_options !== undefined && (typeof input.watch_options !== 'object' || input.watch_options === null || Array.isArray(input.watch_options))) {
+    expected('watch_options', 'an object', input.watch_options);
+  }
+
+  const app: AppConfig = {
+    name,
+    namespace,
+    script,
+    args: readArgs('args'),
+    interpreter,
+    node_args: readArgs('node_args'),
+    cwd,
+    instances,
+    exec_mode,
+    env,
+    watch,
+    ignore_watch: readStringList('ignore_watch', [...DEFAULTS.ignore_watch]),
+    watch_delay: readDuration('watch_delay', DEFAULTS.watch_delay),
+    max_memory_restart,
+    min_uptime: readDuration('min_uptime', DEFAULTS.min_uptime),
+    max_restarts: readInt('max_restarts', DEFAULTS.max_restarts, 0),
+    restart_delay: readDuration('restart_delay', DEFAULTS.restart_delay),
+    exp_backoff_restart_delay: readDuration('exp_backoff_restart_delay', DEFAULTS.exp_backoff_restart_delay),
+    autorestart: readBool('autorestart', true),
+    stop_exit_codes,
+    cron_restart,
+    kill_timeout: readDuration('kill_timeout', DEFAULTS.kill_timeout),
+    listen_timeout: readDuration('listen_timeout', DEFAULTS.listen_timeout),
+    wait_ready: readBool('wait_ready', false),
+    shutdown_with_message: readBool('shutdown_with_message', false),
+    out_file: readPath('out_file', cwd),
+    error_file: readPath('error_file', cwd),
+    merge_logs: readBool('merge_logs', false),
+    log_date_format,
+    time: readBool('time', false),
+    pid_file: readPath('pid_file', cwd),
+    instance_var,
+    increment_var,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { app, warnings };
+}
+
+/**
+ * Re-checks a config that a client sent over the wire: same rules, no file-system probes, the
+ * client's env taken as given. Guards the daemon against buggy or hostile clients.
+ */
+export function revalidateApp(raw: unknown, index: number): AppConfig {
+  if (raw === null || typeof raw !== 'object') throw new ConfigError([`apps[${index}]: expected an app object`]);
+  const candidate = raw as Partial<AppConfig>;
+  if (typeof candidate.cwd !== 'string' || !path.isAbsolute(candidate.cwd)) throw new ConfigError([`apps[${index}].cwd: expected an absolute path`]);
+  if (typeof candidate.script !== 'string' || candidate.script === '') throw new ConfigError([`apps[${index}].script: expected a path`]);
+  const env = candidate.env;
+  if (env === null || typeof env !== 'object' || Array.isArray(env) || !Object.values(env).every((value) => typeof value === 'string')) {
+    throw new ConfigError([`apps[${index}].env: expected an object of strings`]);
+  }
+  const { app } = normalizeApp(
+    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode },
+    { source: '', index, baseDir: candidate.cwd, baseEnv: env, cpuCount: 1 },
+  );
+  return app;
+}

@@ -1,0 +1,156 @@
+/**
+ * The one declaration of everything that crosses the daemon's sockets. The daemon, the client,
+ * the CLI and the extension all import these names; no method or event name is spelled elsewhere.
+ */
+import type { AppConfig, ExecMode } from './config';
+import type { WireError } from './errors';
+
+/** Bumped on any incompatible change to a method, a result or an event. */
+export const PROTOCOL_VERSION = 1;
+
+export const ProcessStatus = {
+  Launching: 'launching',
+  Online: 'online',
+  Stopping: 'stopping',
+  Stopped: 'stopped',
+  WaitingRestart: 'waiting-restart',
+  Errored: 'errored',
+} as const;
+export type ProcessStatus = (typeof ProcessStatus)[keyof typeof ProcessStatus];
+
+/** Why a process changed state. */
+export type StateReason =
+  | 'start' // a client asked for a start
+  | 'user' // a client asked for a stop, restart or delete
+  | 'crash' // exited and will be restarted
+  | 'exit' // exited and stays stopped (autorestart off, or a stop_exit_code)
+  | 'unstable' // too many restarts younger than min_uptime
+  | 'launch-failed' // could not be spawned at all
+  | 'ready-timeout' // wait_ready: no 'ready' within listen_timeout (it still goes online)
+  | 'watch'
+  | 'memory'
+  | 'cron'
+  | 'daemon-exit';
+
+/** One managed process as `jlist` shows it. Never carries env values. */
+export interface ProcessInfo {
+  id: number;
+  name: string;
+  namespace: string;
+  pid: number | null;
+  status: ProcessStatus;
+  exec_mode: ExecMode;
+  instance: number;
+  instances: number;
+  restarts: number;
+  unstable_restarts: number;
+  started_at: number | null;
+  created_at: number;
+  uptime: number;
+  cpu: number;
+  memory: number;
+  script: string;
+  args: string[];
+  cwd: string;
+  interpreter: string;
+  node_args: string[];
+  out_log: string;
+  err_log: string;
+  pid_file: string;
+  watch: boolean | string[];
+  autorestart: boolean;
+  exit_code: number | null;
+  exit_signal: string | null;
+  last_reason: StateReason | null;
+  /** Human-readable detail of the last state change, e.g. "exited with code 1 after 30 ms". */
+  last_reason_detail: string | null;
+}
+
+export interface RestartRecord {
+  at: number;
+  reason: StateReason;
+  detail: string;
+}
+
+/** `describe`: the jlist entry plus the policy and the recent history. */
+export interface ProcessDescription extends ProcessInfo {
+  config: Omit<AppConfig, 'env'> & { env_keys: string[] };
+  history: RestartRecord[];
+}
+
+export interface DaemonInfo {
+  protocolVersion: number;
+  version: string;
+  pid: number;
+  home: string;
+  node: string;
+  startedAt: number;
+  processes: number;
+}
+
+/** A set of processes: names, ids, namespaces or "all". */
+export interface TargetParams {
+  targets: string[];
+}
+
+export interface Methods {
+  hello: { params: { protocolVersion: number }; result: DaemonInfo };
+  ping: { params: Record<string, never>; result: DaemonInfo };
+  /** Start new apps (already normalized by the client; the daemon checks them again). */
+  start: { params: { apps: AppConfig[]; replace?: boolean }; result: ProcessInfo[] };
+  /** `start <name|id|all>` of apps the daemon already knows: starts those not running. */
+  startExisting: { params: TargetParams; result: ProcessInfo[] };
+  stop: { params: TargetParams; result: ProcessInfo[] };
+  restart: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
+  delete: { params: TargetParams; result: ProcessInfo[] };
+  list: { params: Record<string, never>; result: ProcessInfo[] };
+  describe: { params: TargetParams; result: ProcessDescription[] };
+  flush: { params: { targets?: string[] }; result: { files: string[] } };
+  reloadLogs: { params: Record<string, never>; result: { files: number } };
+  sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
+  /** Stops every app, then the daemon exits. */
+  kill: { params: Record<string, never>; result: { stopped: number } };
+}
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = Methods[M]['params'];
+export type Result<M extends MethodName> = Methods[M]['result'];
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'kill',
+];
+
+/** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
+export type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
+
+export interface ProcessEvent {
+  id: number;
+  name: string;
+  namespace: string;
+  status: ProcessStatus;
+  pid: number | null;
+  reason: StateReason;
+  detail: string;
+  exit_code: number | null;
+  exit_signal: string | null;
+  restarts: number;
+  at: number;
+}
+
+export interface LogEvent {
+  id: number;
+  name: string;
+  /** Whole lines, without their newline, as the app wrote them (no timestamp prefix). */
+  lines: string[];
+  at: number;
+}
+
+export interface Events {
+  'process:event': ProcessEvent;
+  /** A process left the table (deleted). */
+  'process:deleted': { id: number; name: string };
+  'log:out': LogEvent;
+  'log:err': LogEvent;
+  'daemon:exit': { pid: number };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['process:event', 'process:deleted', 'log:out', 'log:err', 'daemon:exit'];
