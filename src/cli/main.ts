@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DaemonClient, socketAnswers } from '../client/client';
 import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { readLastLines } from '../client/log-tail';
+import { processAlive } from '../client/process-alive';
 import { which } from '../client/which';
 import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
@@ -240,15 +241,6 @@ async function logsCommand(ctx: Context): Promise<void> {
   client.close();
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function killCommand(ctx: Context): Promise<void> {
   const paths = homePaths(resolveHome());
   if (!(await socketAnswers(paths.rpcSocket))) {
@@ -266,8 +258,8 @@ async function killCommand(ctx: Context): Promise<void> {
     client.close();
   }
   const deadline = Date.now() + 10_000;
-  while (pidAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (pidAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (processAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
   ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
 }
 
