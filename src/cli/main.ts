@@ -59,9 +59,31 @@ interface Context {
   err: (text: string) => void;
 }
 
+function longName(arg: string): string {
+  const short = arg.slice(1);
+  const entry = Object.entries(CLI_OPTIONS).find(([, option]) => option.short === short);
+  return entry ? `--${entry[0]}` : arg;
+}
+
+function takesValue(arg: string): boolean {
+  const name = longName(arg).replace(/^--/, '');
+  return arg.startsWith('-') && !arg.includes('=') && CLI_OPTIONS[name]?.type === 'string';
+}
+
 function parse(argv: string[]): Omit<Context, 'style' | 'out' | 'err'> {
   // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths.
-  const normalized = argv.map((arg) => (arg.startsWith('--watch=') ? `--watch-paths=${arg.slice('--watch='.length)}` : arg));
+  // A negative number after a value option (`-i -1`, `--kill-timeout -5`) is that option's value.
+  const normalized: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      normalized.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith('--watch=')) normalized.push(`--watch-paths=${arg.slice('--watch='.length)}`);
+    else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
+    else normalized.push(arg);
+  }
   try {
     const { values, positionals, tokens } = parseArgs({ args: normalized, options: CLI_OPTIONS, allowPositionals: true, strict: true, tokens: true });
     const terminator = tokens.find((token) => token.kind === 'option-terminator');
@@ -118,7 +140,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   const replace = ctx.values.force === true;
   const stat = fs.statSync(target, { throwIfNoEntry: false });
 
-  if (stat?.isFile() && isEcosystemFile(target)) {
+  if (isEcosystemFile(target)) {
     const namespace = overrides.namespace;
     const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(ctx.values.only), overrides: namespace ? { namespace } : undefined });
     printWarnings(ctx, warnings);

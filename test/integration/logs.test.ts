@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { fixture, TestHome } from '../support/harness';
+
+function checkEveryLineOnce(file: string, label: string, total: number): void {
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.endsWith('\n'), `${file} ends with a whole line`);
+  const lines = text.slice(0, -1).split('\n');
+  assert.equal(lines.length, total, `${file} has ${total} lines`);
+  const pad = 'x'.repeat(40);
+  for (let i = 0; i < total; i++) {
+    if (lines[i] !== `${label} ${i} ${pad}`) assert.fail(`${file} line ${i + 1} is ${JSON.stringify(lines[i].slice(0, 80))}, expected "${label} ${i} ..."`);
+  }
+}
+
+describe('logs', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('keeps 100,000 stdout and 10,000 stderr lines, each exactly once and whole; logs --lines 5 prints the last 5', async function () {
+    this.timeout(60_000);
+    const events = await home.events();
+    const done = events.status('flood', 'stopped', 50_000);
+    await home.ok(['start', fixture('flood.js'), '--name', 'flood', '--no-autorestart']);
+    await done;
+    const [flood] = await home.jlist();
+    checkEveryLineOnce(flood.out_log, 'out', 100_000);
+    checkEveryLineOnce(flood.err_log, 'err', 10_000);
+
+    const raw = await home.ok(['logs', 'flood', '--lines', '5', '--nostream', '--raw', '--out']);
+    assert.deepEqual(raw.stdout.trimEnd().split('\n'), [99_995, 99_996, 99_997, 99_998, 99_999].map((i) => `out ${i} ${'x'.repeat(40)}`));
+    const pretty = await home.ok(['logs', 'flood', '--lines', '5', '--nostream']);
+    const outLines = pretty.stdout.split('\n').filter((line) => line.includes('| out '));
+    const errLines = pretty.stdout.split('\n').filter((line) => line.includes('| err '));
+    assert.equal(outLines.length, 5);
+    assert.equal(errLines.length, 5);
+    assert.match(outLines[4], /^\d+\|flood \| out 99999 /);
+    assert.match(errLines[4], /err 9999 /);
+  });
+
+  it('publishes every line as an event', async () => {
+    const client = await home.connect();
+    const subscription = await client.subscribe();
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      subscription.on('log:out', (event) => {
+        if (event.name !== 'few') return;
+        received.push(...event.lines);
+        if (received.length >= 1000) resolve();
+      });
+    });
+    await home.ok(['start', fixture('flood.js'), '--name', 'few', '--no-autorestart'], { env: { OUT_LINES: '1000', ERR_LINES: '0' } });
+    await all;
+    assert.equal(received.length, 1000);
+    assert.equal(received[999], `out 999 ${'x'.repeat(40)}`);
+    subscription.dispose();
+  });
+
+  it('prefixes lines with a timestamp with --time, and writes to custom files', async () => {
+    const out = `${home.home}/custom-out.log`;
+    const events = await home.events();
+    const done = events.status('stamped', 'stopped');
+    await home.ok(['start', fixture('flood.js'), '--name', 'stamped', '--no-autorestart', '--time', '-o', out, '-e', '/dev/null'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    await done;
+    const [stamped] = await home.jlist();
+    assert.equal(stamped.out_log, out);
+    assert.equal(stamped.err_log, '/dev/null');
+    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    for (const [i, line] of lines.entries()) assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d: out ${i} x+$`));
+  });
+
+  it('flush empties the log files', async () => {
+    const events = await home.events();
+    const done = events.status('flushed', 'stopped');
+    await home.ok(['start', fixture('flood.js'), '--name', 'flushed', '--no-autorestart'], { env: { OUT_LINES: '10', ERR_LINES: '10' } });
+    await done;
+    const [app] = await home.jlist();
+    assert.ok(fs.statSync(app.out_log).size > 0);
+    await home.ok(['flush', 'flushed']);
+    assert.equal(fs.statSync(app.out_log).size, 0);
+    assert.equal(fs.statSync(app.err_log).size, 0);
+  });
+
+  it('logs streams live lines after the backfill', async () => {
+    await home.ok(['start', fixture('idle.js'), '--name', 'talker']);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../support/harness');
+    const logs = spawn(process.execPath, [CLI, 'logs', 'talker', '--raw', '--lines', '1'], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    home.track(logs.pid as number);
+    let output = '';
+    const sawBackfill = new Promise<void>((resolve) => logs.stdout.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('idle ')) resolve();
+    }));
+    await sawBackfill;
+    // A restart prints a fresh "idle <pid>" line, which must arrive through the stream.
+    await home.ok(['restart', 'talker']);
+    const [talker] = await home.jlist();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no live line; got ${output}`)), 10_000);
+      const check = (): void => {
+        if (output.includes(`idle ${talker.pid}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      logs.stdout.on('data', check);
+      check();
+    });
+    logs.kill('SIGINT');
+  });
+});
