@@ -1,0 +1,154 @@
+import * as assert from 'node:assert/strict';
+import { ConfigError, DEFAULTS, fileSafeName, normalizeApp, revalidateApp, type NormalizeContext } from '../../../src/shared/config';
+
+const ctx = (extra: Partial<NormalizeContext> = {}): NormalizeContext => ({
+  source: 'eco.config.js',
+  index: 0,
+  baseDir: '/srv/app',
+  baseEnv: { PATH: '/bin', HOME: '/root' },
+  cpuCount: 4,
+  fileExists: (file) => file.startsWith('/srv/app/') || file.startsWith('/opt/'),
+  which: (command) => (command === 'npm' ? '/usr/bin/npm' : undefined),
+  ...extra,
+});
+
+function problems(raw: unknown, extra?: Partial<NormalizeContext>): string[] {
+  try {
+    normalizeApp(raw, ctx(extra));
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('config normalization', () => {
+  it('fills PM2 defaults and resolves paths against the base folder', () => {
+    const { app, warnings } = normalizeApp({ script: 'server.js' }, ctx());
+    assert.deepEqual(warnings, []);
+    assert.equal(app.name, 'server');
+    assert.equal(app.script, '/srv/app/server.js');
+    assert.equal(app.cwd, '/srv/app');
+    assert.equal(app.interpreter, 'node');
+    assert.equal(app.exec_mode, 'fork');
+    assert.equal(app.instances, 1);
+    assert.equal(app.autorestart, true);
+    assert.equal(app.min_uptime, DEFAULTS.min_uptime);
+    assert.equal(app.max_restarts, 16);
+    assert.equal(app.kill_timeout, 1600);
+    assert.equal(app.restart_delay, 0);
+    assert.equal(app.namespace, 'default');
+    assert.equal(app.instance_var, 'NODE_APP_INSTANCE');
+    assert.deepEqual(app.stop_exit_codes, []);
+    assert.equal(app.out_file, null);
+  });
+
+  it('resolves script relative to cwd, and cwd relative to the base folder', () => {
+    const { app } = normalizeApp({ script: 'index.js', cwd: 'api' }, ctx());
+    assert.equal(app.cwd, '/srv/app/api');
+    assert.equal(app.script, '/srv/app/api/index.js');
+  });
+
+  it('picks the interpreter from the extension, and none for a command on PATH', () => {
+    assert.equal(normalizeApp({ script: 'run.sh' }, ctx()).app.interpreter, 'bash');
+    assert.equal(normalizeApp({ script: 'tool.py' }, ctx()).app.interpreter, 'python3');
+    assert.equal(normalizeApp({ script: 'main.mjs' }, ctx()).app.interpreter, 'node');
+    assert.equal(normalizeApp({ script: 'main.js', interpreter: '/usr/bin/node18' }, ctx()).app.interpreter, '/usr/bin/node18');
+    const npm = normalizeApp({ script: 'npm', args: 'run dev' }, ctx({ fileExists: () => false })).app;
+    assert.equal(npm.script, 'npm');
+    assert.equal(npm.interpreter, 'none');
+    assert.deepEqual(npm.args, ['run', 'dev']);
+  });
+
+  it('accepts PM2 aliases', () => {
+    const { app } = normalizeApp(
+      { script: 'a.js', exec_interpreter: 'node', interpreter_args: '--inspect', output: 'o.log', error: 'e.log', combine_logs: true, cron: '0 * * * *', pid: 'p.pid', exec_mode: 'fork_mode' },
+      ctx(),
+    );
+    assert.deepEqual(app.node_args, ['--inspect']);
+    assert.equal(app.out_file, '/srv/app/o.log');
+    assert.equal(app.error_file, '/srv/app/e.log');
+    assert.equal(app.merge_logs, true);
+    assert.equal(app.cron_restart, '0 * * * *');
+    assert.equal(app.pid_file, '/srv/app/p.pid');
+  });
+
+  it('resolves instances: N, max, 0 and negative', () => {
+    const instances = (value: unknown): number => normalizeApp({ script: 'a.js', instances: value }, ctx()).app.instances;
+    assert.equal(instances(3), 3);
+    assert.equal(instances('3'), 3);
+    assert.equal(instances('max'), 4);
+    assert.equal(instances(0), 4);
+    assert.equal(instances(-1), 3);
+    assert.equal(instances(-10), 1);
+  });
+
+  it('names the file, the app and the field for a bad value', () => {
+    assert.deepEqual(problems({ script: 'a.js', instances: 'lots' }, { index: 1 }), ['eco.config.js: apps[1].instances: expected a number, "max" or a negative number, got "lots"']);
+    assert.deepEqual(problems({ script: 'a.js', instances: 2.5 }), ['eco.config.js: apps[0].instances: expected a number, "max" or a negative number, got 2.5']);
+  });
+
+  it('lists every problem of an app at once', () => {
+    const found = problems({ script: 'a.js', kill_timeout: -1, autorestart: 'sometimes', max_restarts: 'x', max_memory_restart: '12 parsecs' });
+    assert.equal(found.length, 4);
+    assert.match(found.join('\n'), /kill_timeout: expected a duration in milliseconds of 0 or more/);
+    assert.match(found.join('\n'), /autorestart: expected true or false, got "sometimes"/);
+    assert.match(found.join('\n'), /max_restarts: expected a whole number of 0 or more, got "x"/);
+    assert.match(found.join('\n'), /max_memory_restart: expected a size/);
+  });
+
+  it('rejects a missing or unknown script, bad names and bad types', () => {
+    assert.deepEqual(problems({ name: 'x' }), ['eco.config.js: apps[0].script: missing: give the file to run']);
+    assert.match(problems({ script: 'nope.js' }, { fileExists: () => false })[0], /script: file not found: \/srv\/app\/nope\.js/);
+    assert.match(problems({ script: 'a.js', name: '42' })[0], /name: expected a name \(must not be a number/);
+    assert.match(problems({ script: 'a.js', name: 'all' })[0], /"all" is reserved/);
+    assert.match(problems({ script: 'a.js', name: 'a\nb' })[0], /control characters/);
+    assert.match(problems({ script: 'a.js', env: 'FOO=1' })[0], /env: expected an object of NAME: value/);
+    assert.match(problems({ script: 'a.js', watch: 7 })[0], /watch: expected true, false, a path or an array of paths, got 7/);
+    assert.match(problems({ script: 'a.js', stop_exit_codes: [0, 'x'] })[0], /stop_exit_codes: expected an exit code/);
+    assert.match(problems({ script: 'a.js', cron_restart: 'nope' })[0], /cron_restart: invalid cron expression "nope"/);
+    assert.match(problems({ script: 'a.js', args: '"unterminated' })[0], /args: unterminated " quote/);
+    assert.match(problems('a.js')[0], /expected an object/);
+  });
+
+  it('warns about unknown keys and ignores PM2 options with no effect here', () => {
+    const { warnings } = normalizeApp({ script: 'a.js', colour: 'blue', vizion: false }, ctx());
+    assert.deepEqual(warnings, ['eco.config.js: apps[0].colour: unknown option, ignored']);
+  });
+
+  it('merges env: caller env, then env, then env_<name>; coerces scalars; never keeps undefined', () => {
+    const { app } = normalizeApp(
+      { script: 'a.js', env: { MODE: 'dev', PORT: 3000, DEBUG: false, OBJ: { a: 1 } }, env_production: { MODE: 'prod' } },
+      ctx({ envName: 'production', baseEnv: { PATH: '/bin', GONE: undefined } }),
+    );
+    assert.deepEqual(app.env, { PATH: '/bin', MODE: 'prod', PORT: '3000', DEBUG: 'false', OBJ: '{"a":1}' });
+  });
+
+  it('parses durations and sizes the PM2 way', () => {
+    const { app } = normalizeApp({ script: 'a.js', min_uptime: '2s', restart_delay: '1500', max_memory_restart: '200M', kill_timeout: '1m' }, ctx());
+    assert.equal(app.min_uptime, 2000);
+    assert.equal(app.restart_delay, 1500);
+    assert.equal(app.max_memory_restart, 200 * 1024 * 1024);
+    assert.equal(app.kill_timeout, 60_000);
+  });
+
+  it('uses flag labels for command-line messages', () => {
+    const found = problems({ script: 'a.js', kill_timeout: '-5' }, { source: '', index: undefined, label: (field) => `--${field.replace(/_/g, '-')}` });
+    assert.match(found[0], /^--kill-timeout: expected/);
+  });
+
+  it('revalidates a normalized config unchanged, and rejects hostile shapes', () => {
+    const { app } = normalizeApp({ script: 'a.js', name: 'api', args: ['x y'], env: { A: '1' } }, ctx());
+    assert.deepEqual(revalidateApp(JSON.parse(JSON.stringify(app)), 0), app);
+    assert.throws(() => revalidateApp({ ...app, cwd: 'relative' }, 0), /cwd: expected an absolute path/);
+    assert.throws(() => revalidateApp({ ...app, env: { A: 1 } }, 0), /env: expected an object of strings/);
+    assert.throws(() => revalidateApp({ ...app, instances: 'lots' }, 0), /instances/);
+    assert.throws(() => revalidateApp(null, 0), /expected an app object/);
+  });
+
+  it('makes names safe for file names', () => {
+    assert.equal(fileSafeName('api'), 'api');
+    assert.equal(fileSafeName('../../etc/passwd'), '.._.._etc_passwd'.replace(/^\.\./, '__'));
+    assert.equal(fileSafeName('a b;c'), 'a_b_c');
+  });
+});
