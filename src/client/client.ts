@@ -10,7 +10,7 @@ import * as axon from 'pm2-axon';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { Client as RpcClient } from 'pm2-axon-rpc';
 import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
-import { homePaths, resolveHome, type HomePaths } from '../shared/paths';
+import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
 import {
   EVENT_NAMES,
   PROTOCOL_VERSION,
@@ -117,6 +117,8 @@ export class DaemonClient {
 
   static async connect(options: ConnectOptions = {}): Promise<DaemonClient> {
     const paths = homePaths(options.home ?? resolveHome());
+    const tooLong = socketPathProblem(paths);
+    if (tooLong) throw new CorralError(ErrorCode.BadArgument, tooLong);
     if (!(await socketAnswers(paths.rpcSocket))) {
       if (options.spawn === false) throw new CorralError(ErrorCode.DaemonUnavailable, `no daemon is running for ${paths.home}`);
       await spawnDaemon(paths, options);

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as axon from 'pm2-axon';
 import type { AxonSocket } from 'pm2-axon';
 import { CorralError, ErrorCode } from '../shared/errors';
-import { homePaths, resolveHome, type HomePaths } from '../shared/paths';
+import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
@@ -68,8 +68,13 @@ async function main(): Promise<void> {
   process.noDeprecation = true; // pm2-axon's framing still calls Buffer(); the warning is noise in daemon.log
   const home = resolveHome();
   const paths = homePaths(home);
+  const tooLong = socketPathProblem(paths);
+  if (tooLong) throw new Error(tooLong);
   prepareHome(paths);
   const log = createDaemonLog(paths.daemonLog);
+  // Installed first: an exception in a callback must never take the apps' supervisor down.
+  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
   const lock = await takeLock(home);
   if (!lock) {
     log('another daemon holds this home; exiting');
@@ -150,8 +155,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => undefined);
   process.on('SIGUSR2', () => log(`SIGUSR2: reopened ${logFiles.reopenAll()} log files`));
-  process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,7 @@ export interface ProcessContext {
 }
 
 const HISTORY_LIMIT = 20;
+const DRAIN_WAIT_MS = 2000;
 
 /** `<base>-<id><ext>`: per-instance file names when several instances would share one. */
 function perInstance(file: string, id: number): string {
@@ -340,6 +341,9 @@ export class ManagedProcess {
     }, this.app.kill_timeout);
     await child.exited;
     clearTimeout(killTimer);
+    // Read what is still in the pipes before anyone closes the log files. A process that escaped the
+    // group could hold a pipe open forever, so the wait is bounded.
+    await Promise.race([child.drained, new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref())]);
   }
 
   private pipe(stream: Readable | null, file: () => LogFile | null, event: 'log:out' | 'log:err'): void {

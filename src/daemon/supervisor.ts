@@ -82,29 +82,38 @@ export class Supervisor {
         throw new CorralError(ErrorCode.AlreadyExists, `app "${app.name}" is already running (id ${existing.map((p) => p.id).join(', ')}); use "restart ${app.name}" or --force`);
       }
     }
-    const started: ManagedProcess[] = [];
-    for (const app of apps) started.push(...(await this.startApp(app)));
-    return started.map((process) => process.info());
+    if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
+    const started = await Promise.all(apps.map((app) => this.startApp(app)));
+    return started.flat().map((process) => process.info());
   }
 
   private byName(name: string): ManagedProcess[] {
     return [...this.processes.values()].filter((process) => process.app.name === name);
   }
 
+  /**
+   * Puts the app's processes in the table synchronously (so a concurrent start of the same name sees
+   * them), then starts them. Same instance count: the existing processes take the new config and keep
+   * their ids; otherwise the old ones are replaced.
+   */
   private async startApp(app: AppConfig): Promise<ManagedProcess[]> {
     const existing = this.byName(app.name);
     if (existing.length === app.instances) {
-      for (const process of existing) await process.reconfigure(app);
-      await Promise.all(existing.map((process) => (process.isRunning() ? process.restart('start') : process.start('start'))));
+      await Promise.all(
+        existing.map(async (process) => {
+          await process.reconfigure(app);
+          await (process.isRunning() ? process.restart('start') : process.start('start'));
+        }),
+      );
       return existing;
     }
-    if (existing.length > 0) await this.remove(existing);
     const created: ManagedProcess[] = [];
     for (let instance = 0; instance < app.instances; instance++) {
       const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
       this.processes.set(process.id, process);
       created.push(process);
     }
+    if (existing.length > 0) await this.remove(existing);
     this.ensureMetrics();
     await Promise.all(created.map((process) => process.start('start')));
     return created;
@@ -171,11 +180,14 @@ export class Supervisor {
     return running.map((process) => process.info());
   }
 
+  private closing = false;
+
   async stopAll(): Promise<number> {
+    this.closing = true;
     const processes = [...this.processes.values()];
     this.stopMetrics();
     await Promise.all(processes.map((process) => process.dispose()));
-    return processes.filter((process) => process.restarts >= 0).length;
+    return processes.length;
   }
 
   // --- metrics: one batched pidusage call per tick; lists read the cached sample ---

@@ -18,6 +18,16 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(fromEnv && fromEnv.length > 0 ? fromEnv : path.join(os.homedir(), '.corral'));
 }
 
+/** sun_path is 108 bytes on Linux (104 on macOS), terminator included. */
+export const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
+
+/** A message when the home is too deep for its sockets, else undefined. */
+export function socketPathProblem(paths: HomePaths): string | undefined {
+  const length = Buffer.byteLength(paths.pubSocket);
+  if (length <= MAX_SOCKET_PATH_BYTES) return undefined;
+  return `CORRAL_HOME is too long for unix sockets: ${paths.pubSocket} is ${length} bytes, the limit is ${MAX_SOCKET_PATH_BYTES}; choose a shorter CORRAL_HOME`;
+}
+
 export function homePaths(home: string): HomePaths {
   return {
     home,
