@@ -8,7 +8,7 @@ import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
 import { which } from '../client/which';
-import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
+import { ConfigError, isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
@@ -24,7 +24,8 @@ const HELP = `corral ${VERSION}: a Node.js process manager
 Usage: corral <command> [options]
 
   start <script|ecosystem|name|id|all>  start an app (options below; "-- args" go to the app)
-  stop|restart|delete <name|id|namespace|all|ecosystem>...
+  stop|restart|delete|reload <name|id|namespace|all|ecosystem>...
+  scale <name> <n|+n|-n>                 change the number of instances
   list, ls, status                       the process table
   jlist                                  the process list as JSON
   describe, show <name|id>               everything about a process
@@ -59,6 +60,9 @@ interface Context {
   err: (text: string) => void;
 }
 
+/** Stands in for the minus of a negative positional while parseArgs reads the line. */
+const NEGATIVE = '\u0000neg:';
+
 function longName(arg: string): string {
   const short = arg.slice(1);
   const entry = Object.entries(CLI_OPTIONS).find(([, option]) => option.short === short);
@@ -81,6 +85,7 @@ function parse(argv: string[]): Omit<Context, 'style' | 'out' | 'err'> {
       break;
     }
     if (arg.startsWith('--watch=')) normalized.push(`--watch-paths=${arg.slice('--watch='.length)}`);
+    else if (/^-\d+$/.test(arg)) normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
     else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
     else normalized.push(arg);
   }
@@ -88,7 +93,8 @@ function parse(argv: string[]): Omit<Context, 'style' | 'out' | 'err'> {
     const { values, positionals, tokens } = parseArgs({ args: normalized, options: CLI_OPTIONS, allowPositionals: true, strict: true, tokens: true });
     const terminator = tokens.find((token) => token.kind === 'option-terminator');
     const cut = terminator ? positionals.length - (normalized.length - terminator.index - 1) : positionals.length;
-    return { values, positionals: positionals.slice(0, cut), passthrough: positionals.slice(cut) };
+    const restore = (items: string[]): string[] => items.map((item) => (item.startsWith(NEGATIVE) ? `-${item.slice(NEGATIVE.length)}` : item));
+    return { values, positionals: restore(positionals.slice(0, cut)), passthrough: restore(positionals.slice(cut)) };
   } catch (error) {
     throw new CorralError(ErrorCode.BadArgument, (error as Error).message.replace(/\. To specify a positional.*$/, ''));
   }
@@ -162,7 +168,6 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   if (stat?.isFile() || looksLikeFile(target) || (!stat && which(target))) {
     const raw: Record<string, unknown> = { script: target, ...overrides };
     if (ctx.passthrough.length > 0) raw.args = ctx.passthrough;
-    if (!raw.exec_mode && raw.instances !== undefined && raw.instances !== '1') raw.exec_mode = 'fork';
     const result = normalizeApp(raw, {
       source: '',
       baseDir: process.cwd(),
@@ -175,6 +180,8 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
     });
     printWarnings(ctx, result.warnings, [result.app]);
     app = result.app;
+    // PM2: -i on a Node script means cluster mode.
+    if (ctx.values.instances !== undefined && isNodeInterpreter(app.interpreter)) app = { ...app, exec_mode: 'cluster' };
   }
 
   const client = await connect();
@@ -323,6 +330,20 @@ async function run(argv: string[]): Promise<void> {
       const updateEnv = method === 'restart' && ctx.values['update-env'] === true ? (Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined)) as Record<string, string>) : undefined;
       const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
       summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
+      if (!ctx.values.silent) await showList(ctx);
+      return;
+    }
+    case 'reload': {
+      const targets = await expandTargets(ctx, requireTargets(ctx, command));
+      const processes = await withClient((client) => client.call('reload', { targets }, LONG_CALL_MS));
+      summarize(ctx, 'reloaded', processes);
+      if (!ctx.values.silent) await showList(ctx);
+      return;
+    }
+    case 'scale': {
+      const [name, instances, ...extra] = ctx.positionals;
+      if (!name || instances === undefined || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'scale: usage: corral scale <name> <n | +n | -n>');
+      await withClient((client) => client.call('scale', { name, instances }, LONG_CALL_MS));
       if (!ctx.values.silent) await showList(ctx);
       return;
     }

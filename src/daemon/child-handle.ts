@@ -23,4 +23,8 @@ export interface ChildHandle {
   /** Signals the whole process group, so the app's own children get it too. */
   signalGroup(signal: NodeJS.Signals): void;
   hasIpc(): boolean;
+  /** Cluster workers: resolves when the worker listens on a server. */
+  readonly listening?: Promise<void>;
+  /** Cluster workers: stop accepting connections and finish in-flight requests (bounded). */
+  drain?(timeoutMs: number): Promise<void>;
 }

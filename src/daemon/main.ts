@@ -12,6 +12,7 @@ import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../sh
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
+import { defaultContainerScript, launchCluster } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
 import { LogFiles } from './log-files';
 import { serveRpc } from './rpc-server';
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const startedAt = Date.now();
+  const containerScript = defaultContainerScript();
   const rep = axon.socket('rep');
   const pub = axon.socket('pub');
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     paths,
     logFiles,
     nodePath: process.execPath,
-    launch: launchFork,
+    launch: (spec) => (spec.app.exec_mode === 'cluster' ? launchCluster(spec, containerScript) : launchFork(spec)),
     publish: (event, payload) => bus.publish(event, payload),
     hasSubscribers: () => bus.hasSubscribers(),
     log,
@@ -136,6 +138,8 @@ async function main(): Promise<void> {
       stop: (params) => supervisor.stop(checkTargets(params.targets)),
       restart: (params) => supervisor.restart(checkTargets(params.targets), params.updateEnv),
       delete: (params) => supervisor.delete(checkTargets(params.targets)),
+      reload: (params) => supervisor.reload(checkTargets(params.targets)),
+      scale: (params) => supervisor.scale(params.name, params.instances),
       list: () => supervisor.list(),
       describe: (params) => supervisor.describe(checkTargets(params.targets)),
       flush: async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) }),

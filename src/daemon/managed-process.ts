@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileSafeName, type AppConfig } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
 import type { HomePaths } from '../shared/paths';
 import {
   ProcessStatus,
@@ -120,10 +121,17 @@ export class ManagedProcess {
     });
   }
 
-  /** Stop and release files; the supervisor then forgets this process. */
-  dispose(): Promise<void> {
+  /**
+   * Stop and release files; the supervisor then forgets this process. With `drain` (scaling down a
+   * cluster app) the worker first leaves the rotation and finishes its requests.
+   */
+  dispose(options: { drain?: boolean } = {}): Promise<void> {
     return this.enqueue(async () => {
-      await this.stopChild('user');
+      if (options.drain && this.child?.drain && !this.restartTimer) {
+        this.desired = 'stopped';
+        await this.child.drain(this.app.kill_timeout);
+      }
+      await this.stopChild(options.drain ? 'scale' : 'user');
       await this.closeLogs();
     });
   }
@@ -235,6 +243,25 @@ export class ManagedProcess {
     return env;
   }
 
+  /** Spawns a child with this process's config and wires its output and exit; no state change. */
+  private spawnChild(): ChildHandle {
+    const child = this.ctx.launch({ app: this.app, env: this.environment(), nodePath: this.ctx.nodePath });
+    this.pipe(child.stdout, () => this.outFile, 'log:out');
+    this.pipe(child.stderr, () => this.errFile, 'log:err');
+    child.exited.then((result) => this.onExit(child, result.code, result.signal));
+    return child;
+  }
+
+  /** Resolves true once the child sent 'ready' (wait_ready), false if it exits first. */
+  private readyMessage(child: ChildHandle): Promise<boolean> {
+    return new Promise((resolve) => {
+      child.onMessage((message) => {
+        if (message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready')) resolve(true);
+      });
+      child.exited.then(() => resolve(false));
+    });
+  }
+
   private async launch(reason: StateReason): Promise<void> {
     this.clearRestartTimer();
     this.exitCode = null;
@@ -242,16 +269,13 @@ export class ManagedProcess {
     this.setStatus(ProcessStatus.Launching, reason);
     let child: ChildHandle;
     try {
-      child = this.ctx.launch({ app: this.app, env: this.environment(), nodePath: this.ctx.nodePath });
+      child = this.spawnChild();
     } catch (error) {
       this.desired = 'stopped';
       this.setStatus(ProcessStatus.Errored, 'launch-failed', (error as Error).message);
       return;
     }
     this.child = child;
-    this.pipe(child.stdout, () => this.outFile, 'log:out');
-    this.pipe(child.stderr, () => this.errFile, 'log:err');
-    child.exited.then((result) => this.onExit(child, result.code, result.signal));
     try {
       await child.spawned;
     } catch (error) {
@@ -264,16 +288,74 @@ export class ManagedProcess {
     this.writePidFile(child.pid);
     if (this.app.wait_ready && child.hasIpc()) {
       const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
-      child.onMessage((message) => {
-        if (message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready')) {
-          clearTimeout(timer);
-          this.markOnline(child, reason);
-        }
+      void this.readyMessage(child).then((ready) => {
+        clearTimeout(timer);
+        if (ready) this.markOnline(child, reason);
       });
-      child.exited.then(() => clearTimeout(timer));
     } else {
       this.markOnline(child, reason);
     }
+  }
+
+  /**
+   * Zero-downtime replacement (cluster mode): start a new worker, wait until it listens (or says
+   * ready with wait_ready; at most listen_timeout), then drain and stop the old one. If the new one
+   * dies first, the old one keeps serving and the reload fails with the reason.
+   */
+  reload(): Promise<void> {
+    return this.enqueue(async () => {
+      const old = this.child;
+      if (this.app.exec_mode !== 'cluster' || !old || this.status !== ProcessStatus.Online) {
+        // Fork mode, or nothing serving to keep: a reload is a restart.
+        await this.stopChild('reload');
+        this.restarts++;
+        this.restartState = INITIAL_RESTART_STATE;
+        this.desired = 'online';
+        await this.launch('reload');
+        return;
+      }
+      const replacement = this.spawnChild();
+      try {
+        await replacement.spawned;
+      } catch (error) {
+        throw new CorralError(ErrorCode.Internal, `${this.app.name}[${this.id}]: reload failed, the new worker did not start (${(error as Error).message}); the old worker keeps serving`);
+      }
+      const up = this.app.wait_ready ? this.readyMessage(replacement) : (replacement.listening ?? Promise.resolve()).then(() => true);
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        up.then((ok) => (ok ? 'up' : 'exited')),
+        replacement.exited.then(() => 'exited' as const),
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.app.listen_timeout))),
+      ]);
+      clearTimeout(timer);
+      if (outcome === 'exited') {
+        const exit = await replacement.exited;
+        replacement.signalGroup('SIGKILL');
+        throw new CorralError(
+          ErrorCode.Internal,
+          `${this.app.name}[${this.id}]: reload failed, the new worker ${describeExit({ ...exit, uptimeMs: 0 }).replace(/ after 0 ms$/, '')} before it was ready; the old worker keeps serving`,
+        );
+      }
+      if (this.child !== old) {
+        // The old worker died meanwhile (and the policy took over): the replacement is surplus.
+        replacement.signalGroup('SIGKILL');
+        return;
+      }
+      this.child = replacement;
+      this.startedAt = Date.now();
+      this.restarts++;
+      this.restartState = INITIAL_RESTART_STATE;
+      this.writePidFile(replacement.pid);
+      this.setStatus(ProcessStatus.Online, 'reload', outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.pid}`);
+      await this.retire(old);
+    });
+  }
+
+  /** Takes a replaced worker out of rotation and stops it gracefully. */
+  private async retire(old: ChildHandle): Promise<void> {
+    await old.drain?.(this.app.kill_timeout);
+    await this.terminate(old);
+    old.signalGroup('SIGKILL');
   }
 
   private markOnline(child: ChildHandle, reason: StateReason, detail = ''): void {
@@ -333,10 +415,15 @@ export class ManagedProcess {
       return;
     }
     this.setStatus(ProcessStatus.Stopping, reason);
+    await this.terminate(child);
+  }
+
+  /** Shutdown message or SIGINT to the group; SIGKILL after kill_timeout; then read the pipes dry. */
+  private async terminate(child: ChildHandle): Promise<void> {
     const graceful = this.app.shutdown_with_message && child.send('shutdown');
     if (!graceful) child.signalGroup('SIGINT');
     const killTimer = setTimeout(() => {
-      this.ctx.log(`${this.app.name}[${this.id}] did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
+      this.ctx.log(`${this.app.name}[${this.id}] pid ${child.pid} did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
       child.signalGroup('SIGKILL');
     }, this.app.kill_timeout);
     await child.exited;

@@ -1,6 +1,6 @@
 /** The process table: creates, finds and drives managed processes. */
 import pidusage from 'pidusage';
-import { revalidateApp, type AppConfig } from '../shared/config';
+import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessDescription, ProcessInfo } from '../shared/protocol';
 import { truncateLog } from './log-files';
@@ -74,8 +74,8 @@ export class Supervisor {
     for (const app of apps) {
       if (names.has(app.name)) throw new CorralError(ErrorCode.BadConfig, `apps: the name "${app.name}" is used twice`);
       names.add(app.name);
-      if (app.exec_mode === 'cluster') {
-        throw new CorralError(ErrorCode.Unsupported, `${app.name}: exec_mode "cluster" is not available yet; use exec_mode "fork" (instances run as separate forks)`);
+      if (app.exec_mode === 'cluster' && !isNodeInterpreter(app.interpreter)) {
+        throw new CorralError(ErrorCode.BadConfig, `${app.name}: exec_mode "cluster" runs Node.js scripts only (interpreter is ${JSON.stringify(app.interpreter)}); use exec_mode "fork"`);
       }
       const existing = this.byName(app.name);
       if (!replace && existing.some((process) => process.isRunning())) {
@@ -150,13 +150,67 @@ export class Supervisor {
     return infos.map((info, index) => ({ ...info, ...processes[index].info(), status: 'stopped' as const }));
   }
 
-  private async remove(processes: ManagedProcess[]): Promise<void> {
-    await Promise.all(processes.map((process) => process.dispose()));
+  private async remove(processes: ManagedProcess[], options: { drain?: boolean } = {}): Promise<void> {
+    await Promise.all(processes.map((process) => process.dispose(options)));
     for (const process of processes) {
       this.processes.delete(process.id);
       this.ctx.publish('process:deleted', { id: process.id, name: process.app.name });
     }
     if (this.processes.size === 0) this.stopMetrics();
+  }
+
+  /**
+   * Reloads app by app; within an app one instance at a time, so all but one keep serving. The first
+   * failure stops that app's reload (its remaining instances keep their old workers) and is reported.
+   */
+  async reload(targets: string[]): Promise<ProcessInfo[]> {
+    const processes = this.resolve(targets);
+    const byApp = new Map<string, ManagedProcess[]>();
+    for (const process of processes) byApp.set(process.app.name, [...(byApp.get(process.app.name) ?? []), process]);
+    const failures: string[] = [];
+    await Promise.all(
+      [...byApp.values()].map(async (instances) => {
+        for (const process of instances) {
+          try {
+            await process.reload();
+          } catch (error) {
+            failures.push((error as Error).message);
+            return;
+          }
+        }
+      }),
+    );
+    if (failures.length > 0) throw new CorralError(ErrorCode.Internal, failures.join('\n'));
+    return processes.map((process) => process.info());
+  }
+
+  /** Sets the number of instances of one app: "4", "+2" or "-1". */
+  async scale(name: unknown, instances: unknown): Promise<ProcessInfo[]> {
+    if (typeof name !== 'string' || name === '') throw new CorralError(ErrorCode.BadArgument, 'scale: expected an app name');
+    const current = this.byName(name).sort((a, b) => a.instance - b.instance);
+    if (current.length === 0) throw new CorralError(ErrorCode.NotFound, `no app named "${name}"`);
+    const text = String(instances).trim();
+    const match = /^([+-]?)(\d+)$/.exec(text);
+    if (!match) throw new CorralError(ErrorCode.BadArgument, `scale: expected a number of instances, "+n" or "-n", got ${JSON.stringify(instances)}`);
+    const amount = Number(match[2]);
+    const target = match[1] === '+' ? current.length + amount : match[1] === '-' ? current.length - amount : amount;
+    if (target < 1 || target > 1024) throw new CorralError(ErrorCode.BadArgument, `scale: ${name} would have ${target} instances; keep between 1 and 1024 (use stop or delete for none)`);
+    const app = { ...current[0].app, instances: target };
+    for (const process of current) process.app = { ...process.app, instances: target };
+    if (target > current.length) {
+      const used = new Set(current.map((process) => process.instance));
+      const created: ManagedProcess[] = [];
+      for (let instance = 0; created.length < target - current.length; instance++) {
+        if (used.has(instance)) continue;
+        const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+        this.processes.set(process.id, process);
+        created.push(process);
+      }
+      await Promise.all(created.map((process) => process.start('scale')));
+    } else if (target < current.length) {
+      await this.remove(current.slice(target), { drain: true });
+    }
+    return this.byName(name).sort((a, b) => a.id - b.id).map((process) => process.info());
   }
 
   describe(targets: string[]): ProcessDescription[] {

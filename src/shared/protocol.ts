@@ -30,6 +30,8 @@ export type StateReason =
   | 'watch'
   | 'memory'
   | 'cron'
+  | 'reload'
+  | 'scale'
   | 'daemon-exit';
 
 /** One managed process as `jlist` shows it. Never carries env values. */
@@ -103,6 +105,10 @@ export interface Methods {
   stop: { params: TargetParams; result: ProcessInfo[] };
   restart: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
   delete: { params: TargetParams; result: ProcessInfo[] };
+  /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
+  reload: { params: TargetParams; result: ProcessInfo[] };
+  /** Set an app's instance count: a number, or "+n" / "-n" relative to now. */
+  scale: { params: { name: string; instances: number | string }; result: ProcessInfo[] };
   list: { params: Record<string, never>; result: ProcessInfo[] };
   describe: { params: TargetParams; result: ProcessDescription[] };
   flush: { params: { targets?: string[] }; result: { files: string[] } };
@@ -116,7 +122,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */

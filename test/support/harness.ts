@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient, type EventSubscription } from '../../src/client/client';
@@ -185,8 +186,19 @@ export async function until<T>(probe: () => T | undefined | false | Promise<T | 
   }
 }
 
+/** One GET on a fresh connection (no keep-alive), so round-robin reaches every worker. */
 export function httpGet(port: number, pathname = '/'): Promise<{ status: number; body: string }> {
-  return fetch(`http://127.0.0.1:${port}${pathname}`).then(async (response) => ({ status: response.status, body: await response.text() }));
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.setTimeout(5000, () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+  });
 }
 
 export { processAlive };
