@@ -173,4 +173,22 @@ describe('cluster mode', () => {
     const after = await home.jlist();
     assert.ok(after.filter((p) => p.name === 'a').every((p) => p.status === 'online' && p.restarts >= 1));
   });
+
+  it('reload of a fork-mode app is a restart; increment_var gives each instance its own value', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', fixture('idle.js'), '--name', 'forked']);
+    const [before] = await home.jlist();
+    await home.ok(['reload', 'forked']);
+    const [after] = await home.jlist();
+    assert.notEqual(after.pid, before.pid);
+    assert.equal(after.restarts, 1);
+    assert.equal(after.status, 'online');
+
+    const dir = home.home;
+    fs.writeFileSync(path.join(dir, 'eco.config.js'), `module.exports = { apps: [{ name: 'inc', script: ${JSON.stringify(fixture('print-env.js'))}, exec_mode: 'cluster', instances: 3, increment_var: 'PORT', env: { PORT: 4000, PRINT_VARS: 'PORT,NODE_APP_INSTANCE' } }] };`);
+    await home.ok(['start', path.join(dir, 'eco.config.js')]);
+    const inc = (await home.jlist()).filter((p) => p.name === 'inc');
+    const seen = await Promise.all(inc.map((p) => until(() => fs.existsSync(p.out_log) && fs.readFileSync(p.out_log, 'utf8').split('\n')[0], `${p.id} output`)));
+    assert.deepEqual(seen.map((line) => JSON.parse(line)), [0, 1, 2].map((i) => ({ PORT: String(4000 + i), NODE_APP_INSTANCE: String(i) })));
+  });
 });
