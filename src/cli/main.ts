@@ -129,13 +129,8 @@ function cpuCount(): number {
   return os.availableParallelism?.() ?? os.cpus().length;
 }
 
-function printWarnings(ctx: Context, warnings: string[], apps: AppConfig[] = []): void {
+function printWarnings(ctx: Context, warnings: string[]): void {
   for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
-  // Accepted and kept in the config, but the daemon does not act on them yet.
-  for (const app of apps) {
-    const inactive = [app.watch !== false && 'watch', app.max_memory_restart !== null && 'max_memory_restart', app.cron_restart && 'cron_restart'].filter(Boolean);
-    if (inactive.length > 0) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${app.name}: ${inactive.join(', ')} accepted but not active in this version`);
-  }
 }
 
 function looksLikeFile(target: string): boolean {
@@ -154,7 +149,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   if (isEcosystemFile(target)) {
     const namespace = overrides.namespace;
     const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(ctx.values.only), overrides: namespace ? { namespace } : undefined });
-    printWarnings(ctx, warnings, apps);
+    printWarnings(ctx, warnings);
     const client = await connect();
     try {
       // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
@@ -178,7 +173,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
       which: (command) => which(command),
       label: flagLabel,
     });
-    printWarnings(ctx, result.warnings, [result.app]);
+    printWarnings(ctx, result.warnings);
     app = result.app;
     // PM2: -i on a Node script means cluster mode.
     if (ctx.values.instances !== undefined && isNodeInterpreter(app.interpreter)) app = { ...app, exec_mode: 'cluster' };

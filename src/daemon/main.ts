@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
   const bus = new EventBus(pub);
   const logFiles = new LogFiles((file, error) => log(`cannot write ${file}: ${error.message}`));
+  const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
   const supervisor = new Supervisor({
     paths,
     logFiles,
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     publish: (event, payload) => bus.publish(event, payload),
     hasSubscribers: () => bus.hasSubscribers(),
     log,
-  });
+  }, Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000);
 
   const info = (): DaemonInfo => ({
     protocolVersion: PROTOCOL_VERSION,
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       flush: async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) }),
       reloadLogs: () => ({ files: logFiles.reopenAll() }),
       sendSignal: (params) => supervisor.sendSignal(checkTargets(params.targets), params.signal),
+      notifyFileSaved: (params) => ({ apps: supervisor.notifyFileSaved(params.paths) }),
       kill: async () => ({ stopped: await shutdown('kill requested') }),
     },
     log,

@@ -15,6 +15,7 @@ import {
   ProcessStatus,
   type EventName,
   type Events,
+  type MetricsSample,
   type ProcessDescription,
   type ProcessInfo,
   type RestartRecord,
@@ -38,6 +39,14 @@ export interface ProcessContext {
 }
 
 const HISTORY_LIMIT = 20;
+
+/** Why an operation happens, carried into the state events it causes. */
+export interface Cause {
+  reason: StateReason;
+  detail?: string;
+  /** For watch restarts: the changed files. */
+  files?: string[];
+}
 const DRAIN_WAIT_MS = 2000;
 
 /** `<base>-<id><ext>`: per-instance file names when several instances would share one. */
@@ -51,6 +60,8 @@ export class ManagedProcess {
   restarts = 0;
   cpu = 0;
   memory = 0;
+  /** Recent CPU/memory samples, filled by the metrics sampler. */
+  readonly samples: MetricsSample[] = [];
   readonly createdAt = Date.now();
   private startedAt: number | null = null;
   private exitCode: number | null = null;
@@ -94,18 +105,23 @@ export class ManagedProcess {
       this.desired = 'online';
       if (this.child || this.restartTimer) return; // already running or about to restart
       this.restartState = INITIAL_RESTART_STATE;
-      await this.launch(reason);
+      await this.launch({ reason });
     }).then(() => this.settled());
   }
 
-  restart(reason: StateReason = 'user'): Promise<void> {
+  restart(cause: Cause = { reason: 'user' }): Promise<void> {
     return this.enqueue(async () => {
-      await this.stopChild(reason);
+      await this.stopChild(cause.reason, cause.detail);
       this.restarts++;
       this.restartState = INITIAL_RESTART_STATE;
       this.desired = 'online';
-      await this.launch(reason);
+      await this.launch(cause);
     }).then(() => this.settled());
+  }
+
+  /** Stopped on purpose by a client (not by a crash policy or an exit): triggers leave it alone. */
+  stoppedByUser(): boolean {
+    return this.status === ProcessStatus.Stopped && (this.lastReason === 'user' || this.lastReason === 'scale');
   }
 
   stop(reason: StateReason = 'user'): Promise<void> {
@@ -186,7 +202,7 @@ export class ManagedProcess {
 
   describe(): ProcessDescription {
     const { env, ...config } = this.app;
-    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.history] };
+    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.history], samples: [...this.samples] };
   }
 
   // --- internals ---
@@ -203,7 +219,7 @@ export class ManagedProcess {
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
-  private setStatus(status: ProcessStatus, reason: StateReason, detail = ''): void {
+  private setStatus(status: ProcessStatus, reason: StateReason, detail = '', files?: string[]): void {
     this.status = status;
     this.lastReason = reason;
     this.lastDetail = detail || null;
@@ -224,6 +240,7 @@ export class ManagedProcess {
       exit_signal: this.exitSignal,
       restarts: this.restarts,
       at: Date.now(),
+      ...(files && files.length > 0 ? { files } : {}),
     });
     if (status !== ProcessStatus.Launching) {
       const waiters = this.settleWaiters;
@@ -262,11 +279,12 @@ export class ManagedProcess {
     });
   }
 
-  private async launch(reason: StateReason): Promise<void> {
+  private async launch(cause: Cause): Promise<void> {
+    const { reason } = cause;
     this.clearRestartTimer();
     this.exitCode = null;
     this.exitSignal = null;
-    this.setStatus(ProcessStatus.Launching, reason);
+    this.setStatus(ProcessStatus.Launching, reason, cause.detail, cause.files);
     let child: ChildHandle;
     try {
       child = this.spawnChild();
@@ -290,10 +308,10 @@ export class ManagedProcess {
       const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
       void this.readyMessage(child).then((ready) => {
         clearTimeout(timer);
-        if (ready) this.markOnline(child, reason);
+        if (ready) this.markOnline(child, reason, cause.detail, cause.files);
       });
     } else {
-      this.markOnline(child, reason);
+      this.markOnline(child, reason, cause.detail, cause.files);
     }
   }
 
@@ -302,16 +320,16 @@ export class ManagedProcess {
    * ready with wait_ready; at most listen_timeout), then drain and stop the old one. If the new one
    * dies first, the old one keeps serving and the reload fails with the reason.
    */
-  reload(): Promise<void> {
+  reload(cause: Cause = { reason: 'reload' }): Promise<void> {
     return this.enqueue(async () => {
       const old = this.child;
       if (this.app.exec_mode !== 'cluster' || !old || this.status !== ProcessStatus.Online) {
         // Fork mode, or nothing serving to keep: a reload is a restart.
-        await this.stopChild('reload');
+        await this.stopChild(cause.reason, cause.detail);
         this.restarts++;
         this.restartState = INITIAL_RESTART_STATE;
         this.desired = 'online';
-        await this.launch('reload');
+        await this.launch(cause);
         return;
       }
       const replacement = this.spawnChild();
@@ -346,7 +364,8 @@ export class ManagedProcess {
       this.restarts++;
       this.restartState = INITIAL_RESTART_STATE;
       this.writePidFile(replacement.pid);
-      this.setStatus(ProcessStatus.Online, 'reload', outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.pid}`);
+      const how = outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.pid}`;
+      this.setStatus(ProcessStatus.Online, cause.reason, cause.detail ? `${cause.detail}; ${how}` : how, cause.files);
       await this.retire(old);
     });
   }
@@ -358,9 +377,9 @@ export class ManagedProcess {
     old.signalGroup('SIGKILL');
   }
 
-  private markOnline(child: ChildHandle, reason: StateReason, detail = ''): void {
+  private markOnline(child: ChildHandle, reason: StateReason, detail = '', files?: string[]): void {
     if (this.child !== child || this.status !== ProcessStatus.Launching) return;
-    this.setStatus(ProcessStatus.Online, reason, detail);
+    this.setStatus(ProcessStatus.Online, reason, detail, files);
   }
 
   private onExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
@@ -391,7 +410,7 @@ export class ManagedProcess {
         this.restartTimer = null;
         if (this.desired !== 'online' || this.child) return;
         this.restarts++;
-        void this.launch('crash');
+        void this.launch({ reason: 'crash' });
       }, decision.delayMs);
     }
   }
@@ -402,7 +421,7 @@ export class ManagedProcess {
   }
 
   /** Graceful stop: shutdown message or SIGINT to the group, SIGKILL after kill_timeout. */
-  private async stopChild(reason: StateReason): Promise<void> {
+  private async stopChild(reason: StateReason, detail = ''): Promise<void> {
     this.desired = 'stopped';
     if (this.restartTimer) {
       this.clearRestartTimer();
@@ -414,7 +433,7 @@ export class ManagedProcess {
       if (this.status === ProcessStatus.Online || this.status === ProcessStatus.Launching) this.setStatus(ProcessStatus.Stopped, reason);
       return;
     }
-    this.setStatus(ProcessStatus.Stopping, reason);
+    this.setStatus(ProcessStatus.Stopping, reason, detail);
     await this.terminate(child);
   }
 

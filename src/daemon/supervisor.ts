@@ -1,10 +1,13 @@
 /** The process table: creates, finds and drives managed processes. */
-import pidusage from 'pidusage';
+import * as path from 'node:path';
 import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessDescription, ProcessInfo } from '../shared/protocol';
+import { formatBytes } from '../shared/units';
+import { AppTriggers } from './app-triggers';
 import { truncateLog } from './log-files';
-import { ManagedProcess, type ProcessContext } from './managed-process';
+import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
+import { MetricsSampler } from './metrics';
 
 const SIGNALS = new Set<string>([
   'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGALRM', 'SIGPIPE',
@@ -19,13 +22,22 @@ export function checkTargets(targets: unknown): string[] {
 
 export class Supervisor {
   private readonly processes = new Map<number, ManagedProcess>();
+  private readonly triggers = new Map<string, AppTriggers>();
+  private readonly memoryRestarts = new Set<number>();
+  private readonly sampler: MetricsSampler;
   private nextId = 0;
-  private metricsTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: ProcessContext,
-    private readonly metricsIntervalMs = 2000,
-  ) {}
+    metricsIntervalMs = 2000,
+  ) {
+    this.sampler = new MetricsSampler(
+      metricsIntervalMs,
+      () => this.processes.values(),
+      (sampled, at) => this.onSample(sampled as ManagedProcess[], at),
+      (process) => this.checkMemoryLimit(process as ManagedProcess),
+    );
+  }
 
   get size(): number {
     return this.processes.size;
@@ -102,9 +114,10 @@ export class Supervisor {
       await Promise.all(
         existing.map(async (process) => {
           await process.reconfigure(app);
-          await (process.isRunning() ? process.restart('start') : process.start('start'));
+          await (process.isRunning() ? process.restart({ reason: 'start' }) : process.start('start'));
         }),
       );
+      await this.syncTriggers(app);
       return existing;
     }
     const created: ManagedProcess[] = [];
@@ -114,8 +127,9 @@ export class Supervisor {
       created.push(process);
     }
     if (existing.length > 0) await this.remove(existing);
-    this.ensureMetrics();
+    this.sampler.ensure();
     await Promise.all(created.map((process) => process.start('start')));
+    await this.syncTriggers(app);
     return created;
   }
 
@@ -139,7 +153,7 @@ export class Supervisor {
       }
       for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...updateEnv } };
     }
-    await Promise.all(processes.map((process) => process.restart('user')));
+    await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
     return processes.map((process) => process.info());
   }
 
@@ -155,8 +169,12 @@ export class Supervisor {
     for (const process of processes) {
       this.processes.delete(process.id);
       this.ctx.publish('process:deleted', { id: process.id, name: process.app.name });
+      if (this.byName(process.app.name).length === 0) {
+        void this.triggers.get(process.app.name)?.close();
+        this.triggers.delete(process.app.name);
+      }
     }
-    if (this.processes.size === 0) this.stopMetrics();
+    if (this.processes.size === 0) this.sampler.stop();
   }
 
   /**
@@ -239,41 +257,67 @@ export class Supervisor {
   async stopAll(): Promise<number> {
     this.closing = true;
     const processes = [...this.processes.values()];
-    this.stopMetrics();
+    this.sampler.stop();
+    await Promise.all([...this.triggers.values()].map((triggers) => triggers.close()));
+    this.triggers.clear();
     await Promise.all(processes.map((process) => process.dispose()));
     return processes.length;
   }
 
-  // --- metrics: one batched pidusage call per tick; lists read the cached sample ---
+  // --- automatic triggers: memory limit (on every sample), file changes, cron ---
 
-  private ensureMetrics(): void {
-    if (this.metricsTimer || this.metricsIntervalMs <= 0) return;
-    this.metricsTimer = setInterval(() => void this.sample(), this.metricsIntervalMs);
-    this.metricsTimer.unref();
+  private onSample(sampled: ManagedProcess[], at: number): void {
+    for (const process of sampled) this.checkMemoryLimit(process);
+    this.ctx.publish('metrics', { at, processes: sampled.map((process) => ({ id: process.id, cpu: process.cpu, memory: process.memory })) });
   }
 
-  private stopMetrics(): void {
-    if (this.metricsTimer) clearInterval(this.metricsTimer);
-    this.metricsTimer = null;
+  /** Over max_memory_restart: restart that instance (reload in cluster mode, so no downtime). */
+  private checkMemoryLimit(process: ManagedProcess): void {
+    const limit = process.app.max_memory_restart;
+    if (limit === null || process.memory <= limit || this.memoryRestarts.has(process.id) || process.status !== 'online') return;
+    this.memoryRestarts.add(process.id);
+    const cause = { reason: 'memory' as const, detail: `memory ${formatBytes(process.memory)} (${process.memory} bytes) over max_memory_restart ${formatBytes(limit)}` };
+    const operation = process.app.exec_mode === 'cluster' ? process.reload(cause) : process.restart(cause);
+    void operation.catch((error: Error) => this.ctx.log(`${process.app.name}[${process.id}] memory restart failed: ${error.message}`)).finally(() => this.memoryRestarts.delete(process.id));
   }
 
-  private sampling = false;
+  /** A watch or cron trigger: restart the app (reload in cluster mode), except what a client stopped. */
+  private fire(name: string, cause: Cause): void {
+    const processes = this.byName(name).filter((process) => !process.stoppedByUser());
+    if (processes.length === 0) return;
+    const cluster = processes[0].app.exec_mode === 'cluster';
+    const run = async (): Promise<void> => {
+      if (cluster) for (const process of processes) await process.reload(cause);
+      else await Promise.all(processes.map((process) => process.restart(cause)));
+    };
+    run().catch((error: Error) => this.ctx.log(`${name}: ${cause.reason} restart failed: ${error.message}`));
+  }
 
-  private async sample(): Promise<void> {
-    if (this.sampling) return;
-    const running = [...this.processes.values()].filter((process) => process.pid !== null);
-    if (running.length === 0) return;
-    this.sampling = true;
-    try {
-      const stats: Record<string, { cpu: number; memory: number } | undefined> = await pidusage(running.map((process) => process.pid as number)).catch(() => ({}));
-      for (const process of running) {
-        const stat = stats[String(process.pid)];
-        if (!stat) continue;
-        process.cpu = Math.round(stat.cpu * 10) / 10;
-        process.memory = stat.memory;
-      }
-    } finally {
-      this.sampling = false;
+  private async syncTriggers(app: AppConfig): Promise<void> {
+    await this.triggers.get(app.name)?.close();
+    this.triggers.delete(app.name);
+    if (app.watch === false && !app.cron_restart) return;
+    const own = this.byName(app.name).flatMap((process) => process.logFiles());
+    const triggers = new AppTriggers(app, {
+      alwaysIgnored: [this.ctx.paths.logsDir, this.ctx.paths.pidsDir, this.ctx.paths.daemonLog, this.ctx.paths.dump, ...own],
+      fire: (cause) => this.fire(app.name, cause),
+      log: (message) => this.ctx.log(message),
+    });
+    this.triggers.set(app.name, triggers);
+    await triggers.ready;
+  }
+
+  notifyFileSaved(paths: unknown): string[] {
+    if (!Array.isArray(paths) || paths.length > 10_000 || !paths.every((file) => typeof file === 'string' && path.isAbsolute(file) && file.length < 4096)) {
+      throw new CorralError(ErrorCode.BadArgument, 'paths: expected an array of absolute file paths');
     }
+    const apps: string[] = [];
+    for (const [name, triggers] of this.triggers) if (triggers.notifySaved(paths as string[])) apps.push(name);
+    return apps;
+  }
+
+  /** Run one metrics tick now (tests and benchmarks; lists never call this). */
+  sampleNow(): Promise<void> {
+    return this.sampler.tick();
   }
 }

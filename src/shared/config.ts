@@ -27,7 +27,11 @@ export interface AppConfig {
   watch: boolean | string[];
   ignore_watch: string[];
   watch_delay: number;
+  /** Passed to chokidar as given (plain JSON values only). */
+  watch_options: Record<string, unknown> | null;
   max_memory_restart: number | null;
+  /** Count the app's child processes in its CPU and memory figures. */
+  monitor_tree: boolean;
   min_uptime: number;
   max_restarts: number;
   restart_delay: number;
@@ -87,7 +91,7 @@ const KNOWN = new Set([
   'ignore_watch', 'watch_delay', 'watch_options', 'max_memory_restart', 'min_uptime', 'max_restarts',
   'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
-  'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var',
+  'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
 ]);
 
 /** PM2 options that Corral accepts silently because they have no effect here. */
@@ -407,8 +411,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const instance_var = readString('instance_var') ?? DEFAULTS.instance_var;
   if (/[=\0]/.test(instance_var)) expected('instance_var', 'a variable name', instance_var);
   const increment_var = readString('increment_var') ?? null;
-  if (input.watch_options !== undefined && (typeof input.watch_options !== 'object' || input.watch_options === null || Array.isArray(input.watch_options))) {
-    expected('watch_options', 'an object', input.watch_options);
+  let watch_options: Record<string, unknown> | null = null;
+  if (input.watch_options !== undefined && input.watch_options !== null) {
+    if (typeof input.watch_options !== 'object' || Array.isArray(input.watch_options)) expected('watch_options', 'an object', input.watch_options);
+    else watch_options = JSON.parse(JSON.stringify(input.watch_options)) as Record<string, unknown>;
   }
 
   const app: AppConfig = {
@@ -423,9 +429,12 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     exec_mode,
     env,
     watch,
-    ignore_watch: readStringList('ignore_watch', [...DEFAULTS.ignore_watch]),
+    // node_modules and .git stay ignored even when the user lists more (watching them is never wanted).
+    ignore_watch: [...new Set([...DEFAULTS.ignore_watch, ...readStringList('ignore_watch', [])])],
     watch_delay: readDuration('watch_delay', DEFAULTS.watch_delay),
+    watch_options,
     max_memory_restart,
+    monitor_tree: readBool('monitor_tree', false),
     min_uptime: readDuration('min_uptime', DEFAULTS.min_uptime),
     max_restarts: readInt('max_restarts', DEFAULTS.max_restarts, 0),
     restart_delay: readDuration('restart_delay', DEFAULTS.restart_delay),

@@ -68,6 +68,12 @@ export interface ProcessInfo {
   last_reason_detail: string | null;
 }
 
+export interface MetricsSample {
+  at: number;
+  cpu: number;
+  memory: number;
+}
+
 export interface RestartRecord {
   at: number;
   reason: StateReason;
@@ -78,6 +84,8 @@ export interface RestartRecord {
 export interface ProcessDescription extends ProcessInfo {
   config: Omit<AppConfig, 'env'> & { env_keys: string[] };
   history: RestartRecord[];
+  /** The recent CPU/memory samples, oldest first (one per metrics tick). */
+  samples: MetricsSample[];
 }
 
 export interface DaemonInfo {
@@ -114,6 +122,8 @@ export interface Methods {
   flush: { params: { targets?: string[] }; result: { files: string[] } };
   reloadLogs: { params: Record<string, never>; result: { files: number } };
   sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
+  /** A file was saved (by the editor): feeds the same debounce as the file watchers. */
+  notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
   /** Stops every app, then the daemon exits. */
   kill: { params: Record<string, never>; result: { stopped: number } };
 }
@@ -122,7 +132,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
@@ -140,6 +150,8 @@ export interface ProcessEvent {
   exit_signal: string | null;
   restarts: number;
   at: number;
+  /** Watch restarts: the changed files that caused it. */
+  files?: string[];
 }
 
 export interface LogEvent {
@@ -156,7 +168,9 @@ export interface Events {
   'process:deleted': { id: number; name: string };
   'log:out': LogEvent;
   'log:err': LogEvent;
+  /** One per metrics tick: the fresh figures of every running process. */
+  metrics: { at: number; processes: Array<{ id: number; cpu: number; memory: number }> };
   'daemon:exit': { pid: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['process:event', 'process:deleted', 'log:out', 'log:err', 'daemon:exit'];
+export const EVENT_NAMES: readonly EventName[] = ['process:event', 'process:deleted', 'log:out', 'log:err', 'metrics', 'daemon:exit'];

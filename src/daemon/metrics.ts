@@ -1,0 +1,112 @@
+/**
+ * CPU and memory sampling: one batched pidusage call per tick for every running process; lists read
+ * the cached figures and never cause a sample. A process with monitor_tree counts its descendants.
+ */
+import * as fs from 'node:fs';
+import pidusage from 'pidusage';
+import type { MetricsSample } from '../shared/protocol';
+import { descendants } from './process-tree';
+
+export const HISTORY_SAMPLES = 60;
+
+export interface Sampled {
+  readonly id: number;
+  readonly pid: number | null;
+  readonly app: { monitor_tree: boolean };
+  cpu: number;
+  memory: number;
+  readonly samples: MetricsSample[];
+}
+
+type Usage = Record<string, { cpu: number; memory: number } | undefined>;
+
+/** Resident memory from /proc/<pid>/status (VmRSS, in kB): one small read, cheap enough to do often. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Apps with max_memory_restart are checked this often, between full samples (Linux). */
+export const MEMORY_CHECK_MS = 250;
+
+export class MetricsSampler {
+  private timer: NodeJS.Timeout | null = null;
+  private memoryTimer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly processes: () => Iterable<Sampled & { app: { max_memory_restart: number | null } }>,
+    private readonly onSample: (sampled: Sampled[], at: number) => void,
+    private readonly onMemory: (process: Sampled) => void = () => undefined,
+  ) {}
+
+  /** Starts ticking (idempotent). */
+  ensure(): void {
+    if (this.intervalMs <= 0) return;
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.tick(), this.intervalMs);
+      this.timer.unref();
+    }
+    if (!this.memoryTimer && process.platform === 'linux') {
+      this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_CHECK_MS);
+      this.memoryTimer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.memoryTimer) clearInterval(this.memoryTimer);
+    this.timer = null;
+    this.memoryTimer = null;
+  }
+
+  /** The fast path for memory limits: only processes that have one, own RSS only. */
+  private checkMemory(): void {
+    for (const process of this.processes()) {
+      if (process.app.max_memory_restart === null || process.pid === null || process.app.monitor_tree) continue;
+      const rss = residentBytes(process.pid);
+      if (rss === undefined) continue;
+      process.memory = rss;
+      if (rss > process.app.max_memory_restart) this.onMemory(process);
+    }
+  }
+
+  async tick(): Promise<void> {
+    if (this.running) return;
+    const targets = [...this.processes()].filter((process) => process.pid !== null);
+    if (targets.length === 0) return;
+    this.running = true;
+    try {
+      const trees = new Map<number, number[]>();
+      for (const process of targets) if (process.app.monitor_tree) trees.set(process.id, descendants(process.pid as number));
+      const pids = [...new Set(targets.flatMap((process) => [process.pid as number, ...(trees.get(process.id) ?? [])]))];
+      // graceful: a pid that exited since the list was made is left out, not an error for all.
+      const usage: Usage = await pidusage(pids).catch(() => ({}));
+      const at = Date.now();
+      const sampled: Sampled[] = [];
+      for (const process of targets) {
+        const own = usage[String(process.pid)];
+        if (!own) continue;
+        let cpu = own.cpu;
+        let memory = own.memory;
+        for (const child of trees.get(process.id) ?? []) {
+          cpu += usage[String(child)]?.cpu ?? 0;
+          memory += usage[String(child)]?.memory ?? 0;
+        }
+        process.cpu = Math.round(cpu * 10) / 10;
+        process.memory = memory;
+        process.samples.push({ at, cpu: process.cpu, memory });
+        if (process.samples.length > HISTORY_SAMPLES) process.samples.shift();
+        sampled.push(process);
+      }
+      this.onSample(sampled, at);
+    } finally {
+      this.running = false;
+    }
+  }
+}

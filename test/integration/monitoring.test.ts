@@ -1,0 +1,189 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fixture, TestHome, until } from '../support/harness';
+import { freePort, Load } from '../support/load';
+
+function vmRss(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
+}
+
+describe('monitoring and automatic restarts', () => {
+  let home: TestHome;
+  let load: Load | undefined;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(async () => {
+    await load?.stop();
+    load = undefined;
+    await home.cleanup();
+  });
+
+  it('max_memory_restart: a growing app is restarted with reason memory before it passes ~120 MB', async function () {
+    this.timeout(30_000);
+    const events = await home.events();
+    const restarted = events.next((e) => e.name === 'grower' && e.reason === 'memory', 'a memory restart', 20_000);
+    await home.ok(['start', fixture('memory-grower.js'), '--name', 'grower', '--max-memory-restart', '80M']);
+    const event = await restarted;
+    const measured = Number(/\((\d+) bytes\)/.exec(event.detail)?.[1]);
+    assert.ok(measured > 80 * 1024 * 1024, `measured ${measured}`);
+    assert.ok(measured < 120 * 1024 * 1024, `restarted at ${Math.round(measured / 1048576)} MB`);
+    await events.some((e) => e.name === 'grower' && e.status === 'online' && e.reason === 'memory', 'online again');
+    const describe = await home.ok(['describe', 'grower']);
+    assert.match(describe.stdout, /memory: memory [\d.]+ MB \(\d+ bytes\) over max_memory_restart 80\.0 MB/);
+  });
+
+  it('jlist shows memory within 20 % of VmRSS and cpu near 100 % for a busy loop', async function () {
+    this.timeout(30_000);
+    const client = await home.connect();
+    const subscription = await client.subscribe();
+    await home.ok(['start', fixture('busy.js'), '--name', 'busy']);
+    const [{ id }] = await home.jlist();
+    // Two ticks: CPU is measured between consecutive samples.
+    let ticks = 0;
+    await new Promise<void>((resolve) => subscription.on('metrics', (event) => {
+      if (event.processes.some((p) => p.id === id) && ++ticks === 2) resolve();
+    }));
+    const [busy] = await home.jlist();
+    const rss = vmRss(busy.pid as number);
+    assert.ok(Math.abs(busy.memory - rss) / rss < 0.2, `jlist ${busy.memory} vs VmRSS ${rss}`);
+    assert.ok(busy.cpu >= 75 && busy.cpu <= 125, `cpu ${busy.cpu}`);
+    const [description] = JSON.parse((await home.ok(['describe', 'busy', '--json'])).stdout);
+    assert.ok(description.samples.length >= 2, 'describe keeps the sample history');
+  });
+
+  it('cron_restart every 2 s restarts the app at least twice in 5 s', async function () {
+    this.timeout(20_000);
+    const events = await home.events();
+    const started = Date.now();
+    const cronRestarts: number[] = [];
+    const twice = new Promise<void>((resolve) => {
+      void (async () => {
+        for (;;) {
+          const event = await events.next((e) => e.name === 'ticker' && e.status === 'online' && e.reason === 'cron', 'a cron restart', 6000);
+          cronRestarts.push(event.at);
+          if (cronRestarts.length === 2) return resolve();
+        }
+      })();
+    });
+    await home.ok(['start', fixture('idle.js'), '--name', 'ticker', '--cron-restart', '*/2 * * * * *']);
+    await twice;
+    assert.ok(cronRestarts[1] - started <= 5500, `second cron restart after ${cronRestarts[1] - started} ms`);
+    const [ticker] = await home.jlist();
+    assert.ok(ticker.restarts >= 2);
+  });
+
+  describe('watch', () => {
+    function project(): string {
+      const dir = path.join(home.home, 'project');
+      fs.mkdirSync(path.join(dir, 'node_modules', 'dep'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'src'));
+      fs.mkdirSync(path.join(dir, 'tmp'));
+      fs.copyFileSync(fixture('idle.js'), path.join(dir, 'server.js'));
+      fs.writeFileSync(path.join(dir, 'src', 'a.js'), '1');
+      fs.writeFileSync(path.join(dir, 'node_modules', 'dep', 'index.js'), '1');
+      fs.writeFileSync(path.join(dir, 'tmp', 'scratch.txt'), '1');
+      return dir;
+    }
+
+    it('one edit: exactly one restart, naming the file; ignored paths do not restart', async function () {
+      this.timeout(20_000);
+      const dir = project();
+      const events = await home.events();
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'dev', '--watch', '--ignore-watch', 'tmp'], { cwd: dir });
+      const [before] = await home.jlist();
+      // Ignored: node_modules (default), tmp (--ignore-watch), dotfiles. Then one real edit.
+      fs.writeFileSync(path.join(dir, 'node_modules', 'dep', 'index.js'), '2');
+      fs.writeFileSync(path.join(dir, 'tmp', 'scratch.txt'), '2');
+      fs.writeFileSync(path.join(dir, '.env.local'), 'X=1');
+      const edited = Date.now();
+      const restart = events.next((e) => e.name === 'dev' && e.reason === 'watch' && e.status === 'online', 'a watch restart', 5000);
+      fs.writeFileSync(path.join(dir, 'src', 'a.js'), '2');
+      const event = await restart;
+      assert.ok(event.at - edited < 1000, `restarted ${event.at - edited} ms after the edit`);
+      assert.deepEqual(event.files, [path.join(dir, 'src', 'a.js')]);
+      assert.match(event.detail, /changed src\/a\.js/);
+      // One more edit proves the count: it must be the second watch restart, not the third.
+      const second = events.next((e) => e.name === 'dev' && e.reason === 'watch' && e.status === 'online', 'a second watch restart', 5000);
+      fs.writeFileSync(path.join(dir, 'server.js'), fs.readFileSync(fixture('idle.js')));
+      await second;
+      const [after] = await home.jlist();
+      assert.equal(after.restarts, before.restarts + 2);
+      const describe = await home.ok(['describe', 'dev']);
+      assert.match(describe.stdout, /last reason\s+│ watch: changed server\.js/);
+    });
+
+    it('20 writes in 200 ms give one restart', async function () {
+      this.timeout(20_000);
+      const dir = project();
+      const events = await home.events();
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'burst', '--watch'], { cwd: dir });
+      const first = events.next((e) => e.name === 'burst' && e.reason === 'watch' && e.status === 'online', 'the burst restart');
+      for (let i = 0; i < 20; i++) {
+        fs.writeFileSync(path.join(dir, 'src', `f${i % 4}.js`), String(i));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const event = await first;
+      assert.ok((event.files ?? []).length >= 1);
+      // A marker edit after the burst: its restart must be the very next one.
+      const next = events.next((e) => e.name === 'burst' && e.reason === 'watch' && e.status === 'online', 'the marker restart');
+      fs.writeFileSync(path.join(dir, 'src', 'marker.js'), 'm');
+      const marker = await next;
+      assert.deepEqual(marker.files, [path.join(dir, 'src', 'marker.js')], 'no restart left over from the burst');
+    });
+
+    it('a save notified by the editor and seen by the watcher gives one restart', async function () {
+      this.timeout(20_000);
+      const dir = project();
+      const events = await home.events();
+      const client = await home.connect();
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'saved', '--watch'], { cwd: dir });
+      const restart = events.next((e) => e.name === 'saved' && e.reason === 'watch' && e.status === 'online', 'the save restart');
+      const file = path.join(dir, 'src', 'a.js');
+      fs.writeFileSync(file, 'saved');
+      assert.deepEqual((await client.call('notifyFileSaved', { paths: [file] })).apps, ['saved']);
+      await restart;
+      const next = events.next((e) => e.name === 'saved' && e.reason === 'watch' && e.status === 'online', 'the marker restart');
+      fs.writeFileSync(path.join(dir, 'src', 'marker.js'), 'm');
+      assert.deepEqual((await next).files, [path.join(dir, 'src', 'marker.js')], 'the save caused exactly one restart');
+      assert.deepEqual((await client.call('notifyFileSaved', { paths: [path.join(dir, 'node_modules', 'dep', 'index.js')] })).apps, []);
+      await assert.rejects(client.call('notifyFileSaved', { paths: ['relative.js'] }), /absolute file paths/);
+    });
+
+    it('a watched app that crash-looped to errored comes back after the next change', async function () {
+      this.timeout(30_000);
+      const dir = project();
+      fs.writeFileSync(path.join(dir, 'server.js'), 'setTimeout(() => process.exit(1), 20);\n');
+      const events = await home.events();
+      const errored = events.status('loop', 'errored', 20_000);
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'loop', '--watch', '--max-restarts', '3'], { cwd: dir });
+      await errored;
+      const back = events.next((e) => e.name === 'loop' && e.status === 'online' && e.reason === 'watch', 'online after the fix');
+      fs.copyFileSync(fixture('idle.js'), path.join(dir, 'server.js'));
+      await back;
+      const [loop] = await home.jlist();
+      assert.equal(loop.status, 'online');
+    });
+
+    it('a cluster app with watch reloads with 0 failed requests under load', async function () {
+      this.timeout(30_000);
+      const dir = project();
+      fs.copyFileSync(fixture('cluster-http.js'), path.join(dir, 'server.js'));
+      const port = await freePort();
+      const events = await home.events();
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'hot', '-i', '2', '--watch'], { env: { PORT: String(port) }, cwd: dir });
+      const workers = await home.jlist();
+      for (const worker of workers) await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`), 'listening');
+      load = new Load(port, 50);
+      await load.flowing();
+      const reloaded = events.next((e) => e.id === workers[1].id && e.reason === 'watch' && e.status === 'online', 'the second worker reloaded', 10_000);
+      fs.writeFileSync(path.join(dir, 'src', 'a.js'), 'changed');
+      await reloaded;
+      await load.flowing(200);
+      const report = await load.stop();
+      load = undefined;
+      assert.equal(report.failed, 0, report.errors.slice(0, 5).join('; '));
+      const after = await home.jlist();
+      assert.ok(after.every((p, i) => p.pid !== workers[i].pid));
+    });
+  });
+});
