@@ -93,3 +93,32 @@ export function renderDescription(description: ProcessDescription, style: Style)
     : '';
   return `${paint(style, 'bold', `Describing process ${description.id} (${description.name})`)}\n${table}${history}`;
 }
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of the values, scaled between their own min and max. */
+export function sparkline(values: number[], width = 20): string {
+  const recent = values.slice(-width);
+  if (recent.length === 0) return '';
+  const min = Math.min(...recent);
+  const max = Math.max(...recent);
+  return recent.map((value) => SPARKS[max === min ? 0 : Math.round(((value - min) / (max - min)) * (SPARKS.length - 1))]).join('');
+}
+
+/** The `monit` screen: one row per process with CPU, memory and a memory sparkline. */
+export function renderMonit(processes: ProcessInfo[], memoryHistory: Map<number, number[]>, style: Style, at: Date): string {
+  const totalCpu = processes.reduce((sum, process) => sum + (process.pid === null ? 0 : process.cpu), 0);
+  const totalMemory = processes.reduce((sum, process) => sum + (process.pid === null ? 0 : process.memory), 0);
+  const header = `${paint(style, 'bold', 'corral monit')}  ${processes.filter((p) => p.status === 'online').length} online · cpu ${totalCpu.toFixed(1)}% · ${formatBytes(totalMemory)} · ${at.toLocaleTimeString()}   (q to quit)`;
+  if (processes.length === 0) return `${header}\n\nNo processes.`;
+  const rows = processes.map((process) => [
+    String(process.id),
+    paint(style, 'bold', process.name),
+    paint(style, STATUS_COLOR[process.status], process.status),
+    process.pid === null ? '-' : `${process.cpu}%`,
+    process.pid === null ? '-' : formatBytes(process.memory),
+    sparkline(memoryHistory.get(process.id) ?? []),
+    String(process.restarts),
+  ]);
+  return `${header}\n${renderTable(['id', 'name', 'status', 'cpu', 'memory', 'memory (recent)', '↺'], rows)}`;
+}

@@ -13,7 +13,7 @@ import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
-import { paint, renderDescription, renderProcessTable, type Style } from './format';
+import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
 import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
 import { appOptionsFromFlags, CLI_OPTIONS, flagLabel } from './start-options';
 
@@ -30,6 +30,7 @@ Usage: corral <command> [options]
   jlist                                  the process list as JSON
   describe, show <name|id>               everything about a process
   logs [name|id] [--lines N] [--nostream] [--raw] [--err|--out]
+  monit                                  live CPU and memory of every process (q to quit)
   flush [name|id]                        empty log files
   reloadLogs                             reopen log files (after an external rotation)
   sendSignal <signal> <name|id>          send a signal to a process
@@ -292,6 +293,52 @@ async function killCommand(ctx: Context): Promise<void> {
   ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
 }
 
+/** A live table of CPU and memory from the daemon's metrics ticks; q or Ctrl-C quits. */
+async function monitCommand(ctx: Context): Promise<void> {
+  const client = await connect();
+  const subscription = await client.subscribe();
+  const history = new Map<number, number[]>();
+  for (const description of await client.call('describe', { targets: ['all'] }).catch(() => [])) {
+    history.set(description.id, description.samples.map((sample) => sample.memory));
+  }
+  const tty = process.stdout.isTTY === true;
+  const draw = async (): Promise<void> => {
+    const list = await client.call('list', {});
+    const screen = renderMonit(list, history, ctx.style, new Date());
+    process.stdout.write(tty ? `\u001b[H\u001b[2J${screen}\n` : `${screen}\n\n`);
+  };
+  if (tty) process.stdout.write('\u001b[?1049h\u001b[?25l'); // alternate screen, hidden cursor
+  await draw();
+  subscription.on('metrics', (event) => {
+    for (const sample of event.processes) {
+      const values = history.get(sample.id) ?? [];
+      values.push(sample.memory);
+      if (values.length > 60) values.shift();
+      history.set(sample.id, values);
+    }
+    void draw().catch(() => undefined);
+  });
+  subscription.on('process:event', () => void draw().catch(() => undefined));
+  await new Promise<void>((resolve) => {
+    if (process.stdin.isTTY) {
+      process.stdin.setRawMode(true);
+      process.stdin.resume();
+      process.stdin.on('data', (key: Buffer) => {
+        const text = key.toString();
+        if (text === 'q' || text === 'Q' || text === '\u0003' || text === '\u001b') resolve();
+      });
+    }
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    client.onDisconnect(() => resolve());
+    subscription.on('daemon:exit', () => resolve());
+  });
+  if (tty) process.stdout.write('\u001b[?25h\u001b[?1049l');
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+  subscription.dispose();
+  client.close();
+}
+
 async function run(argv: string[]): Promise<void> {
   const parsed = parse(argv);
   const ctx: Context = {
@@ -363,6 +410,9 @@ async function run(argv: string[]): Promise<void> {
     case 'logs':
     case 'log':
       return logsCommand(ctx);
+    case 'monit':
+    case 'monitor':
+      return monitCommand(ctx);
     case 'flush': {
       const targets = ctx.positionals.length > 0 ? ctx.positionals : undefined;
       const { files } = await withClient((client) => client.call('flush', targets ? { targets } : {}));

@@ -187,3 +187,25 @@ describe('monitoring and automatic restarts', () => {
     });
   });
 });
+
+describe('monit', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('prints a live table with cpu and memory and quits on SIGINT', async function () {
+    this.timeout(20_000);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../support/harness');
+    await home.ok(['start', fixture('idle.js'), '--name', 'watched']);
+    const monit = spawn(process.execPath, [CLI, 'monit'], { env: { ...process.env, CORRAL_HOME: home.home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    home.track(monit.pid as number);
+    let output = '';
+    monit.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    // The first screen comes at once; a second one after a metrics tick carries a sparkline.
+    await until(() => /│ watched │ online │ [\d.]+% +│ [\d.]+ MB +│ ▁/.test(output), 'a monit row with figures', 10_000);
+    const exited = new Promise<number | null>((resolve) => monit.once('exit', (code) => resolve(code)));
+    monit.kill('SIGINT');
+    assert.equal(await exited, 0);
+  });
+});
