@@ -51,9 +51,22 @@ const tests = {
   sourcemap: true,
 };
 
+// Suites that run against a real VS Code: test/vscode inside the extension host (index.ts is the
+// extensionTestsPath entry that exports run()), test/e2e in Node driving the workbench in Chromium.
+// `vscode` is provided by the extension host; mocha and playwright-core resolve from node_modules.
+const workbenchTests = {
+  ...common,
+  entryPoints: ['test/vscode/index.ts', ...testFiles('test/vscode', 'test/e2e')],
+  outbase: 'test',
+  outdir: 'dist/test',
+  packages: 'external',
+  external: ['vscode'],
+  sourcemap: true,
+};
+
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(programs), esbuild.context(tests)]);
+  const contexts = await Promise.all([esbuild.context(programs), esbuild.context(tests), esbuild.context(workbenchTests)]);
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
-  await Promise.all([esbuild.build(programs), esbuild.build(tests)]);
+  await Promise.all([esbuild.build(programs), esbuild.build(tests), esbuild.build(workbenchTests)]);
 }
