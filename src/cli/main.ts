@@ -449,11 +449,16 @@ async function run(argv: string[]): Promise<void> {
 }
 
 process.noDeprecation = true; // pm2-axon's framing still calls Buffer()
+/** Exit once stdout and stderr are flushed: on a pipe, process.exit() would cut a long jlist short. */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 run(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => exitWhenFlushed(0),
   (error: unknown) => {
     const message = error instanceof ConfigError ? error.problems.join('\n') : error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message.split('\n').map((line) => `corral: ${line}`).join('\n')}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );

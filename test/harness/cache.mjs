@@ -2,10 +2,10 @@
 // (~/.cache/corral-test/<key>, or $CORRAL_TEST_CACHE). A second run finds the completed folder and reuses
 // it. The install happens in a staging folder that is renamed into place only when complete, so an
 // interrupted or failed install never leaves a half-built cache behind.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runToCompletion } from './processes.mjs';
+import { isLive, runToCompletion } from './processes.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
@@ -44,8 +44,8 @@ export async function ensureCodeServer({ log }) {
   const started = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into ${cacheDir} (first run only, a few minutes)`);
   mkdirSync(CACHE_ROOT, { recursive: true });
+  removeAbandonedStaging();
   const staging = `${cacheDir}.staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
   try {
     await install(layout(staging));
     writeFileSync(
@@ -63,6 +63,17 @@ export async function ensureCodeServer({ log }) {
   }
   log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
   return describe(ready);
+}
+
+/** Staging folders of installs whose process is gone (killed mid-install) are ~1 GB each: remove them. */
+function removeAbandonedStaging() {
+  const prefix = `${path.basename(cacheDir)}.staging-`;
+  for (const name of readdirSync(CACHE_ROOT)) {
+    const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length) : NaN);
+    if (Number.isInteger(pid) && (pid === process.pid || !isLive(pid))) {
+      rmSync(path.join(CACHE_ROOT, name), { recursive: true, force: true });
+    }
+  }
 }
 
 function describe(paths) {

@@ -10,9 +10,19 @@ export const SESSION_TAG = 'CORRAL_TEST_SESSION';
 
 const HAS_PROC = existsSync('/proc/self/stat');
 
+/** Every group spawnGroup() started in this process, for stopStartedGroups(). */
+const startedGroups = new Set();
+
 /** Starts a command as the leader of a new process group so stopGroup() reaches its children too. */
 export function spawnGroup(command, args, options) {
-  return spawn(command, args, { ...options, detached: true });
+  const child = spawn(command, args, { ...options, detached: true });
+  if (child.pid) startedGroups.add(child.pid);
+  return child;
+}
+
+/** Stops whatever is left of every group this process started (an interrupted npm install, say). */
+export async function stopStartedGroups() {
+  await Promise.all([...startedGroups].map((pid) => stopGroup(pid)));
 }
 
 /** Runs a command to completion in its own group; rejects with its output tail on a non-zero exit. */
@@ -63,7 +73,7 @@ function listProcesses() {
   return processes;
 }
 
-function isLive(pid) {
+export function isLive(pid) {
   try {
     process.kill(pid, 0);
   } catch (error) {

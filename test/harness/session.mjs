@@ -2,6 +2,7 @@
 // body returns, throws, or the harness gets SIGINT/SIGTERM/SIGHUP. Maps the outcome to an exit code.
 import * as os from 'node:os';
 import { EXIT_INFRASTRUCTURE, InfrastructureError } from './outcome.mjs';
+import { stopStartedGroups } from './processes.mjs';
 
 export async function runHarness(name, body) {
   const started = Date.now();
@@ -11,6 +12,8 @@ export async function runHarness(name, body) {
   const log = (message) => stopping || say(message);
   const cleanups = [];
   const defer = (label, cleanup) => cleanups.push({ label, cleanup });
+  // Runs last: catches any process group whose owner had no cleanup of its own yet.
+  defer('started process groups', stopStartedGroups);
   let cleaning;
   const cleanUp = () =>
     (cleaning ??= (async () => {

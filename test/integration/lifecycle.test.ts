@@ -130,3 +130,19 @@ describe('lifecycle: start, stop, restart, delete (fork mode)', () => {
     assert.match(fs.readFileSync(polite.out_log, 'utf8'), /shutdown message received/);
   });
 });
+
+describe('CLI output through a pipe', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('prints a long jlist whole', async function () {
+    this.timeout(60_000);
+    const dir = home.home;
+    fs.writeFileSync(`${dir}/many.config.js`, `module.exports = { apps: Array.from({ length: 40 }, (_, i) => ({ name: 'app-' + i + '-' + 'x'.repeat(100), script: ${JSON.stringify(fixture('idle.js'))}, args: ['y'.repeat(2000)] })) };`);
+    await home.ok(['start', `${dir}/many.config.js`, '--silent']);
+    const { stdout } = await home.ok(['jlist']);
+    assert.ok(stdout.length > 80_000, `${stdout.length} characters`);
+    assert.equal(JSON.parse(stdout).length, 40);
+  });
+});
