@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const WORKBENCH_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 30_000;
+export const UI_TIMEOUT_MS = 30_000;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -56,7 +56,12 @@ export class Workbench {
    */
   async notification(text: string | RegExp): Promise<Locator> {
     const center = this.page.locator('.notifications-center');
-    if (!(await center.isVisible())) await this.page.locator('[id="status.notifications"]').click();
+    if (!(await center.isVisible())) {
+      const bell = this.page.locator('[id="status.notifications"]');
+      // The bell gets a dot once an unseen notification is there; opening the center before that races it.
+      await bell.locator('.codicon-bell-dot').waitFor({ timeout: UI_TIMEOUT_MS });
+      await bell.click();
+    }
     await center.waitFor({ timeout: UI_TIMEOUT_MS });
     return center.locator('.monaco-list-row', { hasText: text }).first();
   }
@@ -84,5 +89,3 @@ export class Workbench {
     await this.browser.close();
   }
 }
-
-export { UI_TIMEOUT_MS };

@@ -53,11 +53,12 @@ async function runInCodeServer({ sandbox, testsEnv, log, defer }) {
   log(`code-server ${install.vscodeVersion} listening on 127.0.0.1:${server.port} after ${Date.now() - started} ms`);
 
   const page = await browser.newPage();
-  const exit = new Promise((resolve) => {
-    void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
-  });
-  // The workbench's log carries the extension host's console; test/vscode/index.ts prefixes what it
-  // prints during the run, so the report can be told apart from the workbench's own chatter.
+  let reportExit;
+  const exit = new Promise((resolve) => (reportExit = resolve));
+  // Called by the workbench's smoke-test driver with the extension host's exit code.
+  await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
+  // The workbench's log carries the extension host's console; test/vscode/index.ts prefixes mocha's
+  // report, so it can be told apart from the workbench's own chatter.
   await page.exposeFunction('codeAutomationLog', (_type, args) => {
     const [first, ...rest] = Array.isArray(args) ? args : [args];
     if (typeof first === 'string' && first.startsWith(LOG_PREFIX)) console.log(first.slice(LOG_PREFIX.length), ...rest);
