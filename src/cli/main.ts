@@ -29,12 +29,14 @@ Usage: corral <command> [options]
   list, ls, status                       the process table
   jlist                                  the process list as JSON
   describe, show <name|id>               everything about a process
-  logs [name|id] [--lines N] [--nostream] [--raw] [--err|--out]
+  logs [name|id] [--lines N] [--nostream] [--raw] [--json] [--err|--out]
   monit                                  live CPU and memory of every process (q to quit)
   flush [name|id]                        empty log files
   reloadLogs                             reopen log files (after an external rotation)
   sendSignal <signal> <name|id>          send a signal to a process
   ecosystem                              write a sample ecosystem.config.js
+  save                                   write the process list to dump.json (autosave keeps it current)
+  resurrect                              start every saved app that is not running
   ping                                   start the daemon if needed and check it answers
   kill                                   stop every app and the daemon
 
@@ -234,6 +236,9 @@ async function logsCommand(ctx: Context): Promise<void> {
     client.close();
     throw new CorralError(ErrorCode.NotFound, /^\d+$/.test(target) ? `no process with id ${target}` : `no process or namespace named "${target}"`);
   }
+  const json = ctx.values.json === true;
+  const asJson = (process: { id: number; name: string }, stream: 'out' | 'err', message: string, time: string | null): string =>
+    JSON.stringify({ app: process.name, id: process.id, stream, time, message });
   const width = Math.max(0, ...processes.map((process) => `${process.id}|${process.name}`.length));
   const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${process.name}`.padEnd(width))} | `);
   const seen = new Set<string>();
@@ -242,6 +247,10 @@ async function logsCommand(ctx: Context): Promise<void> {
       if (!wanted || seen.has(file) || file === '/dev/null' || lines === 0) continue;
       seen.add(file);
       const tail = await readLastLines(file, lines);
+      if (json) {
+        for (const line of tail) ctx.out(asJson(process, color === 'red' ? 'err' : 'out', line, null));
+        continue;
+      }
       if (!raw) ctx.out(paint(ctx.style, 'grey', `${file} last ${lines} lines:`));
       for (const line of tail) ctx.out(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', line) : line}`);
     }
@@ -254,6 +263,11 @@ async function logsCommand(ctx: Context): Promise<void> {
   const subscription = await client.subscribe();
   const print = (stream: 'out' | 'err') => (event: LogEvent): void => {
     if (ids && !ids.has(event.id)) return;
+    if (json) {
+      const time = new Date(event.at).toISOString();
+      for (const line of event.lines) ctx.out(asJson(event, stream, line, time));
+      return;
+    }
     for (const line of event.lines) {
       const text = raw ? line : `${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', line) : line}`;
       (stream === 'err' && raw ? ctx.err : ctx.out)(text);
@@ -433,6 +447,18 @@ async function run(argv: string[]): Promise<void> {
     case 'ping': {
       const info = await withClient(async (client) => client.daemon);
       return ctx.out(JSON.stringify({ msg: 'pong', pid: info.pid, version: info.version, home: info.home }));
+    }
+    case 'save':
+    case 'dump': {
+      const { file, apps } = await withClient((client) => client.call('save', {}));
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} saved ${apps} app${apps === 1 ? '' : 's'} to ${file}`);
+    }
+    case 'resurrect': {
+      const { processes, warnings } = await withClient((client) => client.call('resurrect', {}, LONG_CALL_MS));
+      printWarnings(ctx, warnings);
+      if (!ctx.values.silent) ctx.out(`${paint(ctx.style, 'green', '✓')} resurrected ${processes.length} process${processes.length === 1 ? '' : 'es'}`);
+      if (!ctx.values.silent) await showList(ctx);
+      return;
     }
     case 'kill':
       return killCommand(ctx);

@@ -30,6 +30,8 @@ export const APP_FLAGS: Record<string, string> = {
   'stop-exit-codes': 'stop_exit_codes',
   'instance-var': 'instance_var',
   'increment-var': 'increment_var',
+  'log-max-size': 'log_max_size',
+  'log-retain': 'log_retain',
 };
 
 /** Boolean flags that set an option to true. */
@@ -39,6 +41,8 @@ export const APP_SWITCHES: Record<string, string> = {
   'merge-logs': 'merge_logs',
   time: 'time',
   'shutdown-with-message': 'shutdown_with_message',
+  'log-compress': 'log_compress',
+  'monitor-tree': 'monitor_tree',
 };
 
 export const CLI_OPTIONS: Options = {
@@ -75,6 +79,10 @@ export const CLI_OPTIONS: Options = {
   'shutdown-with-message': { type: 'boolean' },
   'instance-var': { type: 'string' },
   'increment-var': { type: 'string' },
+  'log-max-size': { type: 'string' },
+  'log-retain': { type: 'string' },
+  'log-compress': { type: 'boolean' },
+  'monitor-tree': { type: 'boolean' },
   only: { type: 'string' },
   force: { type: 'boolean', short: 'f' },
   'update-env': { type: 'boolean' },

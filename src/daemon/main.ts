@@ -14,15 +14,17 @@ import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
 import { defaultContainerScript, launchCluster } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
-import { LogFiles } from './log-files';
+import { LogFile, LogFiles } from './log-files';
+import { stopOrphans } from './orphans';
+import { Persistence } from './persistence';
 import { serveRpc } from './rpc-server';
 import { checkTargets, Supervisor } from './supervisor';
 
+/** daemon.log, rotated at 10 MB with 3 old files kept. Never carries env values. */
 function createDaemonLog(file: string): (message: string) => void {
-  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
-  stream.on('error', () => undefined);
+  const log = new LogFile(file, { maxBytes: 10 * 1024 * 1024, retain: 3, compress: false }, () => undefined);
   return (message) => {
-    stream.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
+    log.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
   };
 }
 
@@ -99,6 +101,15 @@ async function main(): Promise<void> {
     log,
   }, Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000);
 
+  const persistence = new Persistence(paths.dump, supervisor, process.env.CORRAL_AUTOSAVE !== '0', log);
+  // Requests other than hello/ping wait until leftovers of a dead daemon are gone and the list is back.
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const whenReady = <P, R>(handler: (params: P) => R | Promise<R>) => async (params: P): Promise<R> => {
+    await ready;
+    return handler(params);
+  };
+
   const info = (): DaemonInfo => ({
     protocolVersion: PROTOCOL_VERSION,
     version: VERSION,
@@ -110,9 +121,10 @@ async function main(): Promise<void> {
   });
 
   let exiting: Promise<number> | null = null;
-  const shutdown = (why: string): Promise<number> => {
+  const shutdown = (why: string, clean: boolean): Promise<number> => {
     if (exiting) return exiting;
     log(`shutting down (${why})`);
+    persistence.freeze(clean);
     exiting = supervisor.stopAll().then((stopped) => {
       bus.publish('daemon:exit', { pid: process.pid });
       // Let the kill reply and the exit event reach their readers, then leave.
@@ -134,20 +146,22 @@ async function main(): Promise<void> {
         return info();
       },
       ping: () => info(),
-      start: (params) => supervisor.start(params.apps, params.replace === true),
-      startExisting: (params) => supervisor.startExisting(checkTargets(params.targets)),
-      stop: (params) => supervisor.stop(checkTargets(params.targets)),
-      restart: (params) => supervisor.restart(checkTargets(params.targets), params.updateEnv),
-      delete: (params) => supervisor.delete(checkTargets(params.targets)),
-      reload: (params) => supervisor.reload(checkTargets(params.targets)),
-      scale: (params) => supervisor.scale(params.name, params.instances),
-      list: () => supervisor.list(),
-      describe: (params) => supervisor.describe(checkTargets(params.targets)),
-      flush: async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) }),
+      start: whenReady((params) => supervisor.start(params.apps, params.replace === true)),
+      startExisting: whenReady((params) => supervisor.startExisting(checkTargets(params.targets))),
+      stop: whenReady((params) => supervisor.stop(checkTargets(params.targets))),
+      restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv)),
+      delete: whenReady((params) => supervisor.delete(checkTargets(params.targets))),
+      reload: whenReady((params) => supervisor.reload(checkTargets(params.targets))),
+      scale: whenReady((params) => supervisor.scale(params.name, params.instances)),
+      list: whenReady(() => supervisor.list()),
+      describe: whenReady((params) => supervisor.describe(checkTargets(params.targets))),
+      flush: whenReady(async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) })),
       reloadLogs: () => ({ files: logFiles.reopenAll() }),
-      sendSignal: (params) => supervisor.sendSignal(checkTargets(params.targets), params.signal),
-      notifyFileSaved: (params) => ({ apps: supervisor.notifyFileSaved(params.paths) }),
-      kill: async () => ({ stopped: await shutdown('kill requested') }),
+      sendSignal: whenReady((params) => supervisor.sendSignal(checkTargets(params.targets), params.signal)),
+      notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
+      save: whenReady(() => ({ file: paths.dump, apps: persistence.save() })),
+      resurrect: whenReady(() => persistence.resurrect()),
+      kill: async () => ({ stopped: await shutdown('kill requested', true) }),
     },
     log,
   );
@@ -156,9 +170,19 @@ async function main(): Promise<void> {
   await bindOwnerOnly(pub, paths.pubSocket);
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);
+  try {
+    await stopOrphans(home, 1600, log);
+    for (const stale of fs.readdirSync(paths.pidsDir)) fs.rmSync(`${paths.pidsDir}/${stale}`, { force: true });
+    await persistence.resurrectAfterUncleanEnd();
+  } catch (error) {
+    log(`start-up recovery failed: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    markReady();
+  }
 
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Signals are not a clean end: after a reboot or a service stop the list comes back.
+  process.on('SIGTERM', () => void shutdown('SIGTERM', false));
+  process.on('SIGINT', () => void shutdown('SIGINT', false));
   process.on('SIGHUP', () => undefined);
   process.on('SIGUSR2', () => log(`SIGUSR2: reopened ${logFiles.reopenAll()} log files`));
 }

@@ -121,7 +121,7 @@ export class ManagedProcess {
 
   /** Stopped on purpose by a client (not by a crash policy or an exit): triggers leave it alone. */
   stoppedByUser(): boolean {
-    return this.status === ProcessStatus.Stopped && (this.lastReason === 'user' || this.lastReason === 'scale');
+    return this.status === ProcessStatus.Stopped && (this.lastReason === null || this.lastReason === 'user' || this.lastReason === 'scale');
   }
 
   stop(reason: StateReason = 'user'): Promise<void> {
@@ -251,7 +251,8 @@ export class ManagedProcess {
 
   private environment(): Record<string, string> {
     const { app } = this;
-    const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name };
+    // CORRAL_HOME and pm_id also let a new daemon recognize this process if its daemon died.
+    const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name, CORRAL_HOME: this.ctx.paths.home };
     env[app.instance_var] = String(this.instance);
     if (app.increment_var) {
       const base = Number(app.env[app.increment_var] ?? 0);
@@ -503,8 +504,9 @@ export class ManagedProcess {
         ? perInstance(app.pid_file, this.id)
         : app.pid_file
       : path.join(ctx.paths.pidsDir, `${safe}-${this.id}.pid`);
-    this.outFile = ctx.logFiles.acquire(this.outLog);
-    this.errFile = ctx.logFiles.acquire(this.errLog);
+    const rotation = { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress };
+    this.outFile = ctx.logFiles.acquire(this.outLog, rotation);
+    this.errFile = ctx.logFiles.acquire(this.errLog, rotation);
   }
 
   private async closeLogs(): Promise<void> {

@@ -5,8 +5,8 @@ import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessDescription, ProcessInfo } from '../shared/protocol';
 import { formatBytes } from '../shared/units';
 import { AppTriggers } from './app-triggers';
-import { truncateLog } from './log-files';
 import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
+import type { DumpApp } from './dump';
 import { MetricsSampler } from './metrics';
 
 const SIGNALS = new Set<string>([
@@ -26,6 +26,9 @@ export class Supervisor {
   private readonly memoryRestarts = new Set<number>();
   private readonly sampler: MetricsSampler;
   private nextId = 0;
+
+  /** Called after every change to the set of apps or their configs (autosave listens). */
+  onChange: () => void = () => undefined;
 
   constructor(
     private readonly ctx: ProcessContext,
@@ -96,6 +99,7 @@ export class Supervisor {
     }
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
     const started = await Promise.all(apps.map((app) => this.startApp(app)));
+    this.onChange();
     return started.flat().map((process) => process.info());
   }
 
@@ -136,12 +140,14 @@ export class Supervisor {
   async startExisting(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await Promise.all(processes.map((process) => process.start('start')));
+    this.onChange();
     return processes.map((process) => process.info());
   }
 
   async stop(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await Promise.all(processes.map((process) => process.stop('user')));
+    this.onChange();
     return processes.map((process) => process.info());
   }
 
@@ -154,6 +160,7 @@ export class Supervisor {
       for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...updateEnv } };
     }
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
+    this.onChange();
     return processes.map((process) => process.info());
   }
 
@@ -161,6 +168,7 @@ export class Supervisor {
     const processes = this.resolve(targets);
     const infos = processes.map((process) => process.info());
     await this.remove(processes);
+    this.onChange();
     return infos.map((info, index) => ({ ...info, ...processes[index].info(), status: 'stopped' as const }));
   }
 
@@ -228,7 +236,52 @@ export class Supervisor {
     } else if (target < current.length) {
       await this.remove(current.slice(target), { drain: true });
     }
+    this.onChange();
     return this.byName(name).sort((a, b) => a.id - b.id).map((process) => process.info());
+  }
+
+  /** Every app once, with its current instance count, for the dump. */
+  snapshot(): DumpApp[] {
+    const apps = new Map<string, ManagedProcess[]>();
+    for (const process of [...this.processes.values()].sort((a, b) => a.id - b.id)) {
+      apps.set(process.app.name, [...(apps.get(process.app.name) ?? []), process]);
+    }
+    return [...apps.values()].map((instances) => ({
+      config: { ...instances[0].app, instances: instances.length },
+      stopped: instances.every((process) => process.stoppedByUser()),
+    }));
+  }
+
+  /**
+   * Starts every saved app that is not in the table (by name); apps saved as stopped are registered
+   * stopped. Returns the processes and one line per app that could not be brought back.
+   */
+  async resurrect(saved: DumpApp[]): Promise<{ processes: ProcessInfo[]; problems: string[] }> {
+    const problems: string[] = [];
+    const brought: ManagedProcess[] = [];
+    await Promise.all(
+      saved.map(async (entry, index) => {
+        let app: AppConfig;
+        try {
+          app = revalidateApp(entry.config, index);
+        } catch (error) {
+          problems.push(`dump apps[${index}]: ${(error as Error).message}`);
+          return;
+        }
+        if (this.byName(app.name).length > 0) return;
+        if (entry.stopped) {
+          for (let instance = 0; instance < app.instances; instance++) {
+            const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+            this.processes.set(process.id, process);
+            brought.push(process);
+          }
+          return;
+        }
+        brought.push(...(await this.startApp(app)));
+      }),
+    );
+    this.onChange();
+    return { processes: brought.sort((a, b) => a.id - b.id).map((process) => process.info()), problems };
   }
 
   describe(targets: string[]): ProcessDescription[] {
@@ -239,7 +292,7 @@ export class Supervisor {
     const processes = targets && targets.length > 0 ? this.resolve(targets) : [...this.processes.values()];
     const files = [...new Set(processes.flatMap((process) => process.logFiles()))];
     const flushed: string[] = [];
-    for (const file of files) if (await truncateLog(file)) flushed.push(file);
+    for (const file of files) if (await this.ctx.logFiles.truncate(file)) flushed.push(file);
     return flushed;
   }
 

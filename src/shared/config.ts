@@ -47,6 +47,12 @@ export interface AppConfig {
   out_file: string | null;
   error_file: string | null;
   merge_logs: boolean;
+  /** Rotate a log file when it would grow past this many bytes; null never rotates. */
+  log_max_size: number | null;
+  /** How many rotated files to keep per log. */
+  log_retain: number;
+  /** gzip rotated files. */
+  log_compress: boolean;
   log_date_format: string | null;
   time: boolean;
   pid_file: string | null;
@@ -65,6 +71,8 @@ export const DEFAULTS = {
   kill_timeout: 1600,
   listen_timeout: 3000,
   instance_var: 'NODE_APP_INSTANCE',
+  log_max_size: 10 * 1024 * 1024,
+  log_retain: 10,
   ignore_watch: ['node_modules', '.git'],
 } as const;
 
@@ -92,6 +100,7 @@ const KNOWN = new Set([
   'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
   'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
+  'log_max_size', 'log_retain', 'log_compress',
 ]);
 
 /** PM2 options that Corral accepts silently because they have no effect here. */
@@ -391,6 +400,15 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     if (bytes === undefined) expected('max_memory_restart', 'a size such as "200M", "1G", "500K" or a number of bytes', input.max_memory_restart);
     else max_memory_restart = bytes;
   }
+  let log_max_size: number | null = DEFAULTS.log_max_size;
+  if (input.log_max_size !== undefined && input.log_max_size !== null) {
+    if (input.log_max_size === false || input.log_max_size === 0 || input.log_max_size === '0') log_max_size = null;
+    else {
+      const bytes = parseSize(input.log_max_size);
+      if (bytes === undefined || bytes < 1024) expected('log_max_size', 'a size of at least 1K such as "10M", or 0 to never rotate', input.log_max_size);
+      else log_max_size = bytes;
+    }
+  }
   let stop_exit_codes: number[] = [];
   const codesRaw = input.stop_exit_codes;
   if (codesRaw !== undefined && codesRaw !== null) {
@@ -449,6 +467,9 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     out_file: readPath('out_file', cwd),
     error_file: readPath('error_file', cwd),
     merge_logs: readBool('merge_logs', false),
+    log_max_size,
+    log_retain: readInt('log_retain', DEFAULTS.log_retain, 1),
+    log_compress: readBool('log_compress', false),
     log_date_format,
     time: readBool('time', false),
     pid_file: readPath('pid_file', cwd),

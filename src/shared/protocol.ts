@@ -124,6 +124,10 @@ export interface Methods {
   sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
   /** A file was saved (by the editor): feeds the same debounce as the file watchers. */
   notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
+  /** Writes dump.json now. */
+  save: { params: Record<string, never>; result: { file: string; apps: number } };
+  /** Starts every app in dump.json (or .bak) that is not running. */
+  resurrect: { params: Record<string, never>; result: { processes: ProcessInfo[]; warnings: string[] } };
   /** Stops every app, then the daemon exits. */
   kill: { params: Record<string, never>; result: { stopped: number } };
 }
@@ -132,7 +136,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
