@@ -1,6 +1,6 @@
 // Bundles the four programs (and the tests) with esbuild; types are checked by `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -44,7 +44,7 @@ const programs = {
 // Tests are bundled too (node_modules stay external), so mocha runs plain JS.
 const tests = {
   ...common,
-  entryPoints: testFiles('test/unit', 'test/integration'),
+  entryPoints: testFiles('test/unit', 'test/integration', 'test/faults'),
   outbase: 'test',
   outdir: 'dist/test',
   packages: 'external',
@@ -68,5 +68,7 @@ if (watch) {
   const contexts = await Promise.all([esbuild.context(programs), esbuild.context(tests), esbuild.context(workbenchTests)]);
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
+  // Bundled tests of deleted sources must not keep running: start dist/test afresh.
+  rmSync('dist/test', { recursive: true, force: true });
   await Promise.all([esbuild.build(programs), esbuild.build(tests), esbuild.build(workbenchTests)]);
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 const SUITES = {
   unit: ['node', ['test/mocha-runner.mjs', 'dist/test/unit']],
   integration: ['node', ['test/mocha-runner.mjs', 'dist/test/integration']],
+  faults: ['node', ['test/mocha-runner.mjs', 'dist/test/faults']],
   vscode: ['node', ['test/harness/run-vscode.mjs']],
   e2e: ['node', ['test/harness/run-e2e.mjs']],
 };

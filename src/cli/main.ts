@@ -28,7 +28,8 @@ Usage: corral <command> [options]
   scale <name> <n|+n|-n>                 change the number of instances
   list, ls, status                       the process table
   jlist                                  the process list as JSON
-  describe, show <name|id>               everything about a process
+  describe, show <name|id>               everything about a process (env names only)
+  env <id>                               the env values of one process (asked for explicitly)
   logs [name|id] [--lines N] [--nostream] [--raw] [--json] [--err|--out]
   monit                                  live CPU and memory of every process (q to quit)
   flush [name|id]                        empty log files
@@ -447,6 +448,12 @@ async function run(argv: string[]): Promise<void> {
     case 'ping': {
       const info = await withClient(async (client) => client.daemon);
       return ctx.out(JSON.stringify({ msg: 'pong', pid: info.pid, version: info.version, home: info.home }));
+    }
+    case 'env': {
+      const [target, ...extra] = ctx.positionals;
+      if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'env: usage: corral env <id>');
+      const { env } = await withClient((client) => client.call('env', { target }));
+      return ctx.out(Object.keys(env).sort().map((key) => `${key}=${env[key]}`).join('\n'));
     }
     case 'save':
     case 'dump': {

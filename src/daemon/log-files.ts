@@ -41,17 +41,24 @@ export function rotatedFiles(file: string): string[] {
     .map((entry) => path.join(dir, entry));
 }
 
+/** After a write error (disk full, folder gone), how long to wait before trying the file again. */
+export const RETRY_AFTER_MS = 1000;
+
 export class LogFile {
   private stream: fs.WriteStream;
   private references = 0;
-  private reportedError = false;
   private size = 0;
   private sequence = 0;
+  /** Set while the file cannot be written: when it broke, and what has been dropped since. */
+  private broken: { since: number; droppedBytes: number } | null = null;
+  /** A reopened file after an outage, until a write to it succeeds. */
+  private probation: { since: number; droppedBytes: number } | null = null;
 
   constructor(
     readonly path: string,
     private readonly policy: RotationPolicy,
     private readonly onError: (file: string, error: Error) => void,
+    private readonly onRecover: (file: string, droppedBytes: number) => void = () => undefined,
   ) {
     this.stream = this.open();
   }
@@ -65,19 +72,56 @@ export class LogFile {
     }
     const stream = fs.createWriteStream(this.path, { flags: 'a', mode: 0o640 });
     stream.on('error', (error) => {
-      // Report once per file until it is reopened; the app keeps running regardless.
-      if (!this.reportedError) this.onError(this.path, error);
-      this.reportedError = true;
+      // Reported once per outage, not per line; the app keeps running and its output is dropped
+      // until the file can be written again.
+      if (this.stream !== stream || this.broken) return;
+      if (this.probation) {
+        // Still failing after a retry: the same outage, not a new report.
+        this.broken = { ...this.probation, since: Date.now() };
+        this.probation = null;
+        return;
+      }
+      this.broken = { since: Date.now(), droppedBytes: 0 };
+      this.onError(this.path, error);
     });
     return stream;
+  }
+
+  /** While broken: drop, and every RETRY_AFTER_MS try a fresh stream. True when writable again. */
+  private recovered(bytes: number): boolean {
+    const broken = this.broken;
+    if (!broken) return true;
+    if (Date.now() - broken.since < RETRY_AFTER_MS) {
+      broken.droppedBytes += bytes;
+      return false;
+    }
+    const old = this.stream;
+    try {
+      this.stream = this.open();
+    } catch {
+      broken.since = Date.now();
+      broken.droppedBytes += bytes;
+      return false;
+    }
+    old.destroy();
+    this.broken = null;
+    this.probation = broken;
+    return true;
   }
 
   /** Returns false when the caller should wait for drain() before writing more. */
   write(chunk: Buffer | string): boolean {
     const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (!this.recovered(bytes)) return true;
     if (this.policy.maxBytes !== null && this.size > 0 && this.size + bytes > this.policy.maxBytes) this.rotate();
     this.size += bytes;
-    return this.stream.write(chunk);
+    if (!this.probation) return this.stream.write(chunk);
+    return this.stream.write(chunk, (error) => {
+      const recovered = this.probation;
+      if (error || !recovered) return;
+      this.probation = null;
+      this.onRecover(this.path, recovered.droppedBytes);
+    });
   }
 
   /** Moves the current file aside under a time-stamped name, starts a new one, prunes old ones. */
@@ -139,7 +183,7 @@ export class LogFile {
   reopen(): void {
     const old = this.stream;
     this.stream = this.open();
-    this.reportedError = false;
+    this.broken = null;
     old.end();
   }
 
@@ -167,14 +211,17 @@ export class LogFile {
 export class LogFiles {
   private readonly files = new Map<string, LogFile>();
 
-  constructor(private readonly onError: (file: string, error: Error) => void) {}
+  constructor(
+    private readonly onError: (file: string, error: Error) => void,
+    private readonly onRecover: (file: string, droppedBytes: number) => void = () => undefined,
+  ) {}
 
   /** null for /dev/null: nothing is written. The first user of a path sets its rotation. */
   acquire(file: string, policy: RotationPolicy = NO_ROTATION): LogFile | null {
     if (file === '/dev/null') return null;
     let log = this.files.get(file);
     if (!log) {
-      log = new LogFile(file, policy, this.onError);
+      log = new LogFile(file, policy, this.onError, this.onRecover);
       this.files.set(file, log);
     }
     return log.acquire();

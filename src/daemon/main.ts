@@ -39,13 +39,28 @@ function prepareHome(paths: HomePaths): void {
  * The single-daemon lock: an abstract unix socket named after the home. The kernel releases it when
  * the process dies, so there is never a stale lock, and only one process can hold it.
  */
+function lockName(home: string): string {
+  return `\0corral-${createHash('sha256').update(home).digest('hex').slice(0, 32)}`;
+}
+
 function takeLock(home: string): Promise<net.Server | null> {
   if (process.platform !== 'linux') return Promise.resolve(new net.Server());
-  const name = `\0corral-${createHash('sha256').update(home).digest('hex').slice(0, 32)}`;
   return new Promise((resolve, reject) => {
-    const server = net.createServer((socket) => socket.destroy());
+    // The holder tells whoever knocks its pid, so a loser can say who holds the home.
+    const server = net.createServer((socket) => socket.end(`${process.pid}\n`));
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
-    server.listen(name, () => resolve(server));
+    server.listen(lockName(home), () => resolve(server));
+  });
+}
+
+function lockHolder(home: string): Promise<string> {
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = net.createConnection(lockName(home));
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('close', () => resolve(answer.trim() || 'unknown'));
+    socket.on('error', () => resolve('unknown'));
   });
 }
 
@@ -80,7 +95,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
   const lock = await takeLock(home);
   if (!lock) {
-    log('another daemon holds this home; exiting');
+    const holder = await lockHolder(home);
+    const answering = fs.existsSync(paths.rpcSocket);
+    log(`another daemon (pid ${holder}) holds this home${answering ? '' : `, but ${paths.rpcSocket} is gone (was the home deleted under it?); stop it with: kill ${holder}`}; exiting`);
     process.exit(0);
   }
   const startedAt = Date.now();
@@ -89,7 +106,10 @@ async function main(): Promise<void> {
   const pub = axon.socket('pub');
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
   const bus = new EventBus(pub);
-  const logFiles = new LogFiles((file, error) => log(`cannot write ${file}: ${error.message}`));
+  const logFiles = new LogFiles(
+    (file, error) => log(`cannot write ${file}: ${error.message}; output is dropped until it can be written again`),
+    (file, dropped) => log(`writing ${file} again (${dropped} bytes of output were dropped meanwhile)`),
+  );
   const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
   const supervisor = new Supervisor({
     paths,
@@ -159,6 +179,7 @@ async function main(): Promise<void> {
       reloadLogs: () => ({ files: logFiles.reopenAll() }),
       sendSignal: whenReady((params) => supervisor.sendSignal(checkTargets(params.targets), params.signal)),
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
+      env: whenReady((params) => supervisor.env(params.target)),
       save: whenReady(() => ({ file: paths.dump, apps: persistence.save() })),
       resurrect: whenReady(() => persistence.resurrect()),
       kill: async () => ({ stopped: await shutdown('kill requested', true) }),

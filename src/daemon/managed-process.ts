@@ -70,6 +70,8 @@ export class ManagedProcess {
   private lastDetail: string | null = null;
   private readonly history: RestartRecord[] = [];
   private desired: 'online' | 'stopped' = 'stopped';
+  /** A worker of this process has listened on a server: reloads then wait for the replacement to listen. */
+  private listens = false;
   private child: ChildHandle | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private restartState: RestartState = INITIAL_RESTART_STATE;
@@ -249,7 +251,8 @@ export class ManagedProcess {
     }
   }
 
-  private environment(): Record<string, string> {
+  /** The environment the process runs (or will run) with. */
+  environment(): Record<string, string> {
     const { app } = this;
     // CORRAL_HOME and pm_id also let a new daemon recognize this process if its daemon died.
     const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name, CORRAL_HOME: this.ctx.paths.home };
@@ -267,6 +270,9 @@ export class ManagedProcess {
     this.pipe(child.stdout, () => this.outFile, 'log:out');
     this.pipe(child.stderr, () => this.errFile, 'log:err');
     child.exited.then((result) => this.onExit(child, result.code, result.signal));
+    child.listening?.then(() => {
+      if (this.child === child) this.listens = true;
+    });
     return child;
   }
 
@@ -339,7 +345,13 @@ export class ManagedProcess {
       } catch (error) {
         throw new CorralError(ErrorCode.Internal, `${this.app.name}[${this.id}]: reload failed, the new worker did not start (${(error as Error).message}); the old worker keeps serving`);
       }
-      const up = this.app.wait_ready ? this.readyMessage(replacement) : (replacement.listening ?? Promise.resolve()).then(() => true);
+      // A worker that serves nothing (a queue consumer) is up once it runs; one that listened before
+      // must listen again before it takes over.
+      const up = this.app.wait_ready
+        ? this.readyMessage(replacement)
+        : this.listens && replacement.listening
+          ? replacement.listening.then(() => true)
+          : Promise.resolve(true);
       let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
         up.then((ok) => (ok ? 'up' : 'exited')),

@@ -284,6 +284,15 @@ export class Supervisor {
     return { processes: brought.sort((a, b) => a.id - b.id).map((process) => process.info()), problems };
   }
 
+  /** One process's environment, on explicit request only. */
+  env(target: unknown): { id: number; name: string; env: Record<string, string> } {
+    if (target === 'all') throw new CorralError(ErrorCode.BadArgument, 'env: give one process id or name, not "all"');
+    const [process, ...more] = this.resolve(checkTargets([target]));
+    if (!process) throw new CorralError(ErrorCode.NotFound, `no process named ${JSON.stringify(target)}`);
+    if (more.length > 0) throw new CorralError(ErrorCode.BadArgument, `env: "${String(target)}" names ${more.length + 1} processes; give one id`);
+    return { id: process.id, name: process.app.name, env: process.environment() };
+  }
+
   describe(targets: string[]): ProcessDescription[] {
     return this.resolve(targets).map((process) => process.describe());
   }

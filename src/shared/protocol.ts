@@ -124,6 +124,8 @@ export interface Methods {
   sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
   /** A file was saved (by the editor): feeds the same debounce as the file watchers. */
   notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
+  /** The env of one process, asked for explicitly (the only place env values ever leave the daemon). */
+  env: { params: { target: string }; result: { id: number; name: string; env: Record<string, string> } };
   /** Writes dump.json now. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
   /** Starts every app in dump.json (or .bak) that is not running. */
@@ -136,7 +138,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */

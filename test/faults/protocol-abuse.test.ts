@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { fixture, TestHome } from '../support/harness';
+
+function rss(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
+}
+
+/** An amp frame (pm2-axon's wire format) with the given raw argument buffers. */
+function frame(args: Buffer[]): Buffer {
+  const parts: Buffer[] = [Buffer.from([(1 << 4) | args.length])];
+  for (const arg of args) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(arg.length);
+    parts.push(length, arg);
+  }
+  return Buffer.concat(parts);
+}
+
+function send(socketPath: string, payload: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection(socketPath, () => {
+      socket.end(payload);
+    });
+    socket.on('error', () => resolve());
+    socket.on('close', () => resolve());
+    socket.setTimeout(2000, () => socket.destroy());
+  });
+}
+
+describe('faults: hostile and buggy clients', () => {
+  let home: TestHome;
+  before(() => {
+    home = new TestHome();
+  });
+  after(() => home.cleanup());
+
+  it('1,000 malformed frames: each dropped or answered with an error; the daemon stays up and its memory bounded', async function () {
+    this.timeout(60_000);
+    await home.ok(['start', fixture('idle.js'), '--name', 'bystander']);
+    const socket = path.join(home.home, 'rpc.sock');
+    const daemon = home.daemonPid() as number;
+    const before = rss(daemon);
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const garbage = (size: number): Buffer => Buffer.from(Array.from({ length: size }, () => Math.floor(random() * 256)));
+    const frames: Buffer[] = [];
+    for (let i = 0; i < 250; i++) frames.push(garbage(1 + Math.floor(random() * 512)));
+    for (let i = 0; i < 250; i++) frames.push(frame([Buffer.from(`j:{"type":"call","method":"ping","args":[{}`), Buffer.from('s:1')]));
+    for (let i = 0; i < 200; i++) frames.push(frame([Buffer.from(JSON.stringify({ type: 'call', method: `nope${i}`, args: [{}] }).replace(/^/, 'j:')), Buffer.from('s:1')]));
+    for (let i = 0; i < 200; i++) frames.push(frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'stop', args: i % 2 ? 'not-a-list' : [{ targets: 42 }] })}`), Buffer.from('s:1')]));
+    for (let i = 0; i < 100; i++) frames.push(frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'describe', args: [{ targets: ['x'.repeat(100_000)] }] })}`), Buffer.from('s:1')]));
+    for (let i = 0; i < frames.length; i += 50) await Promise.all(frames.slice(i, i + 50).map((payload) => send(socket, payload)));
+    const ping = JSON.parse((await home.ok(['ping'])).stdout);
+    assert.equal(ping.pid, daemon, 'the same daemon answers');
+    const [bystander] = await home.jlist();
+    assert.equal(bystander.status, 'online');
+    const growth = rss(daemon) - before;
+    assert.ok(growth < 64 * 1024 * 1024, `daemon RSS grew ${Math.round(growth / 1048576)} MB`);
+    const log = fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8');
+    assert.ok(log.split('\n').filter((line) => line.includes('undecodable frame')).length <= 5, 'no log flood');
+  });
+
+  it('every method checks its params: wrong types get a clear error, never a crash', async () => {
+    const client = await home.connect();
+    const call = (method: string, params: unknown): Promise<unknown> => (client.call as (m: string, p: unknown) => Promise<unknown>)(method, params);
+    const cases: Array<[string, unknown, RegExp]> = [
+      ['stop', { targets: 'all' }, /targets: expected one or more names/],
+      ['stop', { targets: [] }, /targets: expected one or more names/],
+      ['restart', { targets: [{}] }, /targets/],
+      ['restart', { targets: ['all'], updateEnv: { A: 1 } }, /updateEnv: expected an object of strings/],
+      ['start', { apps: 'x' }, /apps: expected a non-empty array/],
+      ['start', { apps: [{ script: '/bin/true', cwd: 'relative', env: {} }] }, /cwd: expected an absolute path/],
+      ['start', { apps: [{ script: '/bin/true', cwd: '/', env: { A: {} } }] }, /env: expected an object of strings/],
+      ['start', { apps: [{ script: '/bin/true', cwd: '/', env: {}, instances: 1e9 }] }, /instances/],
+      ['start', { apps: [{ script: '', cwd: '/', env: {} }] }, /script/],
+      ['scale', { name: 'bystander', instances: '1e3' }, /scale: expected a number of instances/],
+      ['scale', { name: 42, instances: 1 }, /scale: expected an app name/],
+      ['sendSignal', { targets: ['bystander'], signal: 'rm -rf /' }, /unknown signal/],
+      ['notifyFileSaved', { paths: [42] }, /absolute file paths/],
+      ['describe', {}, /targets/],
+      ['hello', { protocolVersion: 'x' }, /protocolVersion must be a number/],
+      ['env', { target: 'all' }, /env: give one process id or name, not "all"/],
+    ];
+    for (const [method, params, expected] of cases) {
+      await assert.rejects(call(method, params), (error: Error) => expected.test(error.message), `${method} ${JSON.stringify(params).slice(0, 80)}`);
+    }
+    await assert.rejects(call('start', null), /expected an object of parameters/);
+    assert.equal((await client.call('ping', {})).pid, home.daemonPid());
+  });
+});
