@@ -44,7 +44,7 @@ const programs = {
 // Tests are bundled too (node_modules stay external), so mocha runs plain JS.
 const tests = {
   ...common,
-  entryPoints: testFiles('test/unit', 'test/integration', 'test/faults'),
+  entryPoints: testFiles('test/unit', 'test/integration', 'test/faults', 'test/soak'),
   outbase: 'test',
   outdir: 'dist/test',
   packages: 'external',
