@@ -1,0 +1,66 @@
+// The table: which samples make which row, with the issue's target for each.
+import { evaluate } from './report.mjs';
+import { median } from './util.mjs';
+
+/** Rows for the report, evaluated (medians, ratio, verdict); rows with no samples are left out. */
+export function buildRows(samples, { reps: REPS, strippedHere }) {
+  const get = (key) => samples[key] ?? { corral: [], pm2: [] };
+  const floor = median(get('cold').floor ?? []);
+  const reloadFailed = Math.max(0, ...get('reloadFailed').corral);
+  const logsLost = Math.max(0, ...get('logsLost').corral);
+  const big = REPS.bigFleet;
+  const list = [
+    { key: 'cold', label: 'cold start: start → first 200', unit: 'ms', target: { ratioAtMost: 0.5 } },
+    { key: 'coldFloor', label: 'cold start floor: bare `node app.js` → first 200 (no manager)', unit: 'ms', corral: get('cold').floor, pm2: [] },
+    { key: 'coldCli', label: 'cold start: CLI exit (informational)', unit: 'ms' },
+    { key: 'ping', label: 'CLI round trip: ping', unit: 'ms', target: { ratioAtMost: 0.3 } },
+    {
+      key: 'pingMachineEnv',
+      label: `CLI round trip: ping, CLI run with ${Object.keys(strippedHere).join(', ') || 'nothing'} as this machine sets it (informational)`,
+      unit: 'ms',
+    },
+    { key: 'start10', label: 'start 10 apps (ecosystem) → all online', unit: 'ms', target: { ratioAtMost: 0.5 } },
+    { key: 'jlist50', label: 'jlist, 50 apps', unit: 'ms', target: { ratioAtMost: 0.3 } },
+    { key: 'jlist200', label: `jlist, ${big} apps`, unit: 'ms', target: { ratioAtMost: 0.3 } },
+    { key: 'delete50', label: 'delete all, 50 apps', unit: 'ms', target: { ratioAtMost: 0.5 } },
+    { key: 'start50', label: 'start 50 apps (ecosystem) → all online (informational)', unit: 'ms' },
+    { key: 'start200', label: `start ${big} apps (ecosystem) → all online (informational)`, unit: 'ms' },
+    {
+      key: 'respawn',
+      label: 'respawn: crash → next 200',
+      unit: 'ms',
+      target: { corralAtMost: floor + 30, text: Number.isFinite(floor) ? `≤ floor + 30 ms = ${(floor + 30).toFixed(0)} ms` : '≤ floor + 30 ms' },
+    },
+    { key: 'reload', label: 'cluster reload (-i 2) under keep-alive load: duration', unit: 'ms', target: { ratioAtMost: 1.0, failed: reloadFailed } },
+    { key: 'reloadFailed', label: 'cluster reload: failed requests (total over reps)', unit: 'count', sum: true },
+    { key: 'rssIdle', label: 'daemon RSS, idle', unit: 'MB', target: { ratioAtMost: 0.6 } },
+    { key: 'rssNode', label: 'RSS reference: a bare idle `node` process (no manager)', unit: 'MB', corral: get('rssIdle').floor, pm2: [] },
+    { key: 'rss50', label: 'daemon RSS, 50 apps', unit: 'MB', target: { ratioAtMost: 0.6 } },
+    { key: 'rss200', label: `daemon RSS, ${big} apps`, unit: 'MB', target: { ratioAtMost: 0.6 } },
+    { key: 'anonIdle', label: 'daemon private (anonymous) memory, idle (informational)', unit: 'MB' },
+    { key: 'anonNode', label: 'private memory reference: a bare idle `node` process', unit: 'MB', corral: get('anonIdle').floor, pm2: [] },
+    { key: 'anon50', label: 'daemon private (anonymous) memory, 50 apps (informational)', unit: 'MB' },
+    { key: 'anon200', label: `daemon private (anonymous) memory, ${big} apps (informational)`, unit: 'MB' },
+    { key: 'cpu50', label: `daemon CPU, 50 idle apps, ${REPS.cpuWindowS} s`, unit: '%', target: { ratioAtMost: 0.5 } },
+    { key: 'logs1', label: `log throughput, ${REPS.logLines / 1000}k lines, 1 line per write`, unit: 'lines/s', target: { ratioAtLeast: 2.0, lost: logsLost } },
+    { key: 'logs1Floor', label: 'log reference, 1 line per write: the same app into a bare Node pipe reader (no manager, no file)', unit: 'lines/s', corral: get('logs1').floor, pm2: [] },
+    { key: 'logs1Cpu', label: `log, 1 line per write: daemon CPU time for the ${REPS.logLines / 1000}k lines (informational)`, unit: 'ms' },
+    { key: 'logs100', label: `log throughput, ${REPS.logLines / 1000}k lines, 100 lines per write`, unit: 'lines/s', target: { ratioAtLeast: 2.0, lost: logsLost } },
+    { key: 'logs100Floor', label: 'log reference, 100 lines per write: the same app into a bare Node pipe reader (no manager, no file)', unit: 'lines/s', corral: get('logs100').floor, pm2: [] },
+    { key: 'logs100Cpu', label: `log, 100 lines per write: daemon CPU time for the ${REPS.logLines / 1000}k lines (informational)`, unit: 'ms' },
+    { key: 'logsLost', label: 'log lines lost or torn (total over reps)', unit: 'count', sum: true },
+  ];
+  return list
+    .map((row) => {
+      const values = get(row.key);
+      let corralValues = row.corral ?? values.corral;
+      let pm2Values = row.pm2 ?? values.pm2;
+      if (row.sum) {
+        corralValues = corralValues.length ? [corralValues.reduce((a, b) => a + b, 0)] : [];
+        pm2Values = pm2Values.length ? [pm2Values.reduce((a, b) => a + b, 0)] : [];
+      }
+      return { ...row, corral: corralValues, pm2: pm2Values };
+    })
+    .filter((row) => row.corral.length > 0 || row.pm2.length > 0)
+    .map(evaluate);
+}
