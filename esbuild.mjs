@@ -1,6 +1,6 @@
 // Bundles the four programs (and the tests) with esbuild; types are checked by `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -36,6 +36,7 @@ const programs = {
     daemon: 'src/daemon/main.ts',
     container: 'src/container/main.ts',
     extension: 'src/extension/extension.ts',
+    runtime: 'src/runtime/main.ts',
   },
   outdir: 'dist',
   external: ['vscode'],
@@ -71,4 +72,8 @@ if (watch) {
   // Bundled tests of deleted sources must not keep running: start dist/test afresh.
   rmSync('dist/test', { recursive: true, force: true });
   await Promise.all([esbuild.build(programs), esbuild.build(tests), esbuild.build(workbenchTests)]);
+  // The CLI is an npm bin: it needs its shebang and the executable bit.
+  const cli = readFileSync('dist/cli.js', 'utf8');
+  if (!cli.startsWith('#!')) writeFileSync('dist/cli.js', `#!/usr/bin/env node\n${cli}`);
+  chmodSync('dist/cli.js', 0o755);
 }

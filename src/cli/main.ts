@@ -2,20 +2,20 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DaemonClient, socketAnswers } from '../client/client';
 import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
-import { which } from '../client/which';
-import { ConfigError, isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
+import { parseCommandLine } from '../client/argv';
+import { buildStartRequest, splitList } from '../client/start-request';
+import { ConfigError } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
 import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
-import { appOptionsFromFlags, CLI_OPTIONS, flagLabel } from './start-options';
+import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from './exports';
 
 const LONG_CALL_MS = 10 * 60_000; // stops wait for kill_timeout, which users may set high
 
@@ -38,6 +38,8 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
+  startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
+  export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
   ping                                   start the daemon if needed and check it answers
   kill                                   stop every app and the daemon
 
@@ -64,46 +66,6 @@ interface Context {
   err: (text: string) => void;
 }
 
-/** Stands in for the minus of a negative positional while parseArgs reads the line. */
-const NEGATIVE = '\u0000neg:';
-
-function longName(arg: string): string {
-  const short = arg.slice(1);
-  const entry = Object.entries(CLI_OPTIONS).find(([, option]) => option.short === short);
-  return entry ? `--${entry[0]}` : arg;
-}
-
-function takesValue(arg: string): boolean {
-  const name = longName(arg).replace(/^--/, '');
-  return arg.startsWith('-') && !arg.includes('=') && CLI_OPTIONS[name]?.type === 'string';
-}
-
-function parse(argv: string[]): Omit<Context, 'style' | 'out' | 'err'> {
-  // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths.
-  // A negative number after a value option (`-i -1`, `--kill-timeout -5`) is that option's value.
-  const normalized: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      normalized.push(...argv.slice(i));
-      break;
-    }
-    if (arg.startsWith('--watch=')) normalized.push(`--watch-paths=${arg.slice('--watch='.length)}`);
-    else if (/^-\d+$/.test(arg)) normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
-    else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
-    else normalized.push(arg);
-  }
-  try {
-    const { values, positionals, tokens } = parseArgs({ args: normalized, options: CLI_OPTIONS, allowPositionals: true, strict: true, tokens: true });
-    const terminator = tokens.find((token) => token.kind === 'option-terminator');
-    const cut = terminator ? positionals.length - (normalized.length - terminator.index - 1) : positionals.length;
-    const restore = (items: string[]): string[] => items.map((item) => (item.startsWith(NEGATIVE) ? `-${item.slice(NEGATIVE.length)}` : item));
-    return { values, positionals: restore(positionals.slice(0, cut)), passthrough: restore(positionals.slice(cut)) };
-  } catch (error) {
-    throw new CorralError(ErrorCode.BadArgument, (error as Error).message.replace(/\. To specify a positional.*$/, ''));
-  }
-}
-
 function connect(spawn = true): Promise<DaemonClient> {
   return DaemonClient.connect({ spawn });
 }
@@ -125,70 +87,23 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
   return expanded;
 }
 
-function splitList(value: unknown): string[] | undefined {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
-}
-
-function cpuCount(): number {
-  return os.availableParallelism?.() ?? os.cpus().length;
-}
-
 function printWarnings(ctx: Context, warnings: string[]): void {
   for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
-}
-
-function looksLikeFile(target: string): boolean {
-  return target.includes('/') || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
 }
 
 async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   const [target, ...extra] = ctx.positionals;
   if (!target) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
   if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `start: unexpected argument "${extra[0]}" (app arguments go after --)`);
-  const overrides = appOptionsFromFlags(ctx.values);
-  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
-  const replace = ctx.values.force === true;
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-
-  if (isEcosystemFile(target)) {
-    const namespace = overrides.namespace;
-    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(ctx.values.only), overrides: namespace ? { namespace } : undefined });
-    printWarnings(ctx, warnings);
-    const client = await connect();
-    try {
-      // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
-      return await client.call('start', { apps, replace: true }, LONG_CALL_MS);
-    } finally {
-      client.close();
-    }
-  }
-
-  let app: AppConfig | undefined;
-  if (stat?.isFile() || looksLikeFile(target) || (!stat && which(target))) {
-    const raw: Record<string, unknown> = { script: target, ...overrides };
-    if (ctx.passthrough.length > 0) raw.args = ctx.passthrough;
-    const result = normalizeApp(raw, {
-      source: '',
-      baseDir: process.cwd(),
-      baseEnv: process.env,
-      envName,
-      cpuCount: cpuCount(),
-      fileExists: (file) => fs.existsSync(file) && fs.statSync(file).isFile(),
-      which: (command) => which(command),
-      label: flagLabel,
-    });
-    printWarnings(ctx, result.warnings);
-    app = result.app;
-    // PM2: -i on a Node script means cluster mode.
-    if (ctx.values.instances !== undefined && isNodeInterpreter(app.interpreter)) app = { ...app, exec_mode: 'cluster' };
-  }
-
+  const request = await buildStartRequest(target, ctx);
+  if (request.kind === 'apps') printWarnings(ctx, request.warnings);
   const client = await connect();
   try {
-    if (app) return await client.call('start', { apps: [app], replace }, LONG_CALL_MS);
+    // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
+    if (request.kind === 'apps') return await client.call('start', { apps: request.apps, replace: request.fromEcosystem || ctx.values.force === true }, LONG_CALL_MS);
     return await client.call('startExisting', { targets: [target] }, LONG_CALL_MS);
   } catch (error) {
-    if (!app && error instanceof CorralError && error.code === ErrorCode.NotFound) {
+    if (request.kind === 'existing' && error instanceof CorralError && error.code === ErrorCode.NotFound) {
       throw new CorralError(ErrorCode.NotFound, `start: "${target}" is neither a file nor a known app, id or namespace`);
     }
     throw error;
@@ -354,8 +269,55 @@ async function monitCommand(ctx: Context): Promise<void> {
   client.close();
 }
 
+/** `startup systemd [--write]` prints or installs a user unit; `unstartup` removes it. */
+function startupCommand(ctx: Context, install: boolean): void {
+  const [system = 'systemd', ...extra] = ctx.positionals;
+  if (system !== 'systemd' || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `${install ? 'startup' : 'unstartup'}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
+  const unitDir = path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
+  const unitFile = path.join(unitDir, 'corral.service');
+  if (!install) {
+    const existed = fs.existsSync(unitFile);
+    fs.rmSync(unitFile, { force: true });
+    ctx.out(existed ? `removed ${unitFile}; run: systemctl --user disable corral` : `no unit at ${unitFile}`);
+    return;
+  }
+  const unit = startupUnit({ nodePath: process.execPath, daemonScript: path.join(__dirname, 'daemon.js'), cliScript: __filename, home: resolveHome(), user: true });
+  if (ctx.values.write !== true) {
+    ctx.out(unit);
+    ctx.err(`(corral startup systemd --write installs this as ${unitFile})`);
+    return;
+  }
+  fs.mkdirSync(unitDir, { recursive: true });
+  fs.writeFileSync(unitFile, unit);
+  ctx.out(`wrote ${unitFile}\nnow run: systemctl --user daemon-reload && systemctl --user enable --now corral\n(to start at boot without a login: loginctl enable-linger $USER)`);
+}
+
+/** `export kubernetes|systemd|compose <ecosystem> [-o file|dir]`. */
+async function exportCommand(ctx: Context): Promise<void> {
+  const [kind, file, ...extra] = ctx.positionals;
+  if (!kind || !file || extra.length > 0 || !['kubernetes', 'k8s', 'systemd', 'compose'].includes(kind)) {
+    throw new CorralError(ErrorCode.BadArgument, 'export: usage: corral export <kubernetes|systemd|compose> <ecosystem file> [-o file]');
+  }
+  // Only the env the file itself sets: the shell's environment is not part of an app's definition.
+  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
+  const { apps, warnings } = await loadEcosystem(file, { envName, only: splitList(ctx.values.only), baseEnv: {} });
+  printWarnings(ctx, warnings);
+  const output = typeof ctx.values.output === 'string' ? ctx.values.output : undefined;
+  if (kind === 'systemd') {
+    const units = exportSystemdUnits(apps, process.execPath);
+    if (!output) return ctx.out(units.map((unit) => `# ${unit.file}\n${unit.text}`).join('\n'));
+    fs.mkdirSync(output, { recursive: true });
+    for (const unit of units) fs.writeFileSync(path.join(output, unit.file), unit.text);
+    return ctx.out(`wrote ${units.map((unit) => path.join(output, unit.file)).join(', ')}`);
+  }
+  const text = kind === 'compose' ? exportCompose(apps) : exportKubernetes(apps);
+  if (!output) return ctx.out(text.trimEnd());
+  fs.writeFileSync(output, text);
+  ctx.out(`wrote ${output}`);
+}
+
 async function run(argv: string[]): Promise<void> {
-  const parsed = parse(argv);
+  const parsed = parseCommandLine(argv);
   const ctx: Context = {
     ...parsed,
     style: { color: process.stdout.isTTY === true && !process.env.NO_COLOR },
@@ -455,6 +417,11 @@ async function run(argv: string[]): Promise<void> {
       const { env } = await withClient((client) => client.call('env', { target }));
       return ctx.out(Object.keys(env).sort().map((key) => `${key}=${env[key]}`).join('\n'));
     }
+    case 'startup':
+    case 'unstartup':
+      return startupCommand(ctx, command === 'startup');
+    case 'export':
+      return exportCommand(ctx);
     case 'save':
     case 'dump': {
       const { file, apps } = await withClient((client) => client.call('save', {}));

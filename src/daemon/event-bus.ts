@@ -4,14 +4,25 @@ import type { EventName, Events } from '../shared/protocol';
 
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
+type LocalListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
 export class EventBus {
+  private readonly local = new Set<LocalListener>();
+
   constructor(private readonly socket: AxonSocket) {}
 
   hasSubscribers(): boolean {
-    return this.socket.socks.length > 0;
+    return this.socket.socks.length > 0 || this.local.size > 0;
+  }
+
+  /** In-process listeners (corral-runtime prints logs from here); returns the unsubscribe. */
+  onLocal(listener: LocalListener): () => void {
+    this.local.add(listener);
+    return () => this.local.delete(listener);
   }
 
   publish<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const listener of this.local) listener(event, payload);
     const subscribers = this.socket.socks;
     if (subscribers.length === 0) return;
     const frame = this.socket.pack([event, payload]);

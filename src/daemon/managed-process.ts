@@ -24,6 +24,7 @@ import {
 import type { ChildHandle } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
+import { RecentLines } from './recent-lines';
 import type { LogFile, LogFiles } from './log-files';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
 import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
@@ -60,6 +61,8 @@ export class ManagedProcess {
   restarts = 0;
   cpu = 0;
   memory = 0;
+  /** The last lines of each stream, for viewers that backfill before streaming. */
+  readonly recent = { 'log:out': new RecentLines(), 'log:err': new RecentLines() };
   /** Recent CPU/memory samples, filled by the metrics sampler. */
   readonly samples: MetricsSample[] = [];
   readonly createdAt = Date.now();
@@ -468,7 +471,9 @@ export class ManagedProcess {
   private pipe(stream: Readable | null, file: () => LogFile | null, event: 'log:out' | 'log:err'): void {
     if (!stream) return;
     const splitter = new LineSplitter();
+    const recent = this.recent[event];
     const emit = (complete: Buffer): void => {
+      const offset = recent.add(complete);
       let lines: string[] | null = null;
       const target = file();
       if (target) {
@@ -487,7 +492,7 @@ export class ManagedProcess {
         }
       }
       if (this.ctx.hasSubscribers()) {
-        this.ctx.publish(event, { id: this.id, name: this.app.name, lines: lines ?? toLines(complete), at: Date.now() });
+        this.ctx.publish(event, { id: this.id, name: this.app.name, lines: lines ?? toLines(complete), offset, at: Date.now() });
       }
     };
     stream.on('data', (chunk: Buffer) => {

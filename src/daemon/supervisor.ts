@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
-import type { ProcessDescription, ProcessInfo } from '../shared/protocol';
+import type { ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
 import { formatBytes } from '../shared/units';
 import { AppTriggers } from './app-triggers';
 import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
@@ -291,6 +291,14 @@ export class Supervisor {
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process named ${JSON.stringify(target)}`);
     if (more.length > 0) throw new CorralError(ErrorCode.BadArgument, `env: "${String(target)}" names ${more.length + 1} processes; give one id`);
     return { id: process.id, name: process.app.name, env: process.environment() };
+  }
+
+  recentLogs(id: unknown, lines: unknown): { out: RecentLogs; err: RecentLogs } {
+    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: id must be a process id');
+    if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 10_000) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: lines must be a whole number from 0 to 10000');
+    const process = this.processes.get(id);
+    if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
+    return { out: process.recent['log:out'].last(lines), err: process.recent['log:err'].last(lines) };
   }
 
   describe(targets: string[]): ProcessDescription[] {

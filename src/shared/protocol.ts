@@ -88,6 +88,11 @@ export interface ProcessDescription extends ProcessInfo {
   samples: MetricsSample[];
 }
 
+export interface RecentLogs {
+  lines: string[];
+  end: number;
+}
+
 export interface DaemonInfo {
   protocolVersion: number;
   version: string;
@@ -126,6 +131,11 @@ export interface Methods {
   notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
   /** The env of one process, asked for explicitly (the only place env values ever leave the daemon). */
   env: { params: { target: string }; result: { id: number; name: string; env: Record<string, string> } };
+  /**
+   * The last lines of one process's stdout and stderr from memory, with each stream's end offset:
+   * subscribe first, then call this, then keep only log events whose offset is at or past `end`.
+   */
+  recentLogs: { params: { id: number; lines: number }; result: { out: RecentLogs; err: RecentLogs } };
   /** Writes dump.json now. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
   /** Starts every app in dump.json (or .bak) that is not running. */
@@ -138,7 +148,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
@@ -165,6 +175,8 @@ export interface LogEvent {
   name: string;
   /** Whole lines, without their newline, as the app wrote them (no timestamp prefix). */
   lines: string[];
+  /** Byte offset of the first line in this process's stream; compare with recentLogs' `end`. */
+  offset: number;
   at: number;
 }
 

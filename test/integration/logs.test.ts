@@ -112,3 +112,32 @@ describe('logs', () => {
     logs.kill('SIGINT');
   });
 });
+
+describe('recentLogs: backfill then stream, no line twice, none missing', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('joins the in-memory backfill and the live events exactly at the stream offset', async () => {
+    await home.ok(['start', fixture('ticker.js'), '--name', 'ticks'], { env: { TICK_MS: '2' } });
+    const [ticks] = await home.jlist();
+    const client = await home.connect();
+    const subscription = await client.subscribe();
+    const live: Array<{ offset: number; lines: string[] }> = [];
+    let enough: () => void = () => undefined;
+    const collected = new Promise<void>((resolve) => (enough = resolve));
+    subscription.on('log:out', (event) => {
+      if (event.id !== ticks.id) return;
+      live.push({ offset: event.offset, lines: event.lines });
+      if (live.length > 40) enough();
+    });
+    const { out } = await client.call('recentLogs', { id: ticks.id, lines: 30 });
+    await collected;
+    subscription.dispose();
+    const joined = [...out.lines, ...live.filter((event) => event.offset >= out.end).flatMap((event) => event.lines)];
+    const numbers = joined.map((line) => Number(/^tick (\d+) /.exec(line)?.[1]));
+    assert.ok(numbers.length > 40);
+    for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `consecutive at ${i}: ${numbers.slice(Math.max(0, i - 3), i + 2)}`);
+    await assert.rejects(client.call('recentLogs', { id: 999, lines: 5 }), /no process with id 999/);
+  });
+});

@@ -86,6 +86,7 @@ export const CLI_OPTIONS: Options = {
   only: { type: 'string' },
   force: { type: 'boolean', short: 'f' },
   'update-env': { type: 'boolean' },
+  write: { type: 'boolean' },
   // logs
   lines: { type: 'string' },
   nostream: { type: 'boolean' },

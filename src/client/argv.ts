@@ -1,0 +1,53 @@
+/** Command-line parsing shared by `corral` and `corral-runtime`: node:util parseArgs with PM2's quirks. */
+import { parseArgs } from 'node:util';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { CLI_OPTIONS } from './start-options';
+
+export interface CommandLine {
+  values: Record<string, unknown>;
+  /** Arguments before `--`. */
+  positionals: string[];
+  /** Arguments after `--`: they go to the app. */
+  passthrough: string[];
+}
+
+/** Stands in for the minus of a negative positional while parseArgs reads the line. */
+const NEGATIVE = '\u0000neg:';
+
+function longName(arg: string): string {
+  const short = arg.slice(1);
+  const entry = Object.entries(CLI_OPTIONS).find(([, option]) => option.short === short);
+  return entry ? `--${entry[0]}` : arg;
+}
+
+function takesValue(arg: string): boolean {
+  const name = longName(arg).replace(/^--/, '');
+  return arg.startsWith('-') && !arg.includes('=') && CLI_OPTIONS[name]?.type === 'string';
+}
+
+export function parseCommandLine(argv: string[]): CommandLine {
+  // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths.
+  // A negative number after a value option (`-i -1`, `--kill-timeout -5`) is that option's value.
+  const normalized: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      normalized.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith('--watch=')) normalized.push(`--watch-paths=${arg.slice('--watch='.length)}`);
+    else if (/^-\d+$/.test(arg)) normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
+    else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
+    else normalized.push(arg);
+  }
+  try {
+    const { values, positionals, tokens } = parseArgs({ args: normalized, options: CLI_OPTIONS, allowPositionals: true, strict: true, tokens: true });
+    const terminator = tokens.find((token) => token.kind === 'option-terminator');
+    const cut = terminator ? positionals.length - (normalized.length - terminator.index - 1) : positionals.length;
+    const restore = (items: string[]): string[] => items.map((item) => (item.startsWith(NEGATIVE) ? `-${item.slice(NEGATIVE.length)}` : item));
+    return { values, positionals: restore(positionals.slice(0, cut)), passthrough: restore(positionals.slice(cut)) };
+  } catch (error) {
+    throw new CorralError(ErrorCode.BadArgument, (error as Error).message.replace(/\. To specify a positional.*$/, ''));
+  }
+}
+

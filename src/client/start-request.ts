@@ -1,0 +1,50 @@
+/**
+ * What `start <target>` means: an ecosystem file (every app in it), a script or a command on PATH
+ * (one app from the flags), or else the name/id/namespace of apps the daemon already knows.
+ * Shared by `corral start` and `corral-runtime`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
+import type { CommandLine } from './argv';
+import { isEcosystemFile, loadEcosystem } from './ecosystem';
+import { appOptionsFromFlags, flagLabel } from './start-options';
+import { which } from './which';
+
+export type StartRequest = { kind: 'apps'; apps: AppConfig[]; warnings: string[]; fromEcosystem: boolean } | { kind: 'existing'; target: string };
+
+export function splitList(value: unknown): string[] | undefined {
+  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+}
+
+function looksLikeFile(target: string): boolean {
+  return target.includes('/') || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
+}
+
+export async function buildStartRequest(target: string, line: Pick<CommandLine, 'values' | 'passthrough'>): Promise<StartRequest> {
+  const overrides = appOptionsFromFlags(line.values);
+  const envName = typeof line.values.env === 'string' ? line.values.env : undefined;
+  if (isEcosystemFile(target)) {
+    const namespace = overrides.namespace;
+    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), overrides: namespace ? { namespace } : undefined });
+    return { kind: 'apps', apps, warnings, fromEcosystem: true };
+  }
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!stat?.isFile() && !looksLikeFile(target) && (stat || !which(target))) return { kind: 'existing', target };
+  const raw: Record<string, unknown> = { script: target, ...overrides };
+  if (line.passthrough.length > 0) raw.args = line.passthrough;
+  const result = normalizeApp(raw, {
+    source: '',
+    baseDir: process.cwd(),
+    baseEnv: process.env,
+    envName,
+    cpuCount: os.availableParallelism?.() ?? os.cpus().length,
+    fileExists: (file) => fs.existsSync(file) && fs.statSync(file).isFile(),
+    which: (command) => which(command),
+    label: flagLabel,
+  });
+  let app = result.app;
+  // PM2: -i on a Node script means cluster mode.
+  if (line.values.instances !== undefined && isNodeInterpreter(app.interpreter)) app = { ...app, exec_mode: 'cluster' };
+  return { kind: 'apps', apps: [app], warnings: result.warnings, fromEcosystem: false };
+}
