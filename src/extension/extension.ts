@@ -1,18 +1,81 @@
-/** VS Code entry: activation only wires things together. The full explorer arrives with its own issue. */
+/**
+ * VS Code entry: activation only wires the parts together and returns at once; the daemon connection
+ * (attach, or start the bundled daemon) runs in the background and the view follows its state.
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { VERSION } from '../shared/version';
+import type { ExtensionApi } from './api';
+import { CorralCodeLensProvider } from './code-lens';
+import { registerCommands, reportError } from './commands';
+import { bundledDaemonScript, DaemonConnection } from './connection';
+import { CrashNotifier } from './crash-notifier';
+import { EntryIndex } from './entry-index';
+import { LogChannels } from './log-channels';
+import { ProcessStore } from './process-store';
 import { ProcessTreeProvider } from './process-tree';
+import { Prompts } from './prompts';
+import { SaveRestarts } from './save-restarts';
+import { onDidChangeSetting, settings } from './settings';
+import { Starter } from './starter';
+import { CorralStatusBar } from './status-bar';
+import { ConnectionView } from './connection-view';
 
-export function activate(context: vscode.ExtensionContext): void {
+let connection: DaemonConnection | undefined;
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  connection = new DaemonConnection({ home: settings.home, nodePath: settings.nodePath, daemonScript: bundledDaemonScript(context.extensionPath) });
+  const store = new ProcessStore(connection);
+  const tree = new ProcessTreeProvider(store);
+  const view = vscode.window.createTreeView('corral.processes', { treeDataProvider: tree, showCollapseAll: true });
+  const logs = new LogChannels(connection, store, settings.backfillLines);
+  const index = new EntryIndex();
+  const prompts = new Prompts();
+  const starter = new Starter(connection);
+  const statusBar = new CorralStatusBar(connection, store, settings.statusBarEnabled);
+  const lenses = new CorralCodeLensProvider(index, store, { enabled: settings.codeLensEnabled, clusterInstances: settings.clusterInstances });
+  const notifier = new CrashNotifier(store, settings.notifications);
+  const saves = new SaveRestarts(connection, store, settings.restartOnSave, () => path.join(connection!.home, 'logs'), (error) => void reportError(error));
+  const connectionView = new ConnectionView(connection, store, view);
+
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('corral.processes', new ProcessTreeProvider()),
-    vscode.commands.registerCommand('corral.showVersion', () => {
-      void vscode.window.showInformationMessage(`Corral ${VERSION}`);
-      return VERSION;
-    }),
+    connection,
+    store,
+    tree,
+    view,
+    view.onDidChangeVisibility((event) => tree.setVisible(event.visible)),
+    logs,
+    index,
+    prompts,
+    statusBar,
+    lenses,
+    vscode.languages.registerCodeLensProvider(
+      [
+        { scheme: 'file', language: 'javascript' },
+        { scheme: 'file', language: 'typescript' },
+        { scheme: 'file', language: 'json' },
+        { scheme: 'file', language: 'jsonc' },
+        { scheme: 'file', language: 'yaml' },
+      ],
+      lenses,
+    ),
+    notifier,
+    saves,
+    connectionView,
+    ...registerCommands({ connection, store, tree, logs, index, starter, prompts }),
+    onDidChangeSetting(['home'], () => void connection!.reconnect(true).catch((error) => void reportError(error))),
+    onDidChangeSetting(['statusBar.enabled'], () => statusBar.update()),
+    onDidChangeSetting(['codeLens.enabled', 'cluster.instances'], () => lenses.refresh()),
   );
+  tree.setVisible(view.visible);
+
+  // Attach, or start the bundled daemon; a failure is shown in the view, which offers "Start Daemon".
+  void connection.connect(true).catch((error: Error) => console.error(`corral: ${error.message}`));
+
+  const activationMs = performance.now() - started;
+  return { activationMs, connection, store, tree, view, logs, statusBar, prompts, notifier, index };
 }
 
-export function deactivate(): void {
-  // Nothing to release yet: every disposable is in context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  return connection?.dispose();
 }

@@ -1,6 +1,26 @@
-/** What a person sees of Corral in the workbench: its activity-bar entry, the process view, the palette. */
+/**
+ * What a person sees of Corral in the workbench (the extension installed from its .vsix): the process view
+ * empty and with three apps (one cluster), the palette's Corral commands, an app's output channel, the
+ * status bar, and the notification for an errored app. Every scene is saved as a screenshot to look at.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { VERSION } from '../../src/shared/version';
 import { UI_TIMEOUT_MS, Workbench } from './workbench';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+/** The real CLI against the daemon of the workbench's extension (same CORRAL_HOME, the run's tag). */
+function corral(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const base = JSON.parse(process.env.CORRAL_E2E_ENV ?? '{}') as Record<string, string>;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { env: { ...base, NO_COLOR: '1', ...env }, cwd: process.env.CORRAL_E2E_WORKSPACE, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`corral ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', name);
 
 describe('Corral in the workbench', function () {
   let workbench: Workbench | undefined;
@@ -19,15 +39,70 @@ describe('Corral in the workbench', function () {
   });
 
   after(async function () {
+    await corral(['delete', 'all']).catch(() => undefined);
     await workbench?.close();
   });
 
-  it('opens the Corral view from the activity bar and shows the empty process view', async function () {
+  it('opens the Corral view from the activity bar and shows the empty process view with its start buttons', async function () {
     const ui = workbench!;
     await ui.activityBarItem('Corral').click();
     await ui.sideBarTitle().filter({ hasText: /corral/i }).waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.sideBar().getByText('No processes are running under Corral yet.').waitFor({ timeout: UI_TIMEOUT_MS });
-    await ui.screenshot('corral-view');
+    await ui.sideBar().getByRole('button', { name: 'Start a Script…' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('corral-view-empty');
+  });
+
+  it('shows three apps started from the CLI, one of them a cluster expanded to its workers', async function () {
+    const ui = workbench!;
+    await corral(['start', fixture('http.js'), '--name', 'web']);
+    await corral(['start', fixture('cluster-http.js'), '--name', 'api', '-i', '2'], { PORT: '0' });
+    await corral(['start', fixture('ticker.js'), '--name', 'worker'], { TICK_MS: '500' });
+    for (const name of ['api', 'web', 'worker']) await ui.treeRow(name).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.treeRow('api').locator('.monaco-tl-twistie').click();
+    await ui.treeRow(/api #\d+/).waitFor({ timeout: UI_TIMEOUT_MS });
+    // Metrics arrive with the daemon's next tick: wait for a memory figure on every app row.
+    for (const name of ['web', 'worker']) await ui.treeRow(name).filter({ hasText: / MB · / }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.treeRow('web').hover();
+    await ui.page.locator('.monaco-hover').filter({ hasText: 'script' }).first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => undefined);
+    await ui.screenshot('tree-three-apps');
+    await ui.page.mouse.move(700, 450);
+  });
+
+  it('lists the Corral commands in the F1 palette', async function () {
+    const ui = workbench!;
+    await ui.page.keyboard.press('F1');
+    const input = ui.page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await input.fill('>Corral: ');
+    await ui.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Corral: Start…' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('palette-corral-commands');
+    await ui.page.keyboard.press('Escape');
+  });
+
+  it('opens an app\'s output channel from its tree row', async function () {
+    const ui = workbench!;
+    await ui.treeRow('worker').click();
+    const panel = ui.page.locator('.part.panel');
+    await panel.getByText(/\[info\] tick \d+/).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('output-channel');
+  });
+
+  it('shows the totals in the status bar', async function () {
+    const ui = workbench!;
+    const item = ui.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ online · [\d.]+% · [\d.]+ MB/ }).first();
+    await item.waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('status-bar');
+    await item.screenshot({ path: path.join(process.env.CORRAL_E2E_SCREENSHOTS!, 'status-bar-item.png') });
+  });
+
+  it('warns in the status bar and notifies with Show Logs when an app is errored', async function () {
+    const ui = workbench!;
+    await corral(['start', fixture('exit-after.js'), '--name', 'crasher', '--max-restarts', '2'], { DELAY_MS: '50' }).catch(() => undefined);
+    await ui.page.locator('.part.statusbar .statusbar-item', { hasText: /1 errored/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const notification = await ui.notification(/"crasher" is errored/);
+    await notification.waitFor({ timeout: UI_TIMEOUT_MS });
+    await notification.getByRole('button', { name: 'Show Logs' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('errored-notification');
   });
 
   it('runs Corral: Show Version from the F1 palette', async function () {

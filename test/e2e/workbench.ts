@@ -49,6 +49,12 @@ export class Workbench {
     return this.page.locator('.part.sidebar');
   }
 
+  /** A row of the Corral process view whose label (or description) matches. */
+  treeRow(text: string | RegExp): Locator {
+    const pattern = typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
+    return this.sideBar().locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: pattern }) }).first();
+  }
+
   /**
    * A notification, looked up in the Notifications center (opened from the status-bar bell). The smoke-test
    * driver that lets the harness load the extension also turns notification toasts off, as in VS Code's

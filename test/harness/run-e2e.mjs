@@ -1,5 +1,5 @@
 // `npm run test:e2e`: the test/e2e suites (bundled to dist/test/e2e) drive the real workbench in Debian's
-// Chromium: code-server from the cache with the extension loaded from the working tree. The harness owns
+// Chromium: code-server from the cache with the extension installed from a .vsix packed by vsce. The harness owns
 // code-server and Chromium; the suites connect to them through CORRAL_E2E_BROWSER and
 // CORRAL_E2E_WORKBENCH_URL. Screenshots go to test-results/e2e/. Exit code: 0 passed, 1 tests failed,
 // 2 infrastructure failure. Writes {passed, failed, skipped} to $CORRAL_RESULTS_FILE.
@@ -14,6 +14,7 @@ import { startCodeServer } from './code-server.mjs';
 import { EXIT_FAILED, EXIT_PASSED, InfrastructureError, writeResults } from './outcome.mjs';
 import { openSandbox } from './sandbox.mjs';
 import { runHarness } from './session.mjs';
+import { installVsix, packageVsix } from './vsix.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const suitesDir = path.join(repoRoot, 'dist', 'test', 'e2e');
@@ -30,6 +31,11 @@ await runHarness('e2e', async ({ log, defer }) => {
   const install = await ensureCodeServer({ log }).catch((error) => {
     throw new InfrastructureError('could not prepare code-server', { cause: error });
   });
+  // What users install: the .vsix, not the working tree.
+  const vsix = path.join(sandbox.root, 'corral.vsix');
+  const size = await packageVsix({ repoRoot, outFile: vsix, env: sandbox.env() });
+  await installVsix({ install, sandbox, vsix });
+  log(`installed corral.vsix (${(size / 1024).toFixed(0)} KB) into code-server`);
   const browser = await launchBrowserServer({ sandbox, defer });
   const server = await startCodeServer({ install, sandbox, defer, verbose });
   log(`code-server ${install.vscodeVersion} on 127.0.0.1:${server.port}, Chromium ready`);
@@ -39,9 +45,13 @@ await runHarness('e2e', async ({ log, defer }) => {
     CORRAL_E2E_BROWSER: browser.wsEndpoint(),
     CORRAL_E2E_WORKBENCH_URL: server.workbenchUrl({
       folder: sandbox.workspace,
-      payload: [['extensionDevelopmentPath', server.remoteUri(repoRoot)], ['skipWelcome', 'true']],
+      payload: [['skipWelcome', 'true']],
     }),
     CORRAL_E2E_SCREENSHOTS: path.join(repoRoot, 'test-results', 'e2e'),
+    // The suites drive the CLI against the daemon the workbench's extension uses.
+    CORRAL_E2E_HOME: sandbox.corralHome,
+    CORRAL_E2E_ENV: JSON.stringify(sandbox.env()),
+    CORRAL_E2E_WORKSPACE: sandbox.workspace,
   });
   const mocha = new Mocha({ reporter: 'spec', timeout: 120_000, slow: 15_000, grep: process.env.CORRAL_E2E_GREP || undefined });
   for (const file of suites) mocha.addFile(path.join(suitesDir, file));

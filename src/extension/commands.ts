@@ -1,0 +1,321 @@
+/**
+ * Every `corral.*` command. App-taking commands act on the tree item (or name) they were invoked with, or
+ * ask with a quick pick of apps. Daemon errors are shown with the daemon's own message.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CorralError, ErrorCode } from '../shared/errors';
+import type { ProcessInfo } from '../shared/protocol';
+import { VERSION } from '../shared/version';
+import type { DaemonConnection } from './connection';
+import type { EntryIndex } from './entry-index';
+import type { LogChannels } from './log-channels';
+import type { ProcessStore } from './process-store';
+import type { ProcessTreeProvider } from './process-tree';
+import type { Prompts } from './prompts';
+import { askScriptOptions, pickStartFile } from './start-flow';
+import { failedStarts, type ScriptOptions, type Starter } from './starter';
+import { notRunning, resolveTarget, running, type Target, type TargetArgument } from './targets';
+import { isRunning } from './tree-model';
+import { looksLikeEcosystemFile } from './workspace-entries';
+
+export interface CommandContext {
+  connection: DaemonConnection;
+  store: ProcessStore;
+  tree: ProcessTreeProvider;
+  logs: LogChannels;
+  index: EntryIndex;
+  starter: Starter;
+  prompts: Prompts;
+}
+
+const LONG_CALL_MS = 120_000;
+
+/** Shows a failed command: the daemon's message, with "Start Daemon" or "Show Logs" where they help. */
+export async function reportError(error: unknown, app?: string): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CorralError && error.code === ErrorCode.DaemonUnavailable) {
+    const choice = await vscode.window.showErrorMessage(`Corral: ${message}`, 'Start Daemon');
+    if (choice) await vscode.commands.executeCommand('corral.startDaemon');
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(`Corral: ${message}`, ...(app ? ['Show Logs'] : []));
+  if (choice === 'Show Logs') await vscode.commands.executeCommand('corral.showLogs', app);
+}
+
+function asFile(argument: unknown): string | undefined {
+  if (argument instanceof vscode.Uri) return argument.fsPath;
+  if (typeof argument === 'string' && path.isAbsolute(argument)) return argument;
+  return undefined;
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const { connection, store, logs, starter, prompts } = ctx;
+
+  /**
+   * Runs a command body; an error becomes one notification with the daemon's message (rethrowing would
+   * add VS Code's own "command failed" notification), and the command resolves to undefined.
+   */
+  const guarded =
+    <A extends unknown[], R>(body: (...args: A) => Promise<R>, app?: (...args: A) => string | undefined) =>
+    async (...args: A): Promise<R | undefined> => {
+      try {
+        return await body(...args);
+      } catch (error) {
+        void reportError(error, app?.(...args));
+        return undefined;
+      }
+    };
+
+  const afterStart = (processes: ProcessInfo[]): ProcessInfo[] => {
+    const failed = failedStarts(processes);
+    if (failed) throw new CorralError(ErrorCode.Internal, failed);
+    return processes;
+  };
+
+  const startScript = async (file: string, options: ScriptOptions): Promise<ProcessInfo[]> =>
+    vscode.window.withProgress({ location: { viewId: 'corral.processes' } }, () => starter.startScript(file, options).then(afterStart));
+
+  const startEcosystem = async (file: string, only?: string[]): Promise<ProcessInfo[]> =>
+    vscode.window.withProgress({ location: { viewId: 'corral.processes' } }, () => starter.startEcosystem(file, only).then(afterStart));
+
+  /** stop / restart / reload / delete on a target, with a quick pick when there is none. */
+  const action = (method: 'stop' | 'restart' | 'reload' | 'delete', title: string, filter?: (processes: ProcessInfo[]) => boolean) =>
+    guarded(
+      async (argument?: TargetArgument): Promise<ProcessInfo[] | undefined> => {
+        const target = await resolveTarget(argument, store, { title, filter, all: true }, prompts);
+        if (!target) return undefined;
+        if (method === 'delete' && target.target === 'all') {
+          const confirmed = await vscode.window.showWarningMessage('Delete every app from Corral? Their processes are stopped.', { modal: true }, 'Delete All');
+          if (!confirmed) return undefined;
+        }
+        return vscode.window.withProgress({ location: { viewId: 'corral.processes' } }, () => connection.call(method, { targets: [target.target] }, LONG_CALL_MS));
+      },
+      (argument) => (typeof argument === 'string' ? argument : undefined),
+    );
+
+  const withTarget = async (argument: TargetArgument, title: string, filter?: (processes: ProcessInfo[]) => boolean): Promise<Target | undefined> =>
+    resolveTarget(argument, store, { title, filter }, prompts);
+
+  const register = (id: string, handler: (...args: never[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, handler);
+
+  const disposables = [
+    register(
+      'corral.start',
+      guarded(async (argument?: TargetArgument | vscode.Uri): Promise<ProcessInfo[] | undefined> => {
+        const file = asFile(argument);
+        if (file) return startFileWithPrompts(file);
+        if (argument !== undefined && !(argument instanceof vscode.Uri)) {
+          // A known app (tree item, name, id): start it again.
+          const target = await withTarget(argument, 'Start', notRunning);
+          if (!target) return undefined;
+          return connection.call('startExisting', { targets: [target.target] }, LONG_CALL_MS).then(afterStart);
+        }
+        const picked = await pickStartFile(ctx.index, prompts);
+        return picked ? startFileWithPrompts(picked) : undefined;
+      }),
+    ),
+    register(
+      'corral.startFile',
+      guarded(async (file: string | vscode.Uri, options: ScriptOptions = {}): Promise<ProcessInfo[]> => {
+        const absolute = asFile(file);
+        if (!absolute) throw new CorralError(ErrorCode.BadArgument, 'corral.startFile: expected a file');
+        const processes = await startScript(absolute, options);
+        void logs.show(processes[0].name);
+        return processes;
+      }),
+    ),
+    register(
+      'corral.startEcosystem',
+      guarded(async (file?: string | vscode.Uri, app?: string): Promise<ProcessInfo[] | undefined> => {
+        let absolute = asFile(file);
+        if (!absolute) {
+          await ctx.index.ready();
+          const files = ctx.index.ecosystemFiles();
+          const items = [
+            ...files.map((candidate) => ({ label: `$(layers) ${path.basename(candidate)}`, description: vscode.workspace.asRelativePath(path.dirname(candidate)), file: candidate })),
+            { label: '$(folder-opened) Browse…', description: 'choose an ecosystem file', file: undefined },
+          ];
+          const picked = await prompts.pick('ecosystem', items, { title: 'Corral: Start Ecosystem File', placeholder: files.length ? 'Choose an ecosystem file' : 'No ecosystem file in the workspace: browse for one' });
+          if (!picked) return undefined;
+          absolute =
+            picked.file ??
+            (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Start', filters: { 'Ecosystem files': ['js', 'cjs', 'mjs', 'json', 'yml', 'yaml'] } }))?.[0]?.fsPath;
+          if (!absolute) return undefined;
+        }
+        return startEcosystem(absolute, app ? [app] : undefined);
+      }),
+    ),
+    register('corral.stop', action('stop', 'Stop', running)),
+    register('corral.restart', action('restart', 'Restart')),
+    register('corral.reload', action('reload', 'Reload')),
+    register('corral.delete', action('delete', 'Delete')),
+    register(
+      'corral.stopAll',
+      guarded(async () => (store.all().some(isRunning) ? connection.call('stop', { targets: ['all'] }, LONG_CALL_MS) : [])),
+    ),
+    register(
+      'corral.showLogs',
+      guarded(async (argument?: TargetArgument): Promise<vscode.LogOutputChannel | undefined> => {
+        const target = await withTarget(argument, 'Show Logs');
+        if (!target?.app) return undefined;
+        return logs.show(target.app, false);
+      }),
+    ),
+    register(
+      'corral.scale',
+      guarded(async (argument?: TargetArgument, count?: string | number): Promise<ProcessInfo[] | undefined> => {
+        const target = await withTarget(argument, 'Scale');
+        if (!target?.app) return undefined;
+        const current = store.byName(target.app).length;
+        // From a tree menu the second argument is the selection, not a count.
+        const given = typeof count === 'string' || typeof count === 'number' ? String(count) : undefined;
+        const value =
+          given === undefined
+            ? await prompts.input('scale', {
+                title: `Corral: Scale ${target.app}`,
+                prompt: `Instances of ${target.app} (now ${current}): a number, or +n / -n`,
+                value: String(current),
+                validate: (input) => (/^[+-]?\d+$/.test(input.trim()) ? undefined : 'Expected a number, +n or -n'),
+              })
+            : given;
+        if (value === undefined) return undefined;
+        const instances = /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim();
+        return connection.call('scale', { name: target.app, instances }, LONG_CALL_MS);
+      }),
+    ),
+    register(
+      'corral.flushLogs',
+      guarded(async (argument?: TargetArgument): Promise<string[]> => {
+        const target = argument === undefined ? undefined : await withTarget(argument, 'Flush Logs');
+        const { files } = await connection.call('flush', target ? { targets: [target.target] } : {});
+        void vscode.window.showInformationMessage(`Corral: emptied ${files.length} log file${files.length === 1 ? '' : 's'}${target ? ` of ${target.label}` : ''}.`);
+        return files;
+      }),
+    ),
+    register(
+      'corral.save',
+      guarded(async () => {
+        const saved = await connection.call('save', {});
+        void vscode.window.showInformationMessage(`Corral: saved ${saved.apps} app${saved.apps === 1 ? '' : 's'} to ${saved.file}.`);
+        return saved;
+      }),
+    ),
+    register(
+      'corral.resurrect',
+      guarded(async () => {
+        const result = await connection.call('resurrect', {}, LONG_CALL_MS);
+        if (result.warnings.length > 0) void vscode.window.showWarningMessage(`Corral: ${result.warnings.join('; ')}`);
+        else void vscode.window.showInformationMessage(`Corral: resurrected ${result.processes.length} process${result.processes.length === 1 ? '' : 'es'}.`);
+        return result;
+      }),
+    ),
+    register(
+      'corral.killDaemon',
+      guarded(async (confirmed?: boolean) => {
+        if (confirmed !== true) {
+          const answer = await vscode.window.showWarningMessage('Stop every app and the Corral daemon?', { modal: true, detail: 'Run "Corral: Resurrect" later to bring the saved list back.' }, 'Kill Daemon');
+          if (!answer) return undefined;
+        }
+        return connection.call('kill', {}, LONG_CALL_MS);
+      }),
+    ),
+    register(
+      'corral.startDaemon',
+      guarded(async () => {
+        await connection.connect(true);
+        return connection.state.kind === 'connected' ? connection.state.daemon : undefined;
+      }),
+    ),
+    register(
+      'corral.restartDaemon',
+      guarded(async () => connection.restartDaemon()),
+    ),
+    register(
+      'corral.refresh',
+      guarded(async () => {
+        if (connection.state.kind !== 'connected') await connection.connect(false).catch(() => undefined);
+        await store.reload();
+        ctx.tree.refresh();
+      }),
+    ),
+    register(
+      'corral.openScript',
+      guarded(async (argument?: TargetArgument) => {
+        const target = await withTarget(argument, 'Open Script');
+        const script = target?.processes[0]?.script;
+        if (!script) return undefined;
+        if (!path.isAbsolute(script)) throw new CorralError(ErrorCode.NotFound, `${target.label} runs the command "${script}", not a file`);
+        return vscode.window.showTextDocument(vscode.Uri.file(script));
+      }),
+    ),
+    register(
+      'corral.openLogFile',
+      guarded(async (argument?: TargetArgument) => {
+        const target = await withTarget(argument, 'Open Log File');
+        const process = target?.processes[0];
+        if (!process) return undefined;
+        const files = [...new Set([process.out_log, process.err_log])].filter((file) => file && file !== '/dev/null');
+        const file =
+          files.length > 1
+            ? (await prompts.pick('log-file', files.map((candidate) => ({ label: path.basename(candidate), description: path.dirname(candidate), file: candidate })), { title: `Corral: ${target.label} log files` }))?.file
+            : files[0];
+        if (!file) return undefined;
+        return vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+      }),
+    ),
+    register(
+      'corral.toggleWatch',
+      guarded(async (argument?: TargetArgument) => {
+        const target = await withTarget(argument, 'Toggle Watch');
+        if (!target?.app) return undefined;
+        return toggleWatch(target.app);
+      }),
+    ),
+    register(
+      'corral.copyPid',
+      guarded(async (argument?: TargetArgument) => {
+        const target = await withTarget(argument, 'Copy PID', (processes) => processes.some((process) => process.pid !== null));
+        const pids = target?.processes.map((process) => process.pid).filter((pid): pid is number => pid !== null) ?? [];
+        if (pids.length === 0) return undefined;
+        await vscode.env.clipboard.writeText(pids.join(' '));
+        vscode.window.setStatusBarMessage(`Corral: copied pid ${pids.join(' ')}`, 3000);
+        return pids.join(' ');
+      }),
+    ),
+    register('corral.showVersion', () => {
+      void vscode.window.showInformationMessage(`Corral ${VERSION}`);
+      return VERSION;
+    }),
+  ];
+  // Tree-item variants ("Stop" rather than "Stop…" in menus): the same handlers, always given the item.
+  for (const verb of ['start', 'stop', 'restart', 'reload', 'delete', 'showLogs']) {
+    disposables.push(register(`corral.item.${verb}`, (...args: never[]) => vscode.commands.executeCommand(`corral.${verb}`, ...args)));
+  }
+  return disposables;
+
+  async function startFileWithPrompts(file: string): Promise<ProcessInfo[] | undefined> {
+    if (looksLikeEcosystemFile(file) || /\.config\.(c|m)?js$/.test(file)) return startEcosystem(file);
+    const options = await askScriptOptions(file, prompts, store.appNames());
+    if (!options) return undefined;
+    const processes = await startScript(file, options);
+    void logs.show(processes[0].name);
+    return processes;
+  }
+
+  /**
+   * Watch is part of the app's config, so it changes by starting the app again with the same config and
+   * `watch` flipped (the daemon replaces it; cluster apps restart too). The env comes from `env`, the one
+   * method that returns it, so the app keeps exactly the environment it had.
+   */
+  async function toggleWatch(app: string): Promise<ProcessInfo[]> {
+    const [described] = await connection.call('describe', { targets: [app] });
+    if (!described) throw new CorralError(ErrorCode.NotFound, `no app named ${app}`);
+    const { env } = await connection.call('env', { target: String(described.id) });
+    const { env_keys: _keys, ...config } = described.config;
+    const watch = config.watch === false;
+    const processes = await connection.call('start', { apps: [{ ...config, env, watch }], replace: true }, LONG_CALL_MS);
+    vscode.window.setStatusBarMessage(`Corral: ${app} ${watch ? 'watches its files' : 'no longer watches its files'}`, 4000);
+    return processes;
+  }
+}

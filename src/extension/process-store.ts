@@ -1,0 +1,198 @@
+/**
+ * The extension's copy of the daemon's process table. Filled by one `list` per connection, then kept
+ * current from events: state changes patch a process, deletions remove it, metrics ticks update CPU and
+ * memory. Only a process never seen before costs a call (`describe`, batched). Changes are announced
+ * coalesced, so a burst of events (a cluster reload, 200 starts) gives one refresh.
+ */
+import * as vscode from 'vscode';
+import type { ProcessEvent, ProcessInfo } from '../shared/protocol';
+import type { DaemonConnection } from './connection';
+
+export interface StoreChange {
+  /** Processes came or went, or changed state (not just figures). */
+  structure: boolean;
+  /** App names whose processes changed in any way. */
+  apps: ReadonlySet<string>;
+}
+
+const COALESCE_MS = 30;
+
+export class ProcessStore implements vscode.Disposable {
+  private readonly processes = new Map<number, ProcessInfo>();
+  private readonly emitter = new vscode.EventEmitter<StoreChange>();
+  /** Fires (coalesced) whenever the table changed. */
+  readonly onDidChange = this.emitter.event;
+  private readonly deletedEmitter = new vscode.EventEmitter<string>();
+  /** An app name whose last process was deleted. */
+  readonly onDidDeleteApp = this.deletedEmitter.event;
+  private readonly stateEmitter = new vscode.EventEmitter<{ process: ProcessInfo; event: ProcessEvent }>();
+  /** Every state change of a known process, after the store applied it. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  private pending: { structure: boolean; apps: Set<string> } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unknown = new Set<number>();
+  /** Ids deleted on this connection: a `describe` answer that crossed the deletion must not bring one back. */
+  private readonly deleted = new Set<number>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private generation = 0;
+  private loaded = false;
+
+  constructor(private readonly connection: DaemonConnection) {
+    this.disposables.push(
+      connection.onDidChangeState((state) => {
+        if (state.kind === 'connected') void this.reload();
+        else if (state.kind !== 'connecting') this.clear();
+      }),
+      connection.on('process:event', (event) => this.applyEvent(event)),
+      connection.on('process:deleted', ({ id, name }) => this.remove(id, name)),
+      connection.on('metrics', (tick) => {
+        const apps = new Set<string>();
+        for (const sample of tick.processes) {
+          const process = this.processes.get(sample.id);
+          if (!process) continue;
+          process.cpu = sample.cpu;
+          process.memory = sample.memory;
+          apps.add(process.name);
+        }
+        if (apps.size > 0) this.changed(false, apps);
+      }),
+    );
+    if (connection.state.kind === 'connected') void this.reload();
+  }
+
+  /** True once the first list of this connection arrived. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  all(): ProcessInfo[] {
+    return [...this.processes.values()];
+  }
+
+  get size(): number {
+    return this.processes.size;
+  }
+
+  get(id: number): ProcessInfo | undefined {
+    return this.processes.get(id);
+  }
+
+  byName(name: string): ProcessInfo[] {
+    return this.all()
+      .filter((process) => process.name === name)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  appNames(): string[] {
+    return [...new Set(this.all().map((process) => process.name))].sort((a, b) => a.localeCompare(b));
+  }
+
+  /** A full re-read of the table (on connect, and the view's Refresh). */
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const list = await this.connection.call('list', {});
+      if (generation !== this.generation) return;
+      this.deleted.clear();
+      const names = new Set([...this.processes.values()].map((process) => process.name));
+      this.processes.clear();
+      for (const process of list) {
+        this.processes.set(process.id, process);
+        names.add(process.name);
+      }
+      this.loaded = true;
+      this.changed(true, names);
+    } catch (error) {
+      console.error('corral: list failed', error);
+    }
+  }
+
+  private clear(): void {
+    this.generation++;
+    this.loaded = false;
+    if (this.processes.size === 0) return this.changed(true, new Set());
+    const names = new Set([...this.processes.values()].map((process) => process.name));
+    this.processes.clear();
+    this.changed(true, names);
+  }
+
+  private applyEvent(event: ProcessEvent): void {
+    const process = this.processes.get(event.id);
+    if (!process) {
+      if (!this.deleted.has(event.id)) this.fetch(event.id);
+      return;
+    }
+    // A scale changes every instance's count: read the app again (one call, batched).
+    if (event.reason === 'scale') for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
+    const wasOnline = process.status === 'online';
+    process.status = event.status;
+    process.pid = event.pid;
+    process.restarts = event.restarts;
+    process.exit_code = event.exit_code;
+    process.exit_signal = event.exit_signal;
+    process.last_reason = event.reason;
+    process.last_reason_detail = event.detail || null;
+    if (event.status === 'online' && !wasOnline) process.started_at = event.at;
+    if (event.status !== 'online') {
+      process.cpu = 0;
+      process.memory = 0;
+    }
+    this.stateEmitter.fire({ process, event });
+    this.changed(true, new Set([process.name]));
+  }
+
+  /** New processes (started by anyone): one `describe` for all ids seen in the same tick. */
+  private fetch(id: number): void {
+    const batch = this.unknown.size === 0;
+    this.unknown.add(id);
+    if (!batch) return;
+    setTimeout(() => {
+      const ids = [...this.unknown];
+      this.unknown.clear();
+      const generation = this.generation;
+      this.connection.call('describe', { targets: ids.map(String) }).then(
+        (described) => {
+          if (generation !== this.generation) return;
+          const names = new Set<string>();
+          for (const { config: _config, history: _history, samples: _samples, ...info } of described) {
+            if (!ids.includes(info.id) || this.deleted.has(info.id)) continue;
+            this.processes.set(info.id, info);
+            names.add(info.name);
+          }
+          if (names.size > 0) this.changed(true, names);
+        },
+        // A process deleted before we asked: its deletion event follows (or came) anyway.
+        () => undefined,
+      );
+    }, 0);
+  }
+
+  private remove(id: number, name: string): void {
+    this.deleted.add(id);
+    if (!this.processes.delete(id)) return;
+    this.changed(true, new Set([name]));
+    if (!this.all().some((process) => process.name === name)) this.deletedEmitter.fire(name);
+  }
+
+  private changed(structure: boolean, apps: Set<string>): void {
+    if (!this.pending) this.pending = { structure, apps: new Set(apps) };
+    else {
+      this.pending.structure ||= structure;
+      for (const app of apps) this.pending.apps.add(app);
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const change = this.pending!;
+      this.pending = undefined;
+      this.emitter.fire(change);
+    }, COALESCE_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const disposable of this.disposables) disposable.dispose();
+    this.emitter.dispose();
+    this.deletedEmitter.dispose();
+    this.stateEmitter.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Restarts tied to saves. "watched" (default): a save inside a watched app's paths goes to the daemon's
+ * `notifyFileSaved`, which feeds its own debounced watch path, so the save and chokidar's event together
+ * give one restart (a reload for cluster apps) and ignore_watch applies. "always": apps that do not watch
+ * are restarted too when the file is inside their cwd. "off": saves are not reported.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProcessInfo } from '../shared/protocol';
+import type { DaemonConnection } from './connection';
+import type { ProcessStore } from './process-store';
+import type { RestartOnSave } from './settings';
+
+const inside = (file: string, root: string): boolean => file === root || file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
+
+/** Folders a save never restarts anything for (the daemon applies each app's ignore_watch on top). */
+function alwaysIgnored(file: string, cwd: string): boolean {
+  const segments = path.relative(cwd, file).split(path.sep);
+  return segments.some((segment) => segment === 'node_modules' || segment.startsWith('.'));
+}
+
+export function watchedRoots(process: ProcessInfo): string[] {
+  return process.watch === true ? [process.cwd] : process.watch === false ? [] : process.watch;
+}
+
+/** Apps (by name) for the daemon's watch path, and apps without watch that "always" restarts. */
+export function appsForSave(file: string, processes: ProcessInfo[], mode: RestartOnSave, logsDir: string): { watched: boolean; restart: string[] } {
+  if (mode === 'off' || inside(file, logsDir)) return { watched: false, restart: [] };
+  let watched = false;
+  const restart = new Set<string>();
+  for (const process of processes) {
+    if (process.status === 'stopped' || process.status === 'stopping') continue;
+    if (watchedRoots(process).some((root) => inside(file, root))) watched = true;
+    else if (mode === 'always' && process.watch === false && inside(file, process.cwd) && !alwaysIgnored(file, process.cwd)) restart.add(process.name);
+  }
+  return { watched, restart: [...restart] };
+}
+
+export class SaveRestarts implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly connection: DaemonConnection,
+    private readonly store: ProcessStore,
+    private readonly mode: () => RestartOnSave,
+    private readonly logsDir: () => string,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.subscription = vscode.workspace.onDidSaveTextDocument((document) => void this.saved(document));
+  }
+
+  private async saved(document: vscode.TextDocument): Promise<void> {
+    if (document.uri.scheme !== 'file' || this.connection.state.kind !== 'connected') return;
+    const file = document.uri.fsPath;
+    const { watched, restart } = appsForSave(file, this.store.all(), this.mode(), this.logsDir());
+    try {
+      if (watched) await this.connection.call('notifyFileSaved', { paths: [file] });
+      for (const name of restart) {
+        const cluster = this.store.byName(name)[0]?.exec_mode === 'cluster';
+        await this.connection.call(cluster ? 'reload' : 'restart', { targets: [name] }, 120_000);
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+/** The extension loaded from the working tree into a real extension host: activation, its cost, contributions. */
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { VERSION } from '../../src/shared/version';
+import { corral, corralExtension } from './support';
+
+describe('Corral extension', () => {
+  it('activates in well under 100 ms of extension-host time, then attaches to (or starts) the daemon', async () => {
+    const extension = corralExtension();
+    assert.equal(extension.isActive, false, 'nothing should have activated Corral before this test (empty workspace, view closed)');
+    const started = performance.now();
+    const api = await extension.activate();
+    const total = performance.now() - started;
+    assert.equal(extension.isActive, true);
+    // activate() itself, and the whole activation as the host sees it (loading the bundle included).
+    console.log(`      activate(): ${api.activationMs.toFixed(1)} ms; load + activate: ${total.toFixed(1)} ms`);
+    assert.ok(api.activationMs < 100, `activate() took ${api.activationMs} ms`);
+    assert.ok(total < 300, `loading and activating took ${total} ms`);
+    await corral();
+    assert.equal(api.connection.state.kind, 'connected');
+  });
+
+  it('runs Corral: Show Version and returns the package version', async () => {
+    const version = await vscode.commands.executeCommand<string>('corral.showVersion');
+    assert.equal(version, VERSION);
+    assert.equal(version, corralExtension().packageJSON.version);
+  });
+
+  it('contributes the Corral view container, its process view and the palette commands', async () => {
+    // VS Code registers these commands only for a container and view it knows; unknown ones reject.
+    await vscode.commands.executeCommand('workbench.view.extension.corral');
+    await vscode.commands.executeCommand('corral.processes.focus');
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const id of ['start', 'startEcosystem', 'stop', 'restart', 'reload', 'delete', 'showLogs', 'scale', 'flushLogs', 'save', 'resurrect', 'killDaemon', 'startDaemon']) {
+      assert.ok(commands.has(`corral.${id}`), `corral.${id} is not registered`);
+    }
+    const declared = (corralExtension().packageJSON.contributes.commands as Array<{ command: string; category?: string }>).filter((command) => command.command.startsWith('corral.'));
+    assert.ok(declared.every((command) => command.category === 'Corral'));
+  });
+
+  it('runs with a private CORRAL_HOME, never the real ~/.corral', async () => {
+    const home = process.env.CORRAL_HOME;
+    assert.ok(home, 'CORRAL_HOME is not set in the extension host');
+    assert.notEqual(path.resolve(home), path.join(os.homedir(), '.corral'));
+    const api = await corral();
+    assert.equal(api.connection.home, path.resolve(home));
+  });
+});

@@ -1,0 +1,56 @@
+/** The daemon killed from outside: the view says so, and fills again after "Start Daemon" or a CLI command. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/api';
+import { cliOk, corral, deleteAll, fixture, treeRows, waitFor } from './support';
+
+function daemonPid(api: ExtensionApi): number {
+  const state = api.connection.state;
+  assert.equal(state.kind, 'connected');
+  return state.kind === 'connected' ? state.daemon.pid : 0;
+}
+
+describe('daemon connection', function () {
+  let api: ExtensionApi;
+
+  before(async () => {
+    api = await corral();
+  });
+
+  after(async () => {
+    // Leave a daemon for the suites after this one.
+    await vscode.commands.executeCommand('corral.startDaemon');
+    await deleteAll(await corral());
+  });
+
+  async function killDaemon(): Promise<void> {
+    process.kill(daemonPid(api), 'SIGKILL');
+    await waitFor('the disconnected state', () => api.connection.state.kind === 'disconnected', 10_000);
+    assert.equal(api.view.description, 'disconnected');
+    assert.deepEqual(api.tree.getChildren(), []);
+    assert.match(api.statusBar.item.text, /debug-disconnect/);
+  }
+
+  it('shows the daemon gone, and the list again after "Start Daemon"', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('idle.js'), '--name', 'survivor']);
+    await waitFor('survivor in the tree', () => treeRows(api).some((row) => row.label === 'survivor'));
+    const before = daemonPid(api);
+    await killDaemon();
+
+    await vscode.commands.executeCommand('corral.startDaemon');
+    assert.equal(api.connection.state.kind, 'connected');
+    assert.notEqual(daemonPid(api), before);
+    // The new daemon brings back the list the killed one left (an unclean end).
+    await waitFor('survivor back in the tree', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
+    assert.equal(api.view.description, undefined);
+  });
+
+  it('reattaches by itself when the CLI starts the daemon', async function () {
+    this.timeout(60_000);
+    await killDaemon();
+    await cliOk(['ping']);
+    await waitFor('the extension to reattach', () => api.connection.state.kind === 'connected', 5_000);
+    await waitFor('survivor back in the tree', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
+  });
+});

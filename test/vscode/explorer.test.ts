@@ -1,0 +1,109 @@
+/** The process view against the real daemon: starting from the palette, tree items acting, CLI changes showing up live. */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension/api';
+import type { ProcessInfo } from '../../src/shared/protocol';
+import { answerPrompts, cliOk, corral, deleteAll, fixture, jlist, pickItem, treeRows, typeValue, waitFor, workspaceFolder } from './support';
+
+describe('process explorer', function () {
+  let api: ExtensionApi;
+
+  before(async () => {
+    api = await corral();
+  });
+
+  afterEach(async () => {
+    await deleteAll(api);
+  });
+
+  it('starts a fixture HTTP app with "Corral: Start…" (quick picks answered) and shows it online with cpu and memory', async function () {
+    this.timeout(60_000);
+    const dir = workspaceFolder('webapp', { 'server.js': 'fixture:http.js' });
+    const server = path.join(dir, 'server.js');
+    const answers = answerPrompts(api, {
+      file: pickItem((item) => item.file === server),
+      name: typeValue('web'),
+      instances: pickItem('1'),
+      watch: pickItem('No watch'),
+    });
+    try {
+      const started = await vscode.commands.executeCommand<ProcessInfo[]>('corral.start');
+      assert.deepEqual(answers.unexpected, []);
+      assert.ok(started && started.length === 1, 'the command returns the started process');
+    } finally {
+      answers.dispose();
+    }
+    const [process] = (await jlist()).filter((candidate) => candidate.name === 'web');
+    assert.equal(process.status, 'online');
+    assert.equal(process.script, server);
+    // Metrics ticks fill in cpu and memory without any refresh.
+    const row = await waitFor('the web row with cpu and memory', () => treeRows(api).find((candidate) => candidate.label === 'web' && / · \d+(\.\d+)? (KB|MB) · /.test(candidate.description)), 15_000);
+    assert.match(row.description, /^\d+(\.\d)?% · [\d.]+ (KB|MB) · ↺0 · \d+s$/);
+    assert.match(row.contextValue, /\brunning\b/);
+  });
+
+  it('reloads, stops and deletes from tree items, and the daemon agrees (jlist)', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('http.js'), '--name', 'items']);
+    const node = () => api.tree.getChildren().find((candidate) => candidate.kind === 'app' && candidate.name === 'items');
+    await waitFor('the items app in the tree', () => node());
+
+    await vscode.commands.executeCommand('corral.item.reload', node());
+    assert.equal((await jlist()).find((process) => process.name === 'items')?.restarts, 1);
+    await waitFor('the reload in the tree', () => treeRows(api).find((row) => row.label === 'items' && row.description.includes('↺1')));
+
+    await vscode.commands.executeCommand('corral.item.stop', node());
+    assert.equal((await jlist()).find((process) => process.name === 'items')?.status, 'stopped');
+    await waitFor('the stopped state in the tree', () => treeRows(api).find((row) => row.label === 'items' && /\bstopped\b/.test(row.contextValue)));
+
+    await vscode.commands.executeCommand('corral.item.delete', node());
+    assert.equal((await jlist()).some((process) => process.name === 'items'), false);
+    await waitFor('the app to leave the tree', () => !node());
+  });
+
+  it('shows an app started from the CLI within 1 s, without a refresh, and drops it when the CLI deletes it', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('idle.js'), '--name', 'from-cli']);
+    const started = Date.now();
+    await waitFor('from-cli in the tree', () => treeRows(api).some((row) => row.label === 'from-cli'), 1000, 5);
+    const shownAfter = Date.now() - started;
+
+    await cliOk(['delete', 'from-cli']);
+    const deleted = Date.now();
+    await waitFor('from-cli to leave the tree', () => !treeRows(api).some((row) => row.label === 'from-cli'), 1000, 5);
+    console.log(`      shown ${shownAfter} ms after the CLI returned, gone ${Date.now() - deleted} ms after its delete`);
+  });
+
+  it('groups by namespace and expands a cluster app to its workers', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('idle.js'), '--name', 'svc', '--namespace', 'backend']);
+    await cliOk(['start', fixture('cluster-http.js'), '--name', 'api', '-i', '2', '--namespace', 'backend'], { env: { PORT: '0' } });
+    await cliOk(['start', fixture('idle.js'), '--name', 'site', '--namespace', 'frontend']);
+    await waitFor('two namespaces', () => {
+      const roots = api.tree.getChildren();
+      return roots.length === 2 && roots.every((root) => root.kind === 'namespace');
+    });
+    const rows = treeRows(api);
+    assert.deepEqual(
+      rows.map((row) => row.label),
+      ['backend', 'api', ...rows.filter((row) => row.label.startsWith('api #')).map((row) => row.label), 'svc', 'frontend', 'site'],
+    );
+    assert.equal(rows.filter((row) => row.label.startsWith('api #')).length, 2);
+    assert.match(rows.find((row) => row.label === 'api')!.contextValue, /\bcluster\b/);
+  });
+
+  it('scales an app from the Scale… command', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('idle.js'), '--name', 'scaled']);
+    await waitFor('scaled in the tree', () => api.store.byName('scaled').length === 1);
+    const answers = answerPrompts(api, { app: pickItem('scaled'), scale: typeValue('3') });
+    try {
+      await vscode.commands.executeCommand('corral.scale');
+    } finally {
+      answers.dispose();
+    }
+    assert.equal((await jlist()).filter((process) => process.name === 'scaled').length, 3);
+    await waitFor('three instances in the tree', () => treeRows(api).filter((row) => row.label.startsWith('scaled #')).length === 3);
+  });
+});
