@@ -106,8 +106,9 @@ describe('persistence', () => {
 
   it('dump.json is 0600 and no env value reaches daemon.log', async () => {
     await home.ok(['start', fixture('idle.js'), '--name', 'secret'], { env: { DB_PASSWORD: 'pw-9876-secret' } });
-    await home.ok(['save']);
     const dump = path.join(home.home, 'dump.json');
+    await until(() => dumpApps(home.home).length === 1, 'the autosave');
+    await home.ok(['save']); // the second write keeps the first as dump.json.bak
     assert.equal(fs.statSync(dump).mode & 0o777, 0o600);
     assert.equal(fs.statSync(`${dump}.bak`).mode & 0o777, 0o600);
     assert.match(fs.readFileSync(dump, 'utf8'), /pw-9876-secret/, 'the dump keeps env so resurrect can restore it');

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { fixture, TestHome } from '../support/harness';
+
+describe('export and startup commands', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('export kubernetes|systemd|compose write what the ecosystem file says, without the shell env', async () => {
+    const eco = path.join(home.home, 'eco.config.js');
+    fs.writeFileSync(eco, `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(fixture('http.js'))}, instances: 2, exec_mode: 'cluster', env: { PORT: 3000, API_TOKEN: 'tok' }, env_production: { NODE_ENV: 'production' } }] };`);
+    const k8s = path.join(home.home, 'k8s.yaml');
+    await home.ok(['export', 'kubernetes', eco, '--env', 'production', '-o', k8s], { env: { SHELL_ONLY_VAR: 'should-not-leak' } });
+    const documents = parseAllDocuments(fs.readFileSync(k8s, 'utf8')).map((document) => document.toJS());
+    assert.deepEqual(documents.map((d) => d.kind), ['Deployment', 'Service']);
+    const env = documents[0].spec.template.spec.containers[0].env.map((e: { name: string }) => e.name).sort();
+    assert.deepEqual(env, ['API_TOKEN', 'NODE_ENV', 'PORT']);
+    const units = path.join(home.home, 'units');
+    await home.ok(['export', 'systemd', eco, '-o', units]);
+    assert.deepEqual(fs.readdirSync(units), ['api.service']);
+    const compose = (await home.ok(['export', 'compose', eco])).stdout;
+    assert.match(compose, /API_TOKEN: \$\{API_TOKEN\}/);
+    const bad = await home.cli(['export', 'helm', eco]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /export: usage/);
+  });
+
+  it('startup systemd --write installs a user unit; unstartup removes it', async () => {
+    const config = path.join(home.home, 'xdg');
+    const env = { XDG_CONFIG_HOME: config };
+    const printed = await home.ok(['startup', 'systemd'], { env });
+    assert.match(printed.stdout, /ExecStart=.*daemon\.js/);
+    await home.ok(['startup', 'systemd', '--write'], { env });
+    const unit = path.join(config, 'systemd', 'user', 'corral.service');
+    assert.match(fs.readFileSync(unit, 'utf8'), new RegExp(`CORRAL_HOME=${home.home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    await home.ok(['unstartup', 'systemd'], { env });
+    assert.ok(!fs.existsSync(unit));
+    const other = await home.cli(['startup', 'launchd'], { env });
+    assert.match(other.stderr, /only "systemd" is supported/);
+  });
+});
