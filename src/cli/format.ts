@@ -85,6 +85,8 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['watch', config.watch === false ? 'disabled' : config.watch === true ? 'enabled' : config.watch.join(', ')],
     ['max memory restart', config.max_memory_restart === null ? '-' : formatBytes(config.max_memory_restart)],
     ['cron restart', config.cron_restart ?? '-'],
+    ['revision', description.versioning ? `${description.versioning.branch}@${(description.versioning.revision ?? '').slice(0, 10)} ${description.versioning.comment ?? ''}${description.versioning.unstaged ? ' (uncommitted changes)' : ''}`.trim() : '-'],
+    ['repository', description.versioning ? (description.versioning.url ?? description.versioning.repo_path) : '-'],
     ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : config.env_keys.join(', ') || '-'],
   ];
   const table = renderTable(['field', 'value'], fields.map(([key, value]) => [key, value]));

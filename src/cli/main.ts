@@ -38,6 +38,7 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
+  web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
   ping                                   start the daemon if needed and check it answers
@@ -416,6 +417,15 @@ async function run(argv: string[]): Promise<void> {
       if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'env: usage: corral env <id>');
       const { env } = await withClient((client) => client.call('env', { target }));
       return ctx.out(Object.keys(env).sort().map((key) => `${key}=${env[key]}`).join('\n'));
+    }
+    case 'web': {
+      const stop = ctx.values.stop === true;
+      const port = ctx.values.port === undefined ? undefined : Number(ctx.values.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CorralError(ErrorCode.BadArgument, `--port: expected 0-65535, got ${JSON.stringify(ctx.values.port)}`);
+      const host = typeof ctx.values.host === 'string' ? ctx.values.host : undefined;
+      const { url, tokenFile } = await withClient((client) => client.call('web', stop ? { stop: true } : { host, port }));
+      if (!url) return ctx.out(`${paint(ctx.style, 'green', '✓')} web API stopped`);
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} web API on ${url}: /, /processes, /metrics${tokenFile ? `\nrequests need the header "Authorization: Bearer <token>" with the token in ${tokenFile}` : ''}`);
     }
     case 'startup':
     case 'unstartup':

@@ -87,6 +87,9 @@ export const CLI_OPTIONS: Options = {
   force: { type: 'boolean', short: 'f' },
   'update-env': { type: 'boolean' },
   write: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  stop: { type: 'boolean' },
   // logs
   lines: { type: 'string' },
   nostream: { type: 'boolean' },

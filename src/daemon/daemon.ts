@@ -18,6 +18,7 @@ import { launchFork } from './fork-launcher';
 import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
 import { Persistence } from './persistence';
+import { DEFAULT_WEB_PORT, WebServer } from './web-server';
 import { serveRpc } from './rpc-server';
 import { checkTargets, Supervisor } from './supervisor';
 
@@ -147,6 +148,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   }, Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000);
 
   const persistence = new Persistence(paths.dump, supervisor, process.env.CORRAL_AUTOSAVE !== '0', log);
+  const web = new WebServer(`${home}/web.token`, () => supervisor.list(), log);
   // Requests other than hello/ping wait until leftovers of a dead daemon are gone and the list is back.
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -170,6 +172,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     if (exiting) return exiting;
     log(`shutting down (${why})`);
     persistence.freeze(clean);
+    void web.stop();
     exiting = supervisor.stopAll().then((stopped) => {
       bus.publish('daemon:exit', { pid: process.pid });
       // Let the kill reply and the exit event reach their readers, then leave.
@@ -206,6 +209,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),
+      web: async (params) => {
+        if (params.stop) {
+          await web.stop();
+          return { url: null, tokenFile: null };
+        }
+        const host = params.host ?? '127.0.0.1';
+        if (typeof host !== 'string' || host.length > 255) throw new CorralError(ErrorCode.BadArgument, 'web: host must be an address');
+        return web.start(host, params.port ?? DEFAULT_WEB_PORT);
+      },
       save: whenReady(() => ({ file: paths.dump, apps: persistence.save() })),
       resurrect: whenReady(() => persistence.resurrect()),
       kill: async () => ({ stopped: await shutdown('kill requested', true) }),
@@ -221,6 +233,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     await stopOrphans(home, 1600, log);
     for (const stale of fs.readdirSync(paths.pidsDir)) fs.rmSync(`${paths.pidsDir}/${stale}`, { force: true });
     if (options.resurrect !== false) await persistence.resurrectAfterUncleanEnd();
+    // CORRAL_WEB=[host:]port serves the HTTP API from the start (the daemon-level option).
+    const webOption = process.env.CORRAL_WEB;
+    if (webOption) {
+      const match = /^(?:(.+):)?(\d+)$/.exec(webOption);
+      if (match) await web.start(match[1] ?? '127.0.0.1', Number(match[2])).catch((error: Error) => log(error.message));
+      else log(`CORRAL_WEB=${webOption}: expected [host:]port`);
+    }
   } catch (error) {
     log(`start-up recovery failed: ${(error as Error).stack ?? String(error)}`);
   } finally {

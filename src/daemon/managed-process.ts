@@ -16,6 +16,7 @@ import {
   type EventName,
   type Events,
   type MetricsSample,
+  type Versioning,
   type ProcessDescription,
   type ProcessInfo,
   type RestartRecord,
@@ -25,6 +26,7 @@ import type { ChildHandle } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
 import { RecentLines } from './recent-lines';
+import { versioningOf } from './git-info';
 import type { LogFile, LogFiles } from './log-files';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
 import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
@@ -63,6 +65,8 @@ export class ManagedProcess {
   memory = 0;
   /** The last lines of each stream, for viewers that backfill before streaming. */
   readonly recent = { 'log:out': new RecentLines(), 'log:err': new RecentLines() };
+  /** Git facts about the app's code, refreshed (off the start path) at every launch. */
+  versioning: Versioning | null = null;
   /** Recent CPU/memory samples, filled by the metrics sampler. */
   readonly samples: MetricsSample[] = [];
   readonly createdAt = Date.now();
@@ -202,6 +206,7 @@ export class ManagedProcess {
       exit_signal: this.exitSignal,
       last_reason: this.lastReason,
       last_reason_detail: this.lastDetail,
+      versioning: this.versioning,
     };
   }
 
@@ -314,6 +319,7 @@ export class ManagedProcess {
     }
     this.startedAt = Date.now();
     this.writePidFile(child.pid);
+    void versioningOf(this.app.script, this.app.cwd).then((versioning) => (this.versioning = versioning));
     if (this.app.wait_ready && child.hasIpc()) {
       const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
       void this.readyMessage(child).then((ready) => {

@@ -34,6 +34,21 @@ export type StateReason =
   | 'scale'
   | 'daemon-exit';
 
+/** Where the app's code comes from (git), refreshed at each start. */
+export interface Versioning {
+  type: 'git';
+  repo_path: string;
+  branch: string;
+  revision: string | null;
+  /** The last commit's subject. */
+  comment: string | null;
+  commit_time: number | null;
+  /** The origin remote, credentials removed. */
+  url: string | null;
+  /** Tracked files changed but not committed. */
+  unstaged: boolean | null;
+}
+
 /** One managed process as `jlist` shows it. Never carries env values. */
 export interface ProcessInfo {
   id: number;
@@ -66,6 +81,7 @@ export interface ProcessInfo {
   last_reason: StateReason | null;
   /** Human-readable detail of the last state change, e.g. "exited with code 1 after 30 ms". */
   last_reason_detail: string | null;
+  versioning?: Versioning | null;
 }
 
 export interface MetricsSample {
@@ -136,6 +152,8 @@ export interface Methods {
    * subscribe first, then call this, then keep only log events whose offset is at or past `end`.
    */
   recentLogs: { params: { id: number; lines: number }; result: { out: RecentLogs; err: RecentLogs } };
+  /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
+  web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
   /** Writes dump.json now. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
   /** Starts every app in dump.json (or .bak) that is not running. */
@@ -148,7 +166,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'web', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
