@@ -98,7 +98,8 @@ export function describeProcesses(processes: ProcessInfo[], now: number): string
   const cpu = running.reduce((sum, process) => sum + process.cpu, 0);
   const memory = running.reduce((sum, process) => sum + process.memory, 0);
   const uptimes = running.map((process) => uptimeOf(process, now)).filter((value): value is number => value !== undefined);
-  const parts = [formatCpu(cpu), formatBytes(memory), `↺${restarts}`];
+  // Before the daemon's first metrics tick there are no figures: "0 B" would be a wrong one.
+  const parts = memory > 0 ? [formatCpu(cpu), formatBytes(memory), `↺${restarts}`] : [`↺${restarts}`];
   if (uptimes.length > 0) parts.push(formatDuration(Math.min(...uptimes)));
   if (processes.length > 1) parts.unshift(`${running.length}/${processes.length}`);
   // Which save restarted it last: the watch detail reads "changed src/index.js".

@@ -49,7 +49,7 @@ describe('CodeLens', function () {
       return titles(list).includes('$(sync) Reload') ? list : undefined;
     });
     assert.deepEqual(titles(after).slice(0, 3), ['$(sync) Reload', '$(debug-stop) Stop', '$(output) Logs']);
-    assert.match(titles(after)[3], /^server: 2\/2 · /);
+    assert.match(titles(after)[3], /^server: online · 2\/2 · /);
   });
 
   it('offers Start all and a Start per app in an ecosystem file, then Reload/Stop for the running app', async function () {
@@ -77,6 +77,7 @@ describe('CodeLens', function () {
 
   it('shows nothing on a file that is no entry, and nothing at all when corral.codeLens.enabled is off', async function () {
     const dir = workspaceFolder('plain', { 'util.js': 'module.exports = (a, b) => a + b;\n', 'server.js': 'fixture:http.js' });
+    for (const file of ['util.js', 'server.js']) await vscode.workspace.openTextDocument(path.join(dir, file));
     assert.deepEqual(await lenses(vscode.Uri.file(path.join(dir, 'util.js'))), []);
     await setSetting('codeLens.enabled', false);
     try {

@@ -35,6 +35,8 @@ describe('daemon connection', function () {
     this.timeout(60_000);
     await cliOk(['start', fixture('idle.js'), '--name', 'survivor']);
     await waitFor('survivor in the tree', () => treeRows(api).some((row) => row.label === 'survivor'));
+    // The daemon autosaves its list a moment after a change; a kill right after a start could beat it.
+    await cliOk(['save']);
     const before = daemonPid(api);
     await killDaemon();
 

@@ -4,9 +4,12 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/api';
 import { cliOk, corral, deleteAll, fixture, setSetting, waitFor } from './support';
 
-/** The text of an output channel, as the Output view's document holds it. */
-function channelText(name: string): string | undefined {
-  const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'output' && decodeURIComponent(candidate.uri.toString()).includes(name));
+/**
+ * The text of an app's output channel, as the Output view's document holds it (its URI is the channel's
+ * log file name, e.g. output:corral.corral.Corral%20ticker.log: the name without the colon).
+ */
+function channelText(app: string): string | undefined {
+  const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'output' && decodeURIComponent(candidate.uri.path).endsWith(`Corral ${app}.log`));
   return document?.getText();
 }
 
@@ -42,10 +45,12 @@ describe('output channels', function () {
     const channel = await vscode.commands.executeCommand<vscode.LogOutputChannel>('corral.showLogs', 'ticker');
     assert.equal(channel?.name, 'Corral: ticker');
     const text = await waitFor('backfilled and live lines in the channel', () => {
-      const content = channelText('Corral: ticker');
+      const content = channelText('ticker');
       const numbers = content ? ticks(content) : [];
       return numbers.length >= 30 + 100 ? content : undefined;
-    }, 20_000, 100);
+    }, 20_000, 100).catch((error: Error) => {
+      throw new Error(`${error.message}; documents: ${vscode.workspace.textDocuments.map((document) => document.uri.toString()).join(', ')}`);
+    });
 
     const numbers = ticks(text!);
     assert.ok(numbers[0] >= 70, `the channel starts at tick ${numbers[0]}: the backfill should be the last 30 lines only`);
@@ -59,7 +64,7 @@ describe('output channels', function () {
     await cliOk(['start', fixture('close-stdout.js'), '--name', 'noisy']);
     await waitFor('noisy in the store', () => api.store.byName('noisy').length === 1);
     await vscode.commands.executeCommand('corral.showLogs', 'noisy');
-    await waitFor('stderr lines logged as errors', () => /\[error\] still alive/.test(channelText('Corral: noisy') ?? ''), 10_000, 50);
+    await waitFor('stderr lines logged as errors', () => /\[error\] still alive/.test(channelText('noisy') ?? ''), 10_000, 50);
     assert.ok(api.logs.has('noisy'));
     await cliOk(['delete', 'noisy']);
     await waitFor('the channel to be disposed with the app', () => !api.logs.has('noisy'));

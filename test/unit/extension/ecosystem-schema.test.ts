@@ -12,7 +12,7 @@ describe('ecosystem JSON schema (jsonValidation)', () => {
 
   it('describes only options the config normalizer knows', () => {
     for (const name of Object.keys(properties)) {
-      const { warnings } = normalizeApp({ script: '/srv/app.js', [name]: undefined }, { source: '', baseDir: '/srv', baseEnv: {}, cpuCount: 1, fileExists: () => true });
+      const { warnings } = normalizeApp({ [name]: undefined, script: '/srv/app.js' }, { source: '', baseDir: '/srv', baseEnv: {}, cpuCount: 1, fileExists: () => true });
       assert.deepEqual(warnings, [], `${name} is in the schema but normalizeApp does not know it`);
       assert.ok(properties[name].description, `${name} has no description`);
     }
