@@ -38,6 +38,7 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
+  inspect <id>                           open the Node inspector of a process, for a debugger to attach
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
@@ -417,6 +418,13 @@ async function run(argv: string[]): Promise<void> {
       if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'env: usage: corral env <id>');
       const { env } = await withClient((client) => client.call('env', { target }));
       return ctx.out(Object.keys(env).sort().map((key) => `${key}=${env[key]}`).join('\n'));
+    }
+    case 'inspect':
+    case 'debug': {
+      const [target, ...extra] = ctx.positionals;
+      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id>');
+      const result = await withClient((client) => client.call('inspect', { id: Number(target) }, LONG_CALL_MS));
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}`);
     }
     case 'web': {
       const stop = ctx.values.stop === true;

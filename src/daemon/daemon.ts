@@ -209,6 +209,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),
+      inspect: whenReady((params) => supervisor.inspect(params.id)),
       web: async (params) => {
         if (params.stop) {
           await web.stop();

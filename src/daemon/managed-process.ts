@@ -42,6 +42,7 @@ export interface ProcessContext {
 }
 
 const HISTORY_LIMIT = 20;
+const INSPECTOR_BANNER = Buffer.from('Debugger listening on ');
 
 /** Why an operation happens, carried into the state events it causes. */
 export interface Cause {
@@ -65,6 +66,11 @@ export class ManagedProcess {
   memory = 0;
   /** The last lines of each stream, for viewers that backfill before streaming. */
   readonly recent = { 'log:out': new RecentLines(), 'log:err': new RecentLines() };
+  /** The inspector's WebSocket URL once the process printed "Debugger listening on ...". */
+  inspectorUrl: string | null = null;
+  private inspectorWaiters: Array<(url: string) => void> = [];
+  /** node_args added to the next launch only (a restart with the inspector). */
+  nextLaunchNodeArgs: string[] = [];
   /** Git facts about the app's code, refreshed (off the start path) at every launch. */
   versioning: Versioning | null = null;
   /** Recent CPU/memory samples, filled by the metrics sampler. */
@@ -274,7 +280,11 @@ export class ManagedProcess {
 
   /** Spawns a child with this process's config and wires its output and exit; no state change. */
   private spawnChild(): ChildHandle {
-    const child = this.ctx.launch({ app: this.app, env: this.environment(), nodePath: this.ctx.nodePath });
+    const extra = this.nextLaunchNodeArgs;
+    this.nextLaunchNodeArgs = [];
+    this.inspectorUrl = null;
+    const app = extra.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...extra] } : this.app;
+    const child = this.ctx.launch({ app, env: this.environment(), nodePath: this.ctx.nodePath });
     this.pipe(child.stdout, () => this.outFile, 'log:out');
     this.pipe(child.stderr, () => this.errFile, 'log:err');
     child.exited.then((result) => this.onExit(child, result.code, result.signal));
@@ -480,6 +490,7 @@ export class ManagedProcess {
     const recent = this.recent[event];
     const emit = (complete: Buffer): void => {
       const offset = recent.add(complete);
+      if (event === 'log:err' && complete.includes(INSPECTOR_BANNER)) this.noteInspector(complete.toString('utf8'));
       let lines: string[] | null = null;
       const target = file();
       if (target) {
@@ -510,6 +521,30 @@ export class ManagedProcess {
       if (rest) emit(rest);
     });
     stream.on('error', () => undefined);
+  }
+
+  private noteInspector(text: string): void {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(text)?.[1];
+    if (!url) return;
+    this.inspectorUrl = url;
+    const waiters = this.inspectorWaiters;
+    this.inspectorWaiters = [];
+    for (const resolve of waiters) resolve(url);
+  }
+
+  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. */
+  waitForInspector(timeoutMs: number): Promise<string | null> {
+    if (this.inspectorUrl) return Promise.resolve(this.inspectorUrl);
+    return new Promise((resolve) => {
+      const done = (url: string | null): void => {
+        clearTimeout(timer);
+        this.inspectorWaiters = this.inspectorWaiters.filter((waiter) => waiter !== onUrl);
+        resolve(url);
+      };
+      const onUrl = (url: string): void => done(url);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.inspectorWaiters.push(onUrl);
+    });
   }
 
   private openLogs(): void {

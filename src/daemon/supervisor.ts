@@ -293,6 +293,34 @@ export class Supervisor {
     return { id: process.id, name: process.app.name, env: process.environment() };
   }
 
+  /**
+   * Opens the Node inspector of one process for a debugger: SIGUSR1 (Node opens it on its debug
+   * port), or when that does not work (the app handles SIGUSR1, the port is taken) a restart of that
+   * instance alone with --inspect on a free port.
+   */
+  async inspect(id: unknown): Promise<{ url: string; host: string; port: number; restarted: boolean }> {
+    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'inspect: id must be a process id');
+    const process = this.processes.get(id);
+    if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
+    if (!isNodeInterpreter(process.app.interpreter)) throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
+    if (process.pid === null) throw new CorralError(ErrorCode.BadArgument, `${process.app.name} (id ${id}) is not running`);
+    const parse = (url: string, restarted: boolean): { url: string; host: string; port: number; restarted: boolean } => {
+      const { hostname, port } = new URL(url);
+      return { url, host: hostname, port: Number(port), restarted };
+    };
+    if (process.inspectorUrl) return parse(process.inspectorUrl, false);
+    const opened = process.waitForInspector(2000);
+    process.signal('SIGUSR1');
+    const url = await opened;
+    if (url) return parse(url, false);
+    process.nextLaunchNodeArgs = ['--inspect=127.0.0.1:0'];
+    const relaunched = process.waitForInspector(10_000);
+    await process.restart({ reason: 'user', detail: 'restarted with the inspector open' });
+    const again = await relaunched;
+    if (!again) throw new CorralError(ErrorCode.Timeout, `${process.app.name} (id ${id}): the inspector did not open`);
+    return parse(again, true);
+  }
+
   recentLogs(id: unknown, lines: unknown): { out: RecentLogs; err: RecentLogs } {
     if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: id must be a process id');
     if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 10_000) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: lines must be a whole number from 0 to 10000');

@@ -152,6 +152,8 @@ export interface Methods {
    * subscribe first, then call this, then keep only log events whose offset is at or past `end`.
    */
   recentLogs: { params: { id: number; lines: number }; result: { out: RecentLogs; err: RecentLogs } };
+  /** Opens the Node inspector of one process (SIGUSR1, else a restart of that instance with --inspect). */
+  inspect: { params: { id: number }; result: { url: string; host: string; port: number; restarted: boolean } };
   /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
   web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
   /** Writes dump.json now. */
@@ -166,7 +168,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'web', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
