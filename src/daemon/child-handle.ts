@@ -1,4 +1,5 @@
 /** The one shape both launchers (fork, cluster) give a running child. */
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export interface ExitResult {
@@ -27,4 +28,36 @@ export interface ChildHandle {
   readonly listening?: Promise<void>;
   /** Cluster workers: stop accepting connections and finish in-flight requests (bounded). */
   drain?(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * The lifecycle promises of a spawned child, the same for both launchers: spawned (or why not),
+ * exited (once; also when it never started) and drained (both output pipes closed).
+ */
+export function watchChild(
+  child: ChildProcess,
+  spawnError: (error: NodeJS.ErrnoException) => Error,
+): Pick<ChildHandle, 'spawned' | 'exited' | 'drained'> {
+  let spawnedResolve!: () => void;
+  let spawnedReject!: (error: Error) => void;
+  const spawned = new Promise<void>((resolve, reject) => {
+    spawnedResolve = resolve;
+    spawnedReject = reject;
+  });
+  spawned.catch(() => undefined);
+  let exitResolve!: (result: ExitResult) => void;
+  const exited = new Promise<ExitResult>((resolve) => (exitResolve = resolve));
+  let isSpawned = false;
+  child.once('spawn', () => {
+    isSpawned = true;
+    spawnedResolve();
+  });
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (isSpawned) return; // later errors (a failed send, a failed kill) are not fatal here
+    spawnedReject(spawnError(error));
+    exitResolve({ code: null, signal: null });
+  });
+  child.once('exit', (code, signal) => exitResolve({ code, signal }));
+  const pipes = [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve())));
+  return { spawned, exited, drained: Promise.all(pipes).then(() => undefined) };
 }

@@ -6,7 +6,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import * as path from 'node:path';
 import { CONTAINER_MESSAGES, isContainerMessage } from '../shared/container-protocol';
-import type { ChildHandle, ExitResult } from './child-handle';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { watchChild, type ChildHandle } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { descendants } from './process-tree';
 
@@ -26,23 +27,10 @@ export function launchCluster(spec: LaunchSpec, containerScript: string): ChildH
   const worker: Worker = cluster.fork(spec.env);
   const child = worker.process;
 
-  let spawnedResolve!: () => void;
-  let spawnedReject!: (error: Error) => void;
-  const spawned = new Promise<void>((resolve, reject) => {
-    spawnedResolve = resolve;
-    spawnedReject = reject;
-  });
-  spawned.catch(() => undefined);
-  let exitResolve!: (result: ExitResult) => void;
-  const exited = new Promise<ExitResult>((resolve) => (exitResolve = resolve));
+  const { spawned, exited, drained } = watchChild(child, (error) => new CorralError(ErrorCode.Internal, `cannot start a cluster worker: ${error.message}`, { cause: error }));
   let listeningResolve!: () => void;
   const listening = new Promise<void>((resolve) => (listeningResolve = resolve));
-  child.once('spawn', () => spawnedResolve());
-  child.once('error', (error) => spawnedReject(error));
   worker.once('listening', () => listeningResolve());
-  worker.once('exit', (code, signal) => exitResolve({ code, signal: signal as NodeJS.Signals | null }));
-  const pipes = [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve())));
-  const drained = Promise.all(pipes).then(() => undefined);
 
   const userListeners: Array<(message: unknown) => void> = [];
   let drainedResolve: (() => void) | null = null;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { AppConfig } from '../shared/config';
 import { isNodeInterpreter } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
-import type { ChildHandle, ExitResult } from './child-handle';
+import { watchChild, type ChildHandle } from './child-handle';
 
 export interface LaunchSpec {
   app: AppConfig;
@@ -30,32 +30,9 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  // Serialize IPC as JSON (the default): 'advanced' would break apps that expect plain messages.
-  let spawnedResolve!: () => void;
-  let spawnedReject!: (error: Error) => void;
-  const spawned = new Promise<void>((resolve, reject) => {
-    spawnedResolve = resolve;
-    spawnedReject = reject;
-  });
-  spawned.catch(() => undefined);
-  let exitResolve!: (result: ExitResult) => void;
-  const exited = new Promise<ExitResult>((resolve) => (exitResolve = resolve));
-  let isSpawned = false;
-  child.once('spawn', () => {
-    isSpawned = true;
-    spawnedResolve();
-  });
-  child.on('error', (error: NodeJS.ErrnoException) => {
-    if (isSpawned) return; // later errors (a failed send, a failed kill) are not fatal here
-    const hint = error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message;
-    spawnedReject(new CorralError(ErrorCode.ScriptNotFound, hint, { cause: error }));
-    exitResolve({ code: null, signal: null });
-  });
-  child.once('exit', (code, signal) => exitResolve({ code, signal }));
-  const pipesClosed = [child.stdout, child.stderr].map(
-    (stream) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve())),
+  const { spawned, exited, drained } = watchChild(child, (error) =>
+    new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, { cause: error }),
   );
-  const drained = Promise.all(pipesClosed).then(() => undefined);
 
   return {
     get pid() {
