@@ -1,16 +1,18 @@
 /**
  * Shows the daemon link in the process view: the `corral.state` context key picks the welcome content
  * (connecting, "Start Daemon" when disconnected, "Restart Daemon" for another protocol version, the
- * start buttons when empty), the view's description says "disconnected", and its badge counts errored apps.
+ * start buttons when empty), the view's description says "disconnected", and its badge counts errored apps;
+ * `corral.running` shows Stop All only when something runs.
  */
 import * as vscode from 'vscode';
 import type { ConnectionState, DaemonConnection } from './connection';
 import type { ProcessStore } from './process-store';
-import type { TreeNode } from './tree-model';
+import { isRunning, type TreeNode } from './tree-model';
 
 export class ConnectionView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
   private warnedAbout: string | undefined;
+  private running: boolean | undefined;
 
   constructor(
     connection: DaemonConnection,
@@ -34,6 +36,11 @@ export class ConnectionView implements vscode.Disposable {
   }
 
   private showBadge(): void {
+    const running = this.store.all().some(isRunning);
+    if (running !== this.running) {
+      this.running = running;
+      void vscode.commands.executeCommand('setContext', 'corral.running', running);
+    }
     const errored = new Set(this.store.all().filter((process) => process.status === 'errored').map((process) => process.name));
     this.view.badge = errored.size > 0 ? { value: errored.size, tooltip: `${errored.size} errored app${errored.size === 1 ? '' : 's'}: ${[...errored].join(', ')}` } : undefined;
   }

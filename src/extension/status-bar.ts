@@ -41,9 +41,10 @@ export class CorralStatusBar implements vscode.Disposable {
       return;
     }
     const sum = totals(this.store.all());
-    const parts = [`$(pulse) ${sum.online} online`];
+    const parts = [sum.total === 0 ? '$(pulse) Corral' : `$(pulse) ${sum.online} online`];
     if (sum.errored > 0) parts.push(`$(error) ${sum.errored} errored`);
-    parts.push(formatCpu(sum.cpu), formatBytes(sum.memory));
+    // Figures only once there are any: "0.0% · 0 B" says nothing.
+    if (sum.memory > 0) parts.push(formatCpu(sum.cpu), formatBytes(sum.memory));
     this.item.text = parts.join(' · ');
     this.item.backgroundColor = sum.errored > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = 'corral.processes.focus';

@@ -83,7 +83,7 @@ describe('Corral in the workbench', function () {
     const ui = workbench!;
     await ui.treeRow('worker').click();
     const panel = ui.page.locator('.part.panel');
-    await panel.getByText(/\[info\] tick \d+/).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await panel.getByText(/\[info\]\s+tick\s+\d+/).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.screenshot('output-channel');
   });
 
