@@ -130,7 +130,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       guarded(async (file?: string | vscode.Uri, app?: string): Promise<ProcessInfo[] | undefined> => {
         let absolute = asFile(file);
         if (!absolute) {
-          await ctx.index.ready();
+          await ctx.index.refresh();
           const files = ctx.index.ecosystemFiles();
           const items = [
             ...files.map((candidate) => ({ label: `$(layers) ${path.basename(candidate)}`, description: vscode.workspace.asRelativePath(path.dirname(candidate)), file: candidate })),

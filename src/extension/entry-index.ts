@@ -35,6 +35,14 @@ export class EntryIndex implements vscode.Disposable {
     return this.building;
   }
 
+  /** A fresh look at the workspace, for pickers the user just opened (file events can lag or be missed). */
+  refresh(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.building = this.build();
+    return this.building;
+  }
+
   get isReady(): boolean {
     return this.building !== undefined;
   }

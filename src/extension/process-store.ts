@@ -122,8 +122,9 @@ export class ProcessStore implements vscode.Disposable {
       if (!this.deleted.has(event.id)) this.fetch(event.id);
       return;
     }
-    // A scale changes every instance's count: read the app again (one call, batched).
-    if (event.reason === 'scale') for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
+    // A start may re-apply a changed config (an ecosystem file, Toggle Watch), a scale changes every
+    // instance's count: read the app again (one call, batched). Events carry only the state.
+    if (event.reason === 'start' || event.reason === 'scale') for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
     const wasOnline = process.status === 'online';
     process.status = event.status;
     process.pid = event.pid;

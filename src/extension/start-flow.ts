@@ -29,7 +29,7 @@ function relative(file: string): string {
 
 /** Scripts of the workspace that look like entries: named by a package.json or an ecosystem file, or starting a server. */
 async function entryCandidates(index: EntryIndex): Promise<string[]> {
-  await index.ready();
+  await index.refresh();
   const found = new Set(index.entryFiles().filter((file) => fs.existsSync(file) && isScriptFile(file)));
   const scripts = await vscode.workspace.findFiles('**/*.{js,cjs,mjs,ts,mts,cts}', EXCLUDE, SCAN_LIMIT);
   for (const uri of scripts) {

@@ -48,6 +48,20 @@ describe('daemon connection', function () {
     assert.equal(api.view.description, undefined);
   });
 
+  it('"Kill Daemon" stops every app and the daemon; the view offers "Start Daemon", which starts an empty one', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('corral.killDaemon', true);
+    await waitFor('the disconnected state', () => api.connection.state.kind === 'disconnected', 10_000);
+    assert.deepEqual(api.tree.getChildren(), []);
+    await vscode.commands.executeCommand('corral.startDaemon');
+    assert.equal(api.connection.state.kind, 'connected');
+    await api.store.reload();
+    // A kill is a clean end: nothing comes back until "Resurrect".
+    assert.deepEqual(api.store.all(), []);
+    await vscode.commands.executeCommand('corral.resurrect');
+    await waitFor('survivor resurrected', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
+  });
+
   it('reattaches by itself when the CLI starts the daemon', async function () {
     this.timeout(60_000);
     await killDaemon();

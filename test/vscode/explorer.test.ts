@@ -93,6 +93,38 @@ describe('process explorer', function () {
     assert.match(rows.find((row) => row.label === 'api')!.contextValue, /\bcluster\b/);
   });
 
+  it('starts every app of an ecosystem file from "Corral: Start Ecosystem File"', async function () {
+    this.timeout(60_000);
+    const dir = workspaceFolder('eco-palette', {
+      'idle.js': 'fixture:idle.js',
+      'ecosystem.config.json': JSON.stringify({ apps: [{ name: 'eco-a', script: './idle.js' }, { name: 'eco-b', script: './idle.js', namespace: 'side' }] }),
+    });
+    const file = path.join(dir, 'ecosystem.config.json');
+    const answers = answerPrompts(api, { ecosystem: pickItem((item) => item.file === file) });
+    try {
+      await vscode.commands.executeCommand('corral.startEcosystem');
+    } finally {
+      answers.dispose();
+    }
+    assert.deepEqual((await jlist()).map((process) => process.name).sort(), ['eco-a', 'eco-b']);
+    await waitFor('both apps in the tree', () => ['eco-a', 'eco-b'].every((name) => treeRows(api).some((row) => row.label === name)));
+  });
+
+  it('toggles watch on an app, keeping its environment, and opens its script', async function () {
+    this.timeout(60_000);
+    await cliOk(['start', fixture('print-env.js'), '--name', 'toggled'], { env: { CORRAL_TOGGLE_CHECK: 'kept' } });
+    await waitFor('toggled in the store', () => api.store.byName('toggled')[0]?.status === 'online');
+    await vscode.commands.executeCommand('corral.toggleWatch', 'toggled');
+    const [process] = (await jlist()).filter((candidate) => candidate.name === 'toggled');
+    assert.equal(process.watch, true);
+    assert.match(await cliOk(['env', String(process.id)]), /^CORRAL_TOGGLE_CHECK=kept$/m);
+    await waitFor('the watching word in the tree', () => treeRows(api).find((row) => row.label === 'toggled' && /\bwatching\b/.test(row.contextValue)));
+
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('corral.openScript', 'toggled');
+    assert.equal(editor?.document.uri.fsPath, fixture('print-env.js'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('scales an app from the Scale… command', async function () {
     this.timeout(60_000);
     await cliOk(['start', fixture('idle.js'), '--name', 'scaled']);

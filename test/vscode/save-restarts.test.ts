@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { ProcessEvent } from '../../src/shared/protocol';
-import { cliOk, corral, deleteAll, treeRows, waitFor, workspaceFolder } from './support';
+import { cliOk, corral, deleteAll, setSetting, treeRows, waitFor, workspaceFolder } from './support';
 
 async function editAndSave(file: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(file);
@@ -57,5 +57,23 @@ describe('restarts on save', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.deepEqual(events.filter((event) => event.name === 'watched'), []);
     assert.equal(api.store.byName('watched')[0].restarts, 1);
+  });
+
+  it('with corral.restartOnSave "always", also restarts an app without watch whose folder holds the file', async function () {
+    this.timeout(60_000);
+    const dir = workspaceFolder('unwatched', { 'app.js': 'fixture:idle.js', 'lib.js': 'module.exports = 1;\n' });
+    await cliOk(['start', path.join(dir, 'app.js'), '--name', 'unwatched', '--cwd', dir]);
+    await waitFor('unwatched online in the store', () => api.store.byName('unwatched')[0]?.status === 'online');
+    await setSetting('restartOnSave', 'off');
+    try {
+      await editAndSave(path.join(dir, 'lib.js'));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(api.store.byName('unwatched')[0].restarts, 0);
+      await setSetting('restartOnSave', 'always');
+      await editAndSave(path.join(dir, 'lib.js'));
+      await waitFor('one restart', () => api.store.byName('unwatched')[0]?.restarts === 1 && api.store.byName('unwatched')[0].status === 'online', 10_000);
+    } finally {
+      await setSetting('restartOnSave', undefined);
+    }
   });
 });
