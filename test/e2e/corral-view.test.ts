@@ -4,6 +4,7 @@
  * status bar, and the notification for an errored app. Every scene is saved as a screenshot to look at.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../../src/shared/version';
 import { UI_TIMEOUT_MS, Workbench } from './workbench';
@@ -103,6 +104,39 @@ describe('Corral in the workbench', function () {
     await notification.waitFor({ timeout: UI_TIMEOUT_MS });
     await notification.getByRole('button', { name: 'Show Logs' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.screenshot('errored-notification');
+  });
+
+  it('says when the daemon is gone, and fills the view again after "Start Daemon"', async function () {
+    const ui = workbench!;
+    await corral(['save']);
+    const pid = Number(readFileSync(path.join(process.env.CORRAL_E2E_HOME!, 'daemon.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    await ui.sideBar().getByText('The Corral daemon is not running.').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('daemon-disconnected');
+    await ui.sideBar().getByRole('button', { name: 'Start Daemon' }).click();
+    for (const name of ['api', 'web', 'worker']) await ui.treeRow(name).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('daemon-reconnected');
+  });
+
+  it('shows 200 processes without lag', async function () {
+    const ui = workbench!;
+    await corral(['delete', 'all']);
+    await ui.sideBar().getByText('No processes are running under Corral yet.').waitFor({ timeout: UI_TIMEOUT_MS });
+    const started = Date.now();
+    for (const name of ['sleep-a', 'sleep-b', 'sleep-c', 'sleep-d']) await corral(['start', 'sleep', '--name', name, '-i', '50', '--silent', '--', '600']);
+    const launched = Date.now();
+    for (const name of ['sleep-a', 'sleep-b', 'sleep-c', 'sleep-d']) await ui.treeRow(name).filter({ hasText: '50/50' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const shown = Date.now();
+    await ui.treeRow('sleep-b').locator('.monaco-tl-twistie').click();
+    await ui.treeRow(/sleep-b #\d+/).waitFor({ timeout: UI_TIMEOUT_MS });
+    // Scroll through the expanded list: rows must follow the wheel at once.
+    await ui.treeRow('sleep-b').hover();
+    const scrollStarted = Date.now();
+    for (let step = 0; step < 10; step++) await ui.page.mouse.wheel(0, 400);
+    await ui.sideBar().locator('.monaco-list-row', { hasText: 'sleep-d' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    console.log(`      200 processes: launched in ${launched - started} ms, all rows at 50/50 ${shown - launched} ms later; scrolled in ${Date.now() - scrollStarted} ms`);
+    await ui.screenshot('tree-200-processes');
+    await corral(['delete', 'all']);
   });
 
   it('runs Corral: Show Version from the F1 palette', async function () {
