@@ -41,11 +41,12 @@ function trackHttp(server: http.Server): void {
       if (draining) checkDrained();
     });
   });
-  server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+  // Prepended: this runs before the app's handler, which may answer synchronously.
+  server.prependListener('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
     const socket = request.socket;
     busy.add(socket);
     // While draining, every response closes its connection, so keep-alive clients move on cleanly.
-    if (draining && !response.headersSent) response.setHeader('Connection', 'close');
+    if (draining) response.setHeader('Connection', 'close');
     response.once('finish', () => {
       busy.delete(socket);
       if (draining) closeIfIdle(socket);
@@ -53,11 +54,16 @@ function trackHttp(server: http.Server): void {
   });
 }
 
-/** Idle keep-alive sockets get a short grace period for a request already on the wire. */
-const IDLE_GRACE_MS = 250;
+/**
+ * An idle keep-alive socket is closed only after this long without a request: a client that reuses it
+ * sooner gets its answer (with Connection: close). Closing sooner races clients sending on it.
+ */
+const IDLE_GRACE_MS = 1000;
+const lastActive = new WeakMap<net.Socket, number>();
 function closeIfIdle(socket: net.Socket): void {
+  lastActive.set(socket, Date.now());
   setTimeout(() => {
-    if (!busy.has(socket)) socket.end();
+    if (!busy.has(socket) && Date.now() - (lastActive.get(socket) ?? 0) >= IDLE_GRACE_MS) socket.end();
   }, IDLE_GRACE_MS).unref();
 }
 

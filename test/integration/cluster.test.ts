@@ -26,10 +26,10 @@ describe('cluster mode', () => {
     await home.cleanup();
   });
 
-  it('three reloads under keep-alive load: 0 failed requests, every answer from a live worker, all pids changed', async function () {
+  for (const sync of [false, true]) it(`three reloads under keep-alive load${sync ? ' (an app that answers synchronously)' : ''}: 0 failed requests, every answer from a live worker, all pids changed`, async function () {
     this.timeout(90_000);
     const port = await freePort();
-    await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port) } });
+    await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), SYNC: sync ? '1' : '0' } });
     const before = await home.jlist();
     assert.deepEqual(before.map((p) => [p.exec_mode, p.status]), [['cluster', 'online'], ['cluster', 'online']]);
     await listening(home, before);
