@@ -17,7 +17,7 @@ describe('process explorer', function () {
     await deleteAll(api);
   });
 
-  it('starts a fixture HTTP app with "Corral: Start…" (quick picks answered) and shows it online with cpu and memory', async function () {
+  it('starts a fixture HTTP app with "Corral: Start…" (quick picks answered), shows it online with cpu and memory, and reloads, stops and deletes it from its tree item', async function () {
     this.timeout(60_000);
     const dir = workspaceFolder('webapp', { 'server.js': 'fixture:http.js' });
     const server = path.join(dir, 'server.js');
@@ -41,24 +41,19 @@ describe('process explorer', function () {
     const row = await waitFor('the web row with cpu and memory', () => treeRows(api).find((candidate) => candidate.label === 'web' && / · \d+(\.\d+)? (KB|MB) · /.test(candidate.description)), 15_000);
     assert.match(row.description, /^\d+(\.\d)?% · [\d.]+ (KB|MB) · ↺0 · \d+s$/);
     assert.match(row.contextValue, /\brunning\b/);
-  });
 
-  it('reloads, stops and deletes from tree items, and the daemon agrees (jlist)', async function () {
-    this.timeout(60_000);
-    await cliOk(['start', fixture('http.js'), '--name', 'items']);
-    const node = () => api.tree.getChildren().find((candidate) => candidate.kind === 'app' && candidate.name === 'items');
-    await waitFor('the items app in the tree', () => node());
-
+    // Then its tree item's actions, as the inline buttons run them; the CLI sees each change.
+    const node = () => api.tree.getChildren().find((candidate) => candidate.kind === 'app' && candidate.name === 'web');
     await vscode.commands.executeCommand('corral.item.reload', node());
-    assert.equal((await jlist()).find((process) => process.name === 'items')?.restarts, 1);
-    await waitFor('the reload in the tree', () => treeRows(api).find((row) => row.label === 'items' && row.description.includes('↺1')));
+    assert.equal((await jlist()).find((candidate) => candidate.name === 'web')?.restarts, 1);
+    await waitFor('the reload in the tree', () => treeRows(api).find((candidate) => candidate.label === 'web' && candidate.description.includes('↺1')));
 
     await vscode.commands.executeCommand('corral.item.stop', node());
-    assert.equal((await jlist()).find((process) => process.name === 'items')?.status, 'stopped');
-    await waitFor('the stopped state in the tree', () => treeRows(api).find((row) => row.label === 'items' && /\bstopped\b/.test(row.contextValue)));
+    assert.equal((await jlist()).find((candidate) => candidate.name === 'web')?.status, 'stopped');
+    await waitFor('the stopped state in the tree', () => treeRows(api).find((candidate) => candidate.label === 'web' && /\bstopped\b/.test(candidate.contextValue)));
 
     await vscode.commands.executeCommand('corral.item.delete', node());
-    assert.equal((await jlist()).some((process) => process.name === 'items'), false);
+    assert.equal((await jlist()).some((candidate) => candidate.name === 'web'), false);
     await waitFor('the app to leave the tree', () => !node());
   });
 

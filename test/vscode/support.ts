@@ -115,8 +115,21 @@ export function answerPrompts(api: ExtensionApi, answers: Record<string, Answer>
       return;
     }
     answer(input);
-    // Let the shown input and the answer reach the workbench before pressing Enter.
-    setTimeout(() => void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 100);
+    // Let the shown input and the answer reach the workbench before pressing Enter; on a loaded machine
+    // the input may not be up yet, so press again (rarely) until the extension has taken the answer.
+    let taken = false;
+    const accepted = input.onDidAccept(() => {
+      taken = true;
+      accepted.dispose();
+    });
+    const press = (delay: number): void => {
+      setTimeout(() => {
+        if (taken) return;
+        void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        press(2000);
+      }, delay);
+    };
+    press(100);
   });
   return { unexpected, dispose: () => subscription.dispose() };
 }
