@@ -59,6 +59,23 @@ describe('restarts on save', function () {
     assert.equal(api.store.byName('watched')[0].restarts, 1);
   });
 
+  it('reports the save to the daemon when its own watcher misses the change (one restart, from the editor)', async function () {
+    this.timeout(60_000);
+    // Polling every ten minutes stands for a mount where file events never arrive.
+    const dir = workspaceFolder('blind', {
+      'app.js': 'fixture:idle.js',
+      'ecosystem.config.json': JSON.stringify({ apps: [{ name: 'blind', script: './app.js', watch: true, watch_options: { usePolling: true, interval: 600_000, binaryInterval: 600_000 } }] }),
+    });
+    await cliOk(['start', path.join(dir, 'ecosystem.config.json')]);
+    await waitFor('blind online in the store', () => api.store.byName('blind')[0]?.status === 'online');
+
+    await editAndSave(path.join(dir, 'app.js'));
+    await waitFor('the restart the save asked for', () => events.some((event) => event.name === 'blind' && event.reason === 'watch'), 10_000);
+    await waitFor('the app online again', () => api.store.byName('blind')[0]?.status === 'online' && api.store.byName('blind')[0].restarts === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(events.filter((event) => event.name === 'blind' && event.reason === 'watch' && event.status === 'launching').length, 1);
+  });
+
   it('with corral.restartOnSave "always", also restarts an app without watch whose folder holds the file', async function () {
     this.timeout(60_000);
     const dir = workspaceFolder('unwatched', { 'app.js': 'fixture:idle.js', 'lib.js': 'module.exports = 1;\n' });
