@@ -55,7 +55,8 @@ Start options (PM2's names):
   --wait-ready                 --listen-timeout <ms>          --shutdown-with-message
   --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
   -o, --output <file>          -e, --error <file>             -p, --pid <file>
-  --only <a,b> (ecosystem)     -f, --force (replace a running app)
+  --log-max-size <size|0>      --log-retain <n>               --log-compress
+  --monitor-tree               --only <a,b> (ecosystem)       -f, --force (replace a running app)
 
 Environment: CORRAL_HOME (default ~/.corral)`;
 

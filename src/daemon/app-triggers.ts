@@ -2,6 +2,7 @@
  * Per-app triggers: file watching (chokidar) with PM2's ignore rules and a debounce, editor saves fed
  * into the same debounce, and cron restarts (croner). One set per app, not per instance.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { Cron } from 'croner';
@@ -25,6 +26,9 @@ export class AppTriggers {
   private readonly roots: string[];
   private readonly ignored: (file: string) => boolean;
   private readonly pending = new Set<string>();
+  /** The version (mtime and size) of each file last acted on: a save reported by both the editor and
+   * the watcher, however far apart, is one change. */
+  private readonly handled = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
   readonly ready: Promise<void>;
@@ -64,10 +68,27 @@ export class AppTriggers {
     return relevant.length > 0;
   }
 
+  private version(file: string): string {
+    try {
+      const stat = fs.statSync(file);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return 'gone';
+    }
+  }
+
   /** Debounce: one trigger after watch_delay of quiet, naming every file changed meanwhile. */
   private schedule(files: string[]): void {
     if (this.closed) return;
-    for (const file of files) this.pending.add(file);
+    let fresh = false;
+    for (const file of files) {
+      const version = this.version(file);
+      if (this.handled.get(file) === version) continue; // this exact change was already seen
+      this.handled.set(file, version);
+      this.pending.add(file);
+      fresh = true;
+    }
+    if (!fresh) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;

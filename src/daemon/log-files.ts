@@ -70,7 +70,8 @@ export class LogFile {
     } catch {
       this.size = 0;
     }
-    const stream = fs.createWriteStream(this.path, { flags: 'a', mode: 0o640 });
+    // A large buffer: an app writing one line per write() otherwise pauses on every 16 KB.
+    const stream = fs.createWriteStream(this.path, { flags: 'a', mode: 0o640, highWaterMark: 1024 * 1024 });
     stream.on('error', (error) => {
       // Reported once per outage, not per line; the app keeps running and its output is dropped
       // until the file can be written again.

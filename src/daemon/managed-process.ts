@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileSafeName, type AppConfig } from '../shared/config';
+import { fileSafeName, isNodeInterpreter, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { HomePaths } from '../shared/paths';
 import {
@@ -271,6 +271,8 @@ export class ManagedProcess {
     // CORRAL_HOME and pm_id also let a new daemon recognize this process if its daemon died.
     const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name, CORRAL_HOME: this.ctx.paths.home };
     env[app.instance_var] = String(this.instance);
+    // A daemon running on VS Code's Electron starts Node apps with that binary: it must act as Node.
+    if (process.versions.electron && isNodeInterpreter(app.interpreter)) env.ELECTRON_RUN_AS_NODE = '1';
     if (app.increment_var) {
       const base = Number(app.env[app.increment_var] ?? 0);
       env[app.increment_var] = String((Number.isFinite(base) ? base : 0) + this.instance);

@@ -494,7 +494,8 @@ export function revalidateApp(raw: unknown, index: number): AppConfig {
     throw new ConfigError([`apps[${index}].env: expected an object of strings`]);
   }
   const { app } = normalizeApp(
-    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode },
+    // null is "never rotate" once normalized, but "unset" in user input: say it the unambiguous way.
+    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode, log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size },
     { source: '', index, baseDir: candidate.cwd, baseEnv: env, cpuCount: 1 },
   );
   return app;

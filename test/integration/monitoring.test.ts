@@ -149,6 +149,28 @@ describe('monitoring and automatic restarts', () => {
       await assert.rejects(client.call('notifyFileSaved', { paths: ['relative.js'] }), /absolute file paths/);
     });
 
+    it('a save reported by the editor after the watcher already restarted the app causes no second restart', async function () {
+      this.timeout(20_000);
+      const dir = project();
+      const events = await home.events();
+      const client = await home.connect();
+      await home.ok(['start', path.join(dir, 'server.js'), '--name', 'late', '--watch'], { cwd: dir });
+      const file = path.join(dir, 'src', 'a.js');
+      const first = events.next((e) => e.name === 'late' && e.reason === 'watch' && e.status === 'online', 'the watcher restart');
+      fs.writeFileSync(file, 'saved once');
+      await first;
+      // The editor's report arrives well after the debounce: the same version of the file, no restart.
+      await client.call('notifyFileSaved', { paths: [file] });
+      const next = events.next((e) => e.name === 'late' && e.reason === 'watch' && e.status === 'online', 'the marker restart');
+      fs.writeFileSync(path.join(dir, 'src', 'marker.js'), 'm');
+      assert.deepEqual((await next).files, [path.join(dir, 'src', 'marker.js')], 'the late report restarted nothing');
+      // A new save of the same file is a new version: it restarts.
+      const again = events.next((e) => e.name === 'late' && e.reason === 'watch' && e.status === 'online', 'a restart for the new save');
+      fs.writeFileSync(file, 'saved twice');
+      await client.call('notifyFileSaved', { paths: [file] });
+      assert.deepEqual((await again).files, [file]);
+    });
+
     it('a watched app that crash-looped to errored comes back after the next change', async function () {
       this.timeout(30_000);
       const dir = project();

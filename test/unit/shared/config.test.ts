@@ -140,6 +140,9 @@ describe('config normalization', () => {
   it('revalidates a normalized config unchanged, and rejects hostile shapes', () => {
     const { app } = normalizeApp({ script: 'a.js', name: 'api', args: ['x y'], env: { A: '1' } }, ctx());
     assert.deepEqual(revalidateApp(JSON.parse(JSON.stringify(app)), 0), app);
+    const unrotated = normalizeApp({ script: 'a.js', log_max_size: 0 }, ctx()).app;
+    assert.equal(unrotated.log_max_size, null);
+    assert.equal(revalidateApp(JSON.parse(JSON.stringify(unrotated)), 0).log_max_size, null, 'no rotation survives the trip to the daemon');
     assert.throws(() => revalidateApp({ ...app, cwd: 'relative' }, 0), /cwd: expected an absolute path/);
     assert.throws(() => revalidateApp({ ...app, env: { A: 1 } }, 0), /env: expected an object of strings/);
     assert.throws(() => revalidateApp({ ...app, instances: 'lots' }, 0), /instances/);
