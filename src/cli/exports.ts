@@ -3,8 +3,14 @@
  * and the systemd unit that brings Corral itself back at boot. Pure: configs in, text out.
  */
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { AppConfig } from '../shared/config';
+
+/** yaml is loaded only by the export commands: every other command starts faster without it. */
+function stringify(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof Yaml).stringify(value);
+}
 
 /** Env names that look like secrets: exported as references, never inline. */
 export const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_KEY$|^KEY$|DSN)/i;

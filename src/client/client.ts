@@ -2,7 +2,7 @@
  * Talks to the daemon of one CORRAL_HOME: connect (spawning the daemon if none answers), typed calls
  * with timeouts, typed events. Shared by the CLI and the extension.
  */
-import { spawn } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -70,7 +70,11 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
   const output = fs.openSync(paths.daemonLog, 'a', 0o600);
   let exitCode: number | null = null;
   try {
-    const child = spawn(options.nodePath ?? process.execPath, [script], {
+    // Loaded here, not at start-up: only the first command of a session spawns the daemon.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawn } = require('node:child_process') as typeof ChildProcesses;
+    // A 1 MB young generation: the daemon's live heap is small, and this keeps its RSS close to it.
+    const child = spawn(options.nodePath ?? process.execPath, ['--max-semi-space-size=1', script], {
       detached: true,
       stdio: ['ignore', output, output],
       env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home },

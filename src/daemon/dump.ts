@@ -20,8 +20,12 @@ export interface Dump {
   apps: DumpApp[];
 }
 
+let sequence = 0;
+/** A temp name of its own for every write, so two writes in flight never share a file. */
+const temporaryFor = (file: string): string => `${file}.${process.pid}-${sequence++}.tmp`;
+
 export function writeDump(file: string, dump: Dump): void {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = temporaryFor(file);
   const fd = fs.openSync(temporary, 'w', 0o600);
   try {
     fs.writeSync(fd, `${JSON.stringify(dump, null, 2)}\n`);
@@ -34,6 +38,23 @@ export function writeDump(file: string, dump: Dump): void {
     fs.chmodSync(`${file}.bak`, 0o600);
   }
   fs.renameSync(temporary, file);
+}
+
+/** The same, off the event loop's critical path: what autosave uses while apps are being started. */
+export async function writeDumpAsync(file: string, dump: Dump): Promise<void> {
+  const temporary = temporaryFor(file);
+  const handle = await fs.promises.open(temporary, 'w', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(dump, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (fs.existsSync(file)) {
+    await fs.promises.copyFile(file, `${file}.bak`);
+    await fs.promises.chmod(`${file}.bak`, 0o600);
+  }
+  await fs.promises.rename(temporary, file);
 }
 
 function parseDump(file: string): Dump {

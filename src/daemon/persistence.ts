@@ -4,7 +4,7 @@
  * the next daemon brings the list back by itself.
  */
 import * as fs from 'node:fs';
-import { readDump, writeDump, DUMP_VERSION, type DumpApp } from './dump';
+import { readDump, writeDump, writeDumpAsync, DUMP_VERSION, type DumpApp } from './dump';
 import type { Supervisor } from './supervisor';
 
 const AUTOSAVE_DELAY_MS = 100;
@@ -26,11 +26,21 @@ export class Persistence {
     this.cleanMarker = `${file}.clean`;
   }
 
+  /** The autosave in flight, so writes never overlap (each one renames the same temp file). */
+  private writing: Promise<void> = Promise.resolve();
+
   private schedule(): void {
     if (!this.autosave || this.frozen || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.write(this.supervisor.snapshot());
+      this.writing = this.writing.then(async () => {
+        if (this.frozen) return;
+        try {
+          await writeDumpAsync(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps: this.supervisor.snapshot() });
+        } catch (error) {
+          this.log(`cannot write ${this.file}: ${(error as Error).message}`);
+        }
+      });
     }, AUTOSAVE_DELAY_MS);
   }
 

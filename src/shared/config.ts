@@ -4,7 +4,7 @@
  * extension and the daemon (which re-validates everything a client sends).
  */
 import * as path from 'node:path';
-import { Cron } from 'croner';
+import type * as Croner from 'croner';
 import { CorralError, ErrorCode } from './errors';
 import { parseDuration, parseSize, splitArgs } from './units';
 
@@ -420,6 +420,9 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const cron_restart = readString('cron_restart') ?? null;
   if (cron_restart) {
     try {
+      // croner is loaded only when an app has a cron_restart: most commands never need it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Cron } = require('croner') as typeof Croner;
       new Cron(cron_restart, { paused: true }).stop();
     } catch (error) {
       fail('cron_restart', `invalid cron expression ${JSON.stringify(cron_restart)}: ${(error as Error).message}`);
