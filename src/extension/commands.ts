@@ -8,6 +8,8 @@ import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
 import type { DaemonConnection } from './connection';
+import { attachDebugger } from './debug-attach';
+import { MonitorPanel } from './monitor-panel';
 import type { EntryIndex } from './entry-index';
 import type { LogChannels } from './log-channels';
 import type { ProcessStore } from './process-store';
@@ -283,13 +285,28 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return pids.join(' ');
       }),
     ),
+    register(
+      'corral.debug',
+      guarded(async (argument?: TargetArgument): Promise<vscode.DebugSession | undefined> => {
+        const target = await withTarget(argument, 'Debug', running);
+        const online = target?.processes.filter((process) => process.status === 'online' && process.pid !== null) ?? [];
+        if (!target || online.length === 0) return undefined;
+        const process =
+          online.length === 1
+            ? online[0]
+            : (await prompts.pick('instance', online.map((candidate) => ({ label: `${candidate.name} [${candidate.id}]`, description: `pid ${candidate.pid}`, process: candidate })), { title: `Corral: Debug ${target.label}`, placeholder: 'Choose an instance' }))?.process;
+        if (!process) return undefined;
+        return attachDebugger(connection, process);
+      }),
+    ),
+    register('corral.monitor', () => MonitorPanel.show(connection)),
     register('corral.showVersion', () => {
       void vscode.window.showInformationMessage(`Corral ${VERSION}`);
       return VERSION;
     }),
   ];
   // Tree-item variants ("Stop" rather than "Stop…" in menus): the same handlers, always given the item.
-  for (const verb of ['start', 'stop', 'restart', 'reload', 'delete', 'showLogs']) {
+  for (const verb of ['start', 'stop', 'restart', 'reload', 'delete', 'showLogs', 'debug']) {
     disposables.push(register(`corral.item.${verb}`, (...args: never[]) => vscode.commands.executeCommand(`corral.${verb}`, ...args)));
   }
   return disposables;

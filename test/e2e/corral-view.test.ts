@@ -75,7 +75,10 @@ describe('Corral in the workbench', function () {
     const input = ui.page.locator('.quick-input-widget input').first();
     await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await input.fill('>Corral: ');
-    await ui.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Corral: Start…' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    // Sorted by name, the list shows the first sixteen or so: Debug… and Monitor among them ("Start…" further down).
+    for (const title of ['Corral: Debug…', 'Corral: Monitor']) {
+      await ui.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    }
     await ui.screenshot('palette-corral-commands');
     await ui.page.keyboard.press('Escape');
   });
@@ -144,5 +147,23 @@ describe('Corral in the workbench', function () {
     await ui.runFromPalette('Corral: Show Version');
     await (await ui.notification(`Corral ${VERSION}`)).waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.screenshot('show-version');
+  });
+
+  it('opens Corral: Monitor from the F1 palette with CPU and memory charts of two processes', async function () {
+    const ui = workbench!;
+    await corral(['delete', 'all']).catch(() => undefined);
+    await corral(['start', fixture('ticker.js'), '--name', 'ticker'], { TICK_MS: '5' });
+    await corral(['start', fixture('http.js'), '--name', 'web'], { PORT: '0' });
+    await ui.runFromPalette('Corral: Monitor');
+    // The webview's page sits two iframes deep: the workbench's webview host, then the page itself.
+    const page = ui.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    for (const name of ['ticker', 'web']) {
+      await page.locator('section.process', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
+    }
+    // A few live ticks (one every 2 s) so the lines have some length.
+    await page.locator('section.process:not([data-points="0"]):not([data-points="1"]):not([data-points="2"])').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await ui.screenshot('monitor-panel');
+    await corral(['delete', 'all']).catch(() => undefined);
   });
 });

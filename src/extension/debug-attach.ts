@@ -1,0 +1,42 @@
+/**
+ * "Debug": opens a running Node process's inspector through the daemon (SIGUSR1, or a restart of that one
+ * instance with --inspect) and starts a VS Code `node` attach session to it.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CorralError, ErrorCode } from '../shared/errors';
+import type { ProcessInfo } from '../shared/protocol';
+import type { DaemonConnection } from './connection';
+
+/** The attach configuration for a process whose inspector listens on host:port. */
+export function attachConfiguration(process: ProcessInfo, host: string, port: number): vscode.DebugConfiguration {
+  return {
+    type: 'node',
+    request: 'attach',
+    name: `Corral: ${process.name} [${process.id}]`,
+    address: host,
+    port,
+    cwd: process.cwd,
+    skipFiles: ['<node_internals>/**'],
+    // A cluster worker runs the daemon's container first; the app's own files are what matter.
+    continueOnAttach: true,
+  };
+}
+
+export async function attachDebugger(connection: DaemonConnection, process: ProcessInfo): Promise<vscode.DebugSession> {
+  if (process.pid === null || process.status !== 'online') throw new CorralError(ErrorCode.BadArgument, `${process.name} #${process.id} is not running`);
+  const { host, port } = await connection.call('inspect', { id: process.id }, 30_000);
+  const configuration = attachConfiguration(process, host, port);
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path.isAbsolute(process.script) ? process.script : process.cwd));
+  const started = new Promise<vscode.DebugSession>((resolve) => {
+    const listener = vscode.debug.onDidStartDebugSession((session) => {
+      if (session.name === configuration.name) {
+        listener.dispose();
+        resolve(session);
+      }
+    });
+  });
+  const ok = await vscode.debug.startDebugging(folder, configuration);
+  if (!ok) throw new CorralError(ErrorCode.Internal, `could not attach a debugger to ${process.name} #${process.id} on ${host}:${port} (is the JavaScript debugger extension enabled?)`);
+  return started;
+}
