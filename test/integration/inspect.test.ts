@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { fixture, TestHome } from '../support/harness';
+import { fixture, TestHome, until } from '../support/harness';
 
 async function targets(host: string, port: number): Promise<Array<{ webSocketDebuggerUrl: string; type: string }>> {
   return (await fetch(`http://${host}:${port}/json/list`)).json() as Promise<Array<{ webSocketDebuggerUrl: string; type: string }>>;
@@ -29,6 +29,9 @@ describe('inspect: a debugger can attach to a running app', () => {
     await home.ok(['start', fixture('on-signal.js'), '--name', 'busy-signals', '-i', '2'], { env: { PORT: '0' } });
     const [first, second] = await home.jlist();
     assert.equal(first.exec_mode, 'cluster');
+    // Only once the app has installed its own SIGUSR1 handler does the signal stop opening the inspector.
+    const fs = await import('node:fs');
+    await until(() => fs.existsSync(second.out_log) && fs.readFileSync(second.out_log, 'utf8').includes('waiting for signals'), 'the app to be up');
     const client = await home.connect();
     const result = await client.call('inspect', { id: second.id });
     assert.equal(result.restarted, true);
