@@ -28,15 +28,21 @@ export async function attachDebugger(connection: DaemonConnection, process: Proc
   const { host, port } = await connection.call('inspect', { id: process.id }, 30_000);
   const configuration = attachConfiguration(process, host, port);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path.isAbsolute(process.script) ? process.script : process.cwd));
+  let listener: vscode.Disposable | undefined;
   const started = new Promise<vscode.DebugSession>((resolve) => {
-    const listener = vscode.debug.onDidStartDebugSession((session) => {
-      if (session.name === configuration.name) {
-        listener.dispose();
-        resolve(session);
-      }
+    listener = vscode.debug.onDidStartDebugSession((session) => {
+      if (session.name === configuration.name) resolve(session);
     });
   });
-  const ok = await vscode.debug.startDebugging(folder, configuration);
-  if (!ok) throw new CorralError(ErrorCode.Internal, `could not attach a debugger to ${process.name} #${process.id} on ${host}:${port} (is the JavaScript debugger extension enabled?)`);
-  return started;
+  try {
+    const ok = await vscode.debug.startDebugging(folder, configuration);
+    if (!ok) throw new CorralError(ErrorCode.Internal, `could not attach a debugger to ${process.name} #${process.id} on ${host}:${port} (is the JavaScript debugger extension enabled?)`);
+    // The session has started by now; should a debugger rename it, the active session is ours.
+    const fallback = new Promise<vscode.DebugSession>((resolve, reject) =>
+      setTimeout(() => (vscode.debug.activeDebugSession ? resolve(vscode.debug.activeDebugSession) : reject(new CorralError(ErrorCode.Internal, 'the debug session did not start'))), 5000),
+    );
+    return await Promise.race([started, fallback]);
+  } finally {
+    listener?.dispose();
+  }
 }
