@@ -23,9 +23,12 @@ export function kubernetesName(name: string): string {
   return cleaned || 'app';
 }
 
-/** The command that runs the app, relative to its cwd (the image's working directory). */
-export function appCommand(app: AppConfig): string[] {
-  const script = path.isAbsolute(app.script) ? path.relative(app.cwd, app.script) || path.basename(app.script) : app.script;
+/**
+ * The command that runs the app: the script relative to its cwd (an image's working directory), or
+ * absolute (a unit on this machine).
+ */
+export function appCommand(app: AppConfig, absolute = false): string[] {
+  const script = path.isAbsolute(app.script) && !absolute ? path.relative(app.cwd, app.script) || path.basename(app.script) : app.script;
   if (app.interpreter === 'none') return [script, ...app.args];
   const interpreter = app.interpreter === 'node' ? 'node' : app.interpreter;
   return [interpreter, ...app.node_args, script, ...app.args];
@@ -106,7 +109,7 @@ function quoteSystemd(word: string): string {
 export function exportSystemdUnits(apps: AppConfig[], nodePath: string): Array<{ file: string; text: string }> {
   return apps.map((app) => {
     const name = kubernetesName(app.name);
-    const command = appCommand(app);
+    const command = appCommand(app, true);
     if (command[0] === 'node') command[0] = nodePath;
     const { plain, secret } = splitEnv(app);
     const lines = [

@@ -1,8 +1,18 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { fixture, TestHome } from '../support/harness';
+
+/** systemd's own checker where this machine has it (Debian's systemd package); a structural check otherwise. */
+function verifyUnit(file: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  for (const section of ['[Unit]', '[Service]', '[Install]']) assert.ok(text.includes(section), `${file} has ${section}`);
+  if (spawnSync('systemd-analyze', ['--version']).status !== 0) return;
+  const result = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(result.status, 0, `systemd-analyze verify ${file}: ${result.stderr}`);
+}
 
 describe('export and startup commands', () => {
   let home: TestHome;
@@ -21,6 +31,8 @@ describe('export and startup commands', () => {
     const units = path.join(home.home, 'units');
     await home.ok(['export', 'systemd', eco, '-o', units]);
     assert.deepEqual(fs.readdirSync(units), ['api.service']);
+    assert.match(fs.readFileSync(path.join(units, 'api.service'), 'utf8'), new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${fixture('http.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    verifyUnit(path.join(units, 'api.service'));
     const compose = (await home.ok(['export', 'compose', eco])).stdout;
     assert.match(compose, /API_TOKEN: \$\{API_TOKEN\}/);
     const bad = await home.cli(['export', 'helm', eco]);
@@ -35,6 +47,7 @@ describe('export and startup commands', () => {
     assert.match(printed.stdout, /ExecStart=.*daemon\.js/);
     await home.ok(['startup', 'systemd', '--write'], { env });
     const unit = path.join(config, 'systemd', 'user', 'corral.service');
+    verifyUnit(unit);
     assert.match(fs.readFileSync(unit, 'utf8'), new RegExp(`CORRAL_HOME=${home.home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     await home.ok(['unstartup', 'systemd'], { env });
     assert.ok(!fs.existsSync(unit));

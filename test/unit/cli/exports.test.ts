@@ -53,7 +53,7 @@ describe('exports', () => {
     assert.deepEqual(units.map((unit) => unit.file), ['shop-api.service', 'worker.service']);
     const [shop, jobs] = units.map((unit) => unit.text);
     for (const section of ['[Unit]', '[Service]', '[Install]']) assert.ok(shop.includes(section));
-    assert.match(shop, /^ExecStart=\/usr\/bin\/node --max-old-space-size=256 server\.js$/m);
+    assert.match(shop, /^ExecStart=\/usr\/bin\/node --max-old-space-size=256 \/srv\/shop\/server\.js$/m);
     assert.match(shop, /^WorkingDirectory=\/srv\/shop$/m);
     assert.match(shop, /^TimeoutStopSec=5$/m);
     assert.match(shop, /^KillSignal=SIGINT$/m);
