@@ -219,7 +219,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
         if (typeof host !== 'string' || host.length > 255) throw new CorralError(ErrorCode.BadArgument, 'web: host must be an address');
         return web.start(host, params.port ?? DEFAULT_WEB_PORT);
       },
-      save: whenReady(() => ({ file: paths.dump, apps: persistence.save() })),
+      save: whenReady(async () => ({ file: paths.dump, apps: await persistence.save() })),
       resurrect: whenReady(() => persistence.resurrect()),
       kill: async () => ({ stopped: await shutdown('kill requested', true) }),
     },

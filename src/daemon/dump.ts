@@ -41,7 +41,7 @@ export function writeDump(file: string, dump: Dump): void {
 }
 
 /** The same, off the event loop's critical path: what autosave uses while apps are being started. */
-export async function writeDumpAsync(file: string, dump: Dump): Promise<void> {
+export async function writeDumpAsync(file: string, dump: Dump, stillWanted: () => boolean = () => true): Promise<void> {
   const temporary = temporaryFor(file);
   const handle = await fs.promises.open(temporary, 'w', 0o600);
   try {
@@ -49,6 +49,11 @@ export async function writeDumpAsync(file: string, dump: Dump): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+  // A synchronous final write (the daemon going away) may have happened meanwhile: it wins.
+  if (!stillWanted()) {
+    await fs.promises.rm(temporary, { force: true });
+    return;
   }
   if (fs.existsSync(file)) {
     await fs.promises.copyFile(file, `${file}.bak`);

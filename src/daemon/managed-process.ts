@@ -173,7 +173,7 @@ export class ManagedProcess {
     return true;
   }
 
-  /** Empties this process's log files. */
+  /** This process's log files (none for /dev/null). */
   logFiles(): string[] {
     return [this.outLog, this.errLog].filter((file) => file !== '/dev/null');
   }

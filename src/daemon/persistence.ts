@@ -4,7 +4,7 @@
  * the next daemon brings the list back by itself.
  */
 import * as fs from 'node:fs';
-import { readDump, writeDump, writeDumpAsync, DUMP_VERSION, type DumpApp } from './dump';
+import { readDump, writeDump, writeDumpAsync, DUMP_VERSION } from './dump';
 import type { Supervisor } from './supervisor';
 
 const AUTOSAVE_DELAY_MS = 100;
@@ -26,45 +26,51 @@ export class Persistence {
     this.cleanMarker = `${file}.clean`;
   }
 
-  /** The autosave in flight, so writes never overlap (each one renames the same temp file). */
+  /** Writes in order, one at a time: a later snapshot never lands before an earlier one. */
   private writing: Promise<void> = Promise.resolve();
 
   private schedule(): void {
     if (!this.autosave || this.frozen || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.writing = this.writing.then(async () => {
-        if (this.frozen) return;
-        try {
-          await writeDumpAsync(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps: this.supervisor.snapshot() });
-        } catch (error) {
-          this.log(`cannot write ${this.file}: ${(error as Error).message}`);
-        }
-      });
+      void this.enqueueWrite();
     }, AUTOSAVE_DELAY_MS);
   }
 
-  private write(apps: DumpApp[]): void {
-    try {
-      writeDump(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps });
-    } catch (error) {
-      this.log(`cannot write ${this.file}: ${(error as Error).message}`);
-    }
+  /** Queues a write of the list as it is when the write starts; resolves with the number of apps. */
+  private enqueueWrite(): Promise<number> {
+    const done = this.writing.then(async () => {
+      if (this.frozen) return 0;
+      const apps = this.supervisor.snapshot();
+      try {
+        await writeDumpAsync(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps }, () => !this.frozen);
+      } catch (error) {
+        this.log(`cannot write ${this.file}: ${(error as Error).message}`);
+      }
+      return apps.length;
+    });
+    this.writing = done.then(() => undefined);
+    return done;
   }
 
-  save(): number {
-    const apps = this.supervisor.snapshot();
-    this.write(apps);
-    return apps.length;
+  save(): Promise<number> {
+    return this.enqueueWrite();
   }
 
   /** The daemon is going away: write the list as it is now, then stop autosaving the stops. */
   freeze(clean: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.autosave || clean) this.write(this.supervisor.snapshot());
-    if (clean) fs.writeFileSync(this.cleanMarker, `${Date.now()}\n`, { mode: 0o600 });
+    // Frozen first: an autosave still in flight must not rename its older snapshot over this one.
     this.frozen = true;
+    if (this.autosave || clean) {
+      try {
+        writeDump(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps: this.supervisor.snapshot() });
+      } catch (error) {
+        this.log(`cannot write ${this.file}: ${(error as Error).message}`);
+      }
+    }
+    if (clean) fs.writeFileSync(this.cleanMarker, `${Date.now()}\n`, { mode: 0o600 });
   }
 
   async resurrect(): Promise<{ processes: Awaited<ReturnType<Supervisor['resurrect']>>['processes']; warnings: string[] }> {

@@ -166,10 +166,9 @@ export class Supervisor {
 
   async delete(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    const infos = processes.map((process) => process.info());
     await this.remove(processes);
     this.onChange();
-    return infos.map((info, index) => ({ ...info, ...processes[index].info(), status: 'stopped' as const }));
+    return processes.map((process) => ({ ...process.info(), status: 'stopped' as const }));
   }
 
   private async remove(processes: ManagedProcess[], options: { drain?: boolean } = {}): Promise<void> {
