@@ -2,24 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { DaemonClient } from '../../src/client/client';
 import type { MethodName } from '../../src/shared/protocol';
-import { fixture, processAlive, ROOT, TestHome } from '../support/harness';
+import { fixture, ROOT, TestHome } from '../support/harness';
+import { appProcesses } from '../support/proc';
 import { freePort } from '../support/load';
 
-/** App processes of this home found through their environment (CORRAL_HOME and pm_id). */
-function running(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || !processAlive(Number(entry))) continue;
-    try {
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      // pm_id marks an app process (the daemon itself carries CORRAL_HOME too).
-      if (environ.includes(`CORRAL_HOME=${home}`) && environ.some((variable) => variable.startsWith('pm_id='))) pids.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
+/** App processes of this home (CORRAL_HOME and pm_id in their environment). */
+const running = (home: string): number[] => [...appProcesses(home).values()].flat();
 
 describe('faults: many clients at once', () => {
   let home: TestHome;

@@ -3,10 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fixture, TestHome } from '../support/harness';
+import { rss } from '../support/proc';
 
-function rss(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
-}
 
 /** An amp frame (pm2-axon's wire format) with the given raw argument buffers. */
 function frame(args: Buffer[]): Buffer {

@@ -2,19 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ProcessInfo } from '../../src/shared/protocol';
-import { fixture, httpGet, processAlive, TestHome, until } from '../support/harness';
+import { fixture, httpGet, processAlive, TestHome, until, workersListening } from '../support/harness';
 import { freePort, Load } from '../support/load';
 
 const CPUS = os.availableParallelism?.() ?? os.cpus().length;
-
-/** Every worker has run the app's code far enough to print "listening <pid>". */
-async function listening(home: TestHome, workers: ProcessInfo[]): Promise<void> {
-  for (const worker of workers) {
-    await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`), `worker ${worker.pid} to listen`);
-  }
-  void home;
-}
 
 describe('cluster mode', () => {
   let home: TestHome;
@@ -32,7 +23,7 @@ describe('cluster mode', () => {
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), SYNC: sync ? '1' : '0' } });
     const before = await home.jlist();
     assert.deepEqual(before.map((p) => [p.exec_mode, p.status]), [['cluster', 'online'], ['cluster', 'online']]);
-    await listening(home, before);
+    await workersListening(before);
     const seenPids = new Set(before.map((p) => String(p.pid)));
     load = new Load(port, 50);
     await load.flowing();
@@ -61,7 +52,7 @@ describe('cluster mode', () => {
     const env = { PORT: String(port), READY_AFTER_MS: '500', EVENTS_FILE: eventsFile };
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'ready', '-i', '2', '--wait-ready', '--listen-timeout', '5000'], { env });
     const before = await home.jlist();
-    await listening(home, before);
+    await workersListening(before);
     load = new Load(port, 50);
     await load.flowing();
     fs.writeFileSync(eventsFile, '');
@@ -106,7 +97,7 @@ describe('cluster mode', () => {
     const marker = path.join(home.home, 'crash-now');
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'fragile', '-i', '2'], { env: { PORT: String(port), CRASH_IF_EXISTS: marker } });
     const before = await home.jlist();
-    await listening(home, before);
+    await workersListening(before);
     fs.writeFileSync(marker, '');
     const result = await home.cli(['reload', 'fragile']);
     assert.equal(result.code, 1);
@@ -122,7 +113,7 @@ describe('cluster mode', () => {
     this.timeout(60_000);
     const port = await freePort();
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port) } });
-    await listening(home, await home.jlist());
+    await workersListening(await home.jlist());
     load = new Load(port, 50);
     await load.flowing();
     await home.ok(['scale', 'web', '4']);

@@ -2,23 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixture, processAlive, TestHome, until } from '../support/harness';
-
-/** Daemon processes serving this home, found through /proc (root can read every environ). */
-function daemonsFor(home: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('daemon.js')) continue;
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`CORRAL_HOME=${home}`) && processAlive(Number(entry))) pids.push(Number(entry));
-    } catch {
-      /* exited meanwhile, or not readable */
-    }
-  }
-  return pids;
-}
+import { daemonsFor } from '../support/proc';
 
 describe('daemon', () => {
   let home: TestHome;

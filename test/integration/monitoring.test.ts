@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixture, TestHome, until } from '../support/harness';
+import { fixture, TestHome, until, workersListening } from '../support/harness';
 import { freePort, Load } from '../support/load';
+import { rss } from '../support/proc';
 
-function vmRss(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
-}
 
 describe('monitoring and automatic restarts', () => {
   let home: TestHome;
@@ -44,8 +42,8 @@ describe('monitoring and automatic restarts', () => {
       if (event.processes.some((p) => p.id === id) && ++ticks === 2) resolve();
     }));
     const [busy] = await home.jlist();
-    const rss = vmRss(busy.pid as number);
-    assert.ok(Math.abs(busy.memory - rss) / rss < 0.2, `jlist ${busy.memory} vs VmRSS ${rss}`);
+    const resident = rss(busy.pid as number);
+    assert.ok(Math.abs(busy.memory - resident) / resident < 0.2, `jlist ${busy.memory} vs VmRSS ${resident}`);
     assert.ok(busy.cpu >= 75 && busy.cpu <= 125, `cpu ${busy.cpu}`);
     const [description] = JSON.parse((await home.ok(['describe', 'busy', '--json'])).stdout);
     assert.ok(description.samples.length >= 2, 'describe keeps the sample history');
@@ -194,7 +192,7 @@ describe('monitoring and automatic restarts', () => {
       const events = await home.events();
       await home.ok(['start', path.join(dir, 'server.js'), '--name', 'hot', '-i', '2', '--watch'], { env: { PORT: String(port) }, cwd: dir });
       const workers = await home.jlist();
-      for (const worker of workers) await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`), 'listening');
+      await workersListening(workers);
       load = new Load(port, 50);
       await load.flowing();
       const reloaded = events.next((e) => e.id === workers[1].id && e.reason === 'watch' && e.status === 'online', 'the second worker reloaded', 10_000);

@@ -3,24 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProcessInfo } from '../../src/shared/protocol';
 import { fixture, httpGet, processAlive, TestHome, until } from '../support/harness';
+import { appProcesses } from '../support/proc';
 import { freePort } from '../support/load';
-
-/** App processes of this home, by app name, found through their environment. */
-function appProcesses(home: string): Map<string, number[]> {
-  const found = new Map<string, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || !processAlive(Number(entry))) continue;
-    try {
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (!environ.includes(`CORRAL_HOME=${home}`)) continue;
-      const name = environ.find((variable) => variable.startsWith('CORRAL_APP_NAME='))?.slice('CORRAL_APP_NAME='.length);
-      if (name) found.set(name, [...(found.get(name) ?? []), Number(entry)]);
-    } catch {
-      /* gone */
-    }
-  }
-  return found;
-}
 
 function dumpApps(home: string): string[] {
   try {

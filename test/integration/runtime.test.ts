@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixture, processAlive, ROOT, TestHome, until } from '../support/harness';
+import { childrenOf } from '../support/proc';
 
 const RUNTIME = path.join(ROOT, 'bin', 'corral-runtime');
 
@@ -93,30 +94,9 @@ describe('corral-runtime (foreground, for containers)', () => {
     const eco = ecosystem(home, [{ name: 'orphaner', script: fixture('orphaner.js') }]);
     const runtime = run(home, 'unshare', ['--pid', '--fork', '--mount-proc', RUNTIME, eco]);
     // Inside the namespace the shell is PID 1; outside it is the unshare process's child.
-    const shell = await until(() => {
-      for (const entry of fs.readdirSync('/proc')) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-          const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-          if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === runtime.child.pid) return Number(entry);
-        } catch {
-          /* gone */
-        }
-      }
-      return undefined;
-    }, 'the PID-1 shell');
+    const shell = await until(() => childrenOf(runtime.child.pid as number)[0], 'the PID-1 shell');
     home.track(shell);
     await until(() => /orphan \d+/.test(runtime.stdout()), 'the orphan', 15_000);
-    const childrenOf = (parent: number, state?: string): number[] =>
-      fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
-        try {
-          const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          return Number(fields[1]) === parent && (!state || fields[0] === state) ? [Number(entry)] : [];
-        } catch {
-          return [];
-        }
-      });
     const orphan = Number(/orphan (\d+)/.exec(runtime.stdout())?.[1]);
     void orphan; // its pid is the namespace's; the host sees it as a second child of the shell
     // The orphaned sleep is reparented to the shell; when it ends (2 s) it must not stay a zombie.

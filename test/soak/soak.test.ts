@@ -4,15 +4,12 @@
  * daemon's RSS after warm-up grows less than 10 %. Prints the RSS curve for the notes.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import { fixture, TestHome, until } from '../support/harness';
+import { fixture, TestHome, workersListening } from '../support/harness';
 import { freePort, Load } from '../support/load';
+import { rss } from '../support/proc';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 
-function rss(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
-}
 
 describe('soak', () => {
   let home: TestHome;
@@ -28,9 +25,7 @@ describe('soak', () => {
     const port = await freePort();
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port) } });
     await home.ok(['start', fixture('idle.js'), '--name', 'worker']);
-    for (const worker of (await home.jlist()).filter((p) => p.name === 'web')) {
-      await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`), 'listening');
-    }
+    await workersListening((await home.jlist()).filter((p) => p.name === 'web'));
     const daemon = home.daemonPid() as number;
     load = new Load(port, 50, (MINUTES + 2) * 60_000);
     await load.flowing();

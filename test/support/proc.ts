@@ -1,0 +1,56 @@
+/** What tests read from /proc: memory, process environments and parents (Linux; root reads every environ). */
+import * as fs from 'node:fs';
+import { processAlive } from '../../src/client/process-alive';
+
+/** Resident memory in bytes (VmRSS). */
+export function rss(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
+}
+
+function livePids(): number[] {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => processAlive(pid));
+}
+
+function environ(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return null; // gone, or not ours to read
+  }
+}
+
+/** App processes of a home (they carry CORRAL_HOME and pm_id), by app name. */
+export function appProcesses(home: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  for (const pid of livePids()) {
+    const variables = environ(pid);
+    if (!variables?.includes(`CORRAL_HOME=${home}`) || !variables.some((variable) => variable.startsWith('pm_id='))) continue;
+    const name = variables.find((variable) => variable.startsWith('CORRAL_APP_NAME='))?.slice('CORRAL_APP_NAME='.length) ?? '';
+    found.set(name, [...(found.get(name) ?? []), pid]);
+  }
+  return found;
+}
+
+/** Daemon processes serving a home. */
+export function daemonsFor(home: string): number[] {
+  return livePids().filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon.js') && (environ(pid)?.includes(`CORRAL_HOME=${home}`) ?? false);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Children of a process, optionally only those in one state (e.g. 'Z' for zombies). */
+export function childrenOf(parent: number, state?: string): number[] {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[1]) === parent && (!state || fields[0] === state) ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
