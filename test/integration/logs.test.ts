@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { fixture, TestHome } from '../support/harness';
+import { fixture, TestHome, until } from '../support/harness';
 
 function checkEveryLineOnce(file: string, label: string, total: number): void {
   const text = fs.readFileSync(file, 'utf8');
@@ -139,5 +139,37 @@ describe('recentLogs: backfill then stream, no line twice, none missing', () => 
     assert.ok(numbers.length > 40);
     for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `consecutive at ${i}: ${numbers.slice(Math.max(0, i - 3), i + 2)}`);
     await assert.rejects(client.call('recentLogs', { id: 999, lines: 5 }), /no process with id 999/);
+  });
+});
+
+describe('a slow event subscriber', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  it('misses log lines rather than growing the daemon, but never a state change', async function () {
+    this.timeout(60_000);
+    const events = await home.events();
+    // A raw subscriber that stops reading: the daemon's buffer for it fills with the flood's log lines.
+    const axon = await import('pm2-axon');
+    const slow = axon.socket('sub-emitter');
+    const states: string[] = [];
+    slow.on('process:event', (event: unknown) => states.push(`${(event as { name: string }).name}:${(event as { status: string }).status}`));
+    await new Promise<void>((resolve) => {
+      slow.sock.once('connect', () => resolve());
+      slow.connect(`${home.home}/pub.sock`);
+    });
+    await home.ok(['ping']); // the daemon has accepted the subscriber by the time it answers
+    const [socket] = slow.sock.socks;
+    socket.pause();
+    const done = events.status('flood', 'stopped', 50_000);
+    await home.ok(['start', fixture('flood.js'), '--name', 'flood', '--no-autorestart'], { env: { OUT_LINES: '1000000', ERR_LINES: '0' } });
+    await done;
+    socket.resume();
+    try {
+      await until(() => states.includes('flood:stopped'), 'the slow subscriber to see the stop');
+    } finally {
+      slow.close();
+    }
   });
 });
