@@ -67,9 +67,10 @@ function closeIfIdle(socket: net.Socket): void {
   }, IDLE_GRACE_MS).unref();
 }
 
+let flushed = false;
 let drainedSent = false;
 function checkDrained(): void {
-  if (drainedSent || connections.size > 0) return;
+  if (drainedSent || !flushed || connections.size > 0) return;
   drainedSent = true;
   process.send?.({ type: CONTAINER_MESSAGES.drained });
 }
@@ -81,11 +82,17 @@ function drain(): void {
   // racing clients that are sending their next request on them. Idle ones get a grace period instead.
   for (const server of servers) net.Server.prototype.close.call(server);
   for (const socket of connections) if (!busy.has(socket)) closeIfIdle(socket);
-  checkDrained();
+  // Connections the primary handed over before it saw the close may still be on their way here.
+  process.send?.({ type: CONTAINER_MESSAGES.closed });
 }
 
 process.on('message', (message: unknown) => {
-  if (isContainerMessage(message) && message.type === CONTAINER_MESSAGES.drain) drain();
+  if (!isContainerMessage(message)) return;
+  if (message.type === CONTAINER_MESSAGES.drain) drain();
+  else if (message.type === CONTAINER_MESSAGES.flush) {
+    flushed = true;
+    checkDrained();
+  }
 });
 
 // The app sees itself as the main module, with its own argv.

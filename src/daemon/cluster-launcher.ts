@@ -36,7 +36,8 @@ export function launchCluster(spec: LaunchSpec, containerScript: string): ChildH
   let drainedResolve: (() => void) | null = null;
   worker.on('message', (message: unknown) => {
     if (isContainerMessage(message)) {
-      if (message.type === CONTAINER_MESSAGES.drained) drainedResolve?.();
+      if (message.type === CONTAINER_MESSAGES.closed && worker.isConnected()) worker.send({ type: CONTAINER_MESSAGES.flush } as never);
+      else if (message.type === CONTAINER_MESSAGES.drained) drainedResolve?.();
       return;
     }
     for (const listener of userListeners) listener(message);

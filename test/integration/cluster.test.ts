@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixture, httpGet, processAlive, TestHome, until, workersListening } from '../support/harness';
+import { fixture, httpGet, processAlive, ROOT, TestHome, until, workersListening } from '../support/harness';
 import { freePort, Load } from '../support/load';
 
 const CPUS = os.availableParallelism?.() ?? os.cpus().length;
@@ -181,5 +181,49 @@ describe('cluster mode', () => {
     const inc = (await home.jlist()).filter((p) => p.name === 'inc');
     const seen = await Promise.all(inc.map((p) => until(() => fs.existsSync(p.out_log) && fs.readFileSync(p.out_log, 'utf8').split('\n')[0], `${p.id} output`)));
     assert.deepEqual(seen.map((line) => JSON.parse(line)), [0, 1, 2].map((i) => ({ PORT: String(4000 + i), NODE_APP_INSTANCE: String(i) })));
+  });
+});
+
+describe('cluster worker drain handshake', () => {
+  // node:cluster's primary may hand a worker a connection just before it learns the worker closed its
+  // server; killing the worker before it has read that hand-off strands the connection in the primary
+  // (the client waits forever: CI once saw one such timeout while scaling down). The worker must not
+  // report itself drained before the daemon's flush, which is queued behind every such hand-off.
+  let child: import('node:child_process').ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill('SIGKILL');
+    child = undefined;
+  });
+
+  it('reports closed, and drained only after the flush that follows every pending hand-off', async function () {
+    this.timeout(20_000);
+    const { fork } = await import('node:child_process');
+    const port = await freePort();
+    const worker = fork(path.join(ROOT, 'dist', 'container.js'), [fixture('cluster-http.js')], { env: { ...process.env, PORT: String(port) }, silent: true });
+    child = worker;
+    const seen: string[] = [];
+    const next = (type: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const onMessage = (message: { type?: string }): void => {
+          seen.push(String(message?.type));
+          if (message?.type === type) {
+            worker.off('message', onMessage);
+            resolve();
+          }
+        };
+        worker.on('message', onMessage);
+        worker.once('exit', () => reject(new Error(`the worker exited before ${type}; saw ${seen.join(', ')}`)));
+        setTimeout(() => reject(new Error(`no ${type} within 5 s; saw ${seen.join(', ') || 'nothing'}`)), 5000).unref();
+      });
+    await new Promise<void>((resolve) => worker.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()));
+    assert.equal((await httpGet(port)).status, 200);
+    const closed = next('corral:closed');
+    worker.send({ type: 'corral:drain' });
+    await closed;
+    assert.deepEqual(seen, ['corral:closed'], 'nothing but closed before the flush');
+    const drained = next('corral:drained');
+    worker.send({ type: 'corral:flush' });
+    await drained;
+    assert.deepEqual(seen, ['corral:closed', 'corral:drained']);
   });
 });
