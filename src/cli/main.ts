@@ -69,8 +69,19 @@ interface Context {
   err: (text: string) => void;
 }
 
+/**
+ * One connection per command: a command that changes something and then shows the list asks both
+ * over the same socket. It is closed when the process exits.
+ */
+let shared: Promise<DaemonClient> | undefined;
 function connect(spawn = true): Promise<DaemonClient> {
-  return DaemonClient.connect({ spawn });
+  if (!shared || !spawn) {
+    const client = DaemonClient.connect({ spawn });
+    if (!spawn) return client;
+    shared = client;
+    client.then((connected) => connected.onDisconnect(() => (shared = undefined))).catch(() => (shared = undefined));
+  }
+  return shared;
 }
 
 function requireTargets(ctx: Context, command: string): string[] {
@@ -110,8 +121,6 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
       throw new CorralError(ErrorCode.NotFound, `start: "${target}" is neither a file nor a known app, id or namespace`);
     }
     throw error;
-  } finally {
-    client.close();
   }
 }
 
@@ -120,13 +129,8 @@ function summarize(ctx: Context, verb: string, processes: ProcessInfo[]): void {
   for (const process of processes) ctx.out(`${paint(ctx.style, 'green', '✓')} ${verb} ${process.name} (id ${process.id})`);
 }
 
-async function withClient<T>(run: (client: DaemonClient) => Promise<T>, spawn = true): Promise<T> {
-  const client = await connect(spawn);
-  try {
-    return await run(client);
-  } finally {
-    client.close();
-  }
+function withClient<T>(run: (client: DaemonClient) => Promise<T>): Promise<T> {
+  return connect().then(run);
 }
 
 async function showList(ctx: Context): Promise<void> {

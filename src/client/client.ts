@@ -6,9 +6,9 @@ import type * as ChildProcesses from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import * as axon from 'pm2-axon';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { Client as RpcClient } from 'pm2-axon-rpc';
+import { reqSocket, subEmitterSocket } from '../shared/axon';
 import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
 import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
 import {
@@ -97,6 +97,33 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
   throw new CorralError(ErrorCode.DaemonUnavailable, `could not start the daemon (${why}); ${paths.daemonLog} says:\n${tail(paths.daemonLog, 5)}`);
 }
 
+/** A connected pm2-axon `req` socket, or a DaemonUnavailable error when nothing accepts on `file`. */
+function openRequestSocket(file: string): Promise<AxonSocket> {
+  const socket = reqSocket();
+  socket.set('retry timeout', 0); // no silent reconnects: a lost daemon is reported, not replayed into
+  socket.on('error', () => undefined);
+  return new Promise<AxonSocket>((resolve, reject) => {
+    let settled = false;
+    const fail = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${file}`));
+    };
+    const timer = setTimeout(fail, 5000);
+    // pm2-axon drops connect()'s callback for unix paths; its 'connect' event is the signal.
+    socket.once('connect', () => {
+      settled = true;
+      clearTimeout(timer);
+      socket.off('close', fail);
+      resolve(socket);
+    });
+    socket.once('close', fail);
+    socket.connect(file);
+  });
+}
+
 export type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 export interface EventSubscription {
@@ -123,26 +150,13 @@ export class DaemonClient {
     const paths = homePaths(options.home ?? resolveHome());
     const tooLong = socketPathProblem(paths);
     if (tooLong) throw new CorralError(ErrorCode.BadArgument, tooLong);
-    if (!(await socketAnswers(paths.rpcSocket))) {
+    // No separate probe: the first connect tells whether a daemon answers (one connection per command).
+    let socket = await openRequestSocket(paths.rpcSocket).catch(() => null);
+    if (!socket) {
       if (options.spawn === false) throw new CorralError(ErrorCode.DaemonUnavailable, `no daemon is running for ${paths.home}`);
       await spawnDaemon(paths, options);
+      socket = await openRequestSocket(paths.rpcSocket);
     }
-    const socket = axon.socket('req');
-    socket.set('retry timeout', 0); // no silent reconnects: a lost daemon is reported, not replayed into
-    socket.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${paths.rpcSocket}`)), 5000);
-      // pm2-axon drops connect()'s callback for unix paths; its 'connect' event is the signal.
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.connect(paths.rpcSocket);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${paths.rpcSocket}`));
-      });
-    });
     const rpc = new RpcClient(socket);
     const client = new DaemonClient(paths, socket, rpc, undefined as unknown as DaemonInfo);
     client.daemon = await client.call('hello', { protocolVersion: PROTOCOL_VERSION }, 5000);
@@ -185,7 +199,7 @@ export class DaemonClient {
 
   /** Connects to pub.sock; resolves once connected, so no event after this is missed. */
   subscribe(): Promise<EventSubscription> {
-    const sub: SubEmitterSocket = axon.socket('sub-emitter');
+    const sub: SubEmitterSocket = subEmitterSocket();
     sub.sock.set('retry timeout', 0);
     sub.sock.on('error', () => undefined);
     const listeners = new Map<EventName, Set<(payload: unknown) => void>>();

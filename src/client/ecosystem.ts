@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as Yaml from 'yaml';
 import { normalizeApp, type AppConfig, ConfigError } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { which } from './which';
@@ -52,8 +53,9 @@ async function readContent(file: string, shown: string): Promise<unknown> {
   try {
     if (extension === '.json') return JSON.parse(text as string);
     if (extension === '.yml' || extension === '.yaml') {
-      const yaml = await import('yaml');
-      return yaml.parse(text as string);
+      // Loaded on demand: the YAML parser is most of the CLI's code and few commands need it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require('yaml') as typeof Yaml).parse(text as string);
     }
     return await loadModule(file);
   } catch (error) {

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { Cron } from 'croner';
+import type * as Croner from 'croner';
+import type { Cron } from 'croner';
 import type { AppConfig } from '../shared/config';
 import type { Cause } from './managed-process';
 import { createWatchFilter } from './watch-filter';
@@ -55,6 +56,8 @@ export class AppTriggers {
       ]);
     }
     if (app.cron_restart) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Cron } = require('croner') as typeof Croner; // only apps with cron_restart need it
       this.cron = new Cron(app.cron_restart, { protect: true, catch: (error) => options.log(`${app.name}: cron: ${String(error)}`) }, () => {
         options.fire({ reason: 'cron', detail: `cron_restart "${app.cron_restart}"` });
       });

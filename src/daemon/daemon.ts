@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as axon from 'pm2-axon';
 import type { AxonSocket } from 'pm2-axon';
 import { CorralError, ErrorCode } from '../shared/errors';
+import { pubSocket, repSocket } from '../shared/axon';
 import { homePaths, socketPathProblem, type HomePaths } from '../shared/paths';
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
@@ -128,8 +128,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   }
   const startedAt = Date.now();
   const containerScript = defaultContainerScript();
-  const rep = axon.socket('rep');
-  const pub = axon.socket('pub');
+  const rep = repSocket();
+  const pub = pubSocket();
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
   const bus = new EventBus(pub);
   const logFiles = new LogFiles(
