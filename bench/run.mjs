@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Corral vs PM2, side by side: the same scenarios against both, interleaved A B A B, medians and ratio
 // Corral/PM2 against the speed targets. `npm run bench` (builds first), or `node bench/run.mjs [--quick]
-// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200] [--out=FILE] [--keep] [--keep-env]`.
+// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200,extension] [--out=FILE] [--keep] [--keep-env]`.
+// `extension` (full mode, or when named in --only) times the VS Code extension in the test harness.
 // Each tool runs in its own temporary home; every process started here is stopped on the way out.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,10 +13,10 @@ import { formatValue, machineInfo, renderMarkdown, renderTerminal } from './lib/
 import { buildRows } from './lib/rows.mjs';
 import { makeScenarios, SCENARIO_NAMES } from './lib/scenarios.mjs';
 import { baseEnv, keepEnvironment, makeTools, MARKER_VAR, STRIPPED_VARS } from './lib/tools.mjs';
-import { liveChildren, now, pidsWithEnv, processAlive, sleep, teardown } from './lib/util.mjs';
+import { liveChildren, now, pidsWithEnv, processAlive, run, sleep, teardown } from './lib/util.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ALL_SCENARIOS = SCENARIO_NAMES;
+const ALL_SCENARIOS = [...SCENARIO_NAMES, 'extension'];
 
 // ---------------------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -31,7 +32,8 @@ const QUICK = flag('quick');
 keepEnvironment(flag('keep-env'));
 /** Stripped variables that this machine sets: ping is also timed with them, for the record. */
 const strippedHere = flag('keep-env') ? {} : Object.fromEntries(STRIPPED_VARS.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
-const ONLY = option('only')?.split(',') ?? ALL_SCENARIOS;
+// The extension scenario starts a VS Code (about a minute): full runs only, unless asked for.
+const ONLY = option('only')?.split(',') ?? ALL_SCENARIOS.filter((name) => !QUICK || name !== 'extension');
 for (const name of ONLY) if (!ALL_SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario ${name}`);
 const OUT = path.resolve(option('out') ?? path.join(ROOT, QUICK ? 'bench/RESULTS.quick.md' : 'bench/RESULTS.md'));
 const REPS = QUICK
@@ -96,7 +98,6 @@ function report() {
   const evaluated = buildRows(samples, { reps: REPS, strippedHere });
   if (loadByScenario.length > 0) details.push(`load average (1 min) as each scenario began: ${loadByScenario.join(', ')} (${os.availableParallelism?.() ?? os.cpus().length} cores)`);
   console.log(`\n${renderTerminal(evaluated)}\n`);
-  console.log('VS Code extension (activation time, tree render of 200 processes): not measured here (VS Code harness).');
   const markdown = renderMarkdown({
     rows: evaluated,
     machine: machineInfo(ROOT),
@@ -177,6 +178,31 @@ const scenarios = makeScenarios({
   strippedHere,
 });
 
+/**
+ * The extension in a real VS Code (the test harness: code-server and Chromium, prepared once into
+ * ~/.cache/corral-test): activation, the tree data of 200 processes, and the workbench showing them.
+ * The suites write their timings to CORRAL_BENCH_METRICS; PM2 has no extension to compare with.
+ */
+async function extensionScenario() {
+  const file = path.join(tmp, 'extension-metrics.jsonl');
+  const suites = [
+    ['test/harness/run-vscode.mjs', { CORRAL_VSCODE_GREP: 'activates, then attaches|200 processes' }],
+    ['test/harness/run-e2e.mjs', { CORRAL_E2E_GREP: 'opens the Corral view from the activity bar|200 processes' }],
+  ];
+  for (const [script, grep] of suites) {
+    log(`extension: node ${script} (${Object.values(grep)[0]})`);
+    const result = await run(process.execPath, [path.join(ROOT, script)], { env: env({ ...grep, CORRAL_BENCH_METRICS: file }), cwd: ROOT, timeoutMs: 6 * 60_000 });
+    if (result.code !== 0) details.push(`extension: ${script} exited with code ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  }
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  for (const line of lines) {
+    const { key, value } = JSON.parse(line);
+    record(key, corral, value);
+    logSample('extension', corral, 'ms', value, key);
+  }
+  if (lines.length === 0) throw new Error('the VS Code suites recorded no timing');
+}
+
 /** The 1-minute load average as each scenario began: other work on a shared machine shows up here. */
 const loadByScenario = [];
 
@@ -205,7 +231,7 @@ async function main() {
     loadByScenario.push(`${name} ${load.toFixed(1)}`);
     log(`— ${name} (load average ${load.toFixed(2)})`);
     try {
-      await scenarios[name]();
+      await (name === 'extension' ? extensionScenario() : scenarios[name]());
     } catch (error) {
       log(`${name} FAILED: ${error.stack ?? error}`);
       details.push(`scenario ${name} failed: ${String(error.message).split('\n')[0]}`);

@@ -136,8 +136,6 @@ export function renderMarkdown({ rows, machine, mode, startedAt, durationS, load
       `| ${escape(row.label)} | ${escape(cell(row.unit, row.corral, row.corralMedian))} | ${escape(cell(row.unit, row.pm2, row.pm2Median))} | ${ratioText(row.ratio)} | ${escape(row.targetText || '—')} | ${row.verdict || '—'} |`,
     );
   }
-  out.push('| VS Code extension: activation time | not measured here | — | — | — | measured in the VS Code harness |');
-  out.push('| VS Code extension: tree render of 200 processes after an event | not measured here | — | — | — | measured in the VS Code harness |');
   out.push('');
   if (details.length > 0) {
     out.push('## Notes from this run', '');
@@ -156,6 +154,7 @@ export function renderMarkdown({ rows, machine, mode, startedAt, durationS, load
     '- **daemon CPU**: utime+stime of both daemons over the same window with 50 idle apps each.',
     '- **log throughput**: the app writes 200,000 numbered 60-byte lines to stdout, one line per write() (console.log style), or 1,000,000 lines 100 per write() (a buffered logger; 200,000 of those pass in ~0.1 s, too short to time on a shared machine), honouring drain; lines / time from its first write until the `-o` file (with any files it was rotated into) holds every byte; then every line is checked (lost, torn, duplicated). The reference row is the same app writing into a bare Node reader that discards the bytes: with one line per write the app itself is the limit.',
     '- **CLI round trip**: wall time of `ping` against a running daemon.',
+    '- **VS Code extension** (full mode): the test harness runs the real VS Code (code-server 4.139.1, Chromium) with the extension from dist/. Activation: `activate()` itself and the host loading plus activating the bundle, in an empty workspace. Tree data: building every node and TreeItem of the fully expanded tree with 200 processes (best of 5). Workbench: 4 cluster apps × 50 `sleep` instances started from the CLI; time from the last `start` returning until the sidebar shows all four rows at 50/50. PM2 has no extension to compare with (the best PM2 extension polls `pm2 jlist` every second).',
     '- Every process the bench starts gets an environment without NODE_EXTRA_CA_CERTS (see the notes when this machine sets it) and without the user\'s CORRAL_HOME / PM2_HOME.',
   );
   out.push('');

@@ -49,6 +49,10 @@ export function buildRows(samples, { reps: REPS, strippedHere }) {
     { key: 'logs100Floor', label: 'log reference, 100 lines per write: the same app into a bare Node pipe reader (no manager, no file)', unit: 'lines/s', corral: get('logs100').floor, pm2: [] },
     { key: 'logs100Cpu', label: `log, 100 lines per write: daemon CPU time for the ${REPS.batchedLogLines / 1000}k lines (informational)`, unit: 'ms' },
     { key: 'logsLost', label: 'log lines lost or torn (total over reps)', unit: 'count', sum: true },
+    { key: 'extActivate', label: 'VS Code extension: activate() (extension host)', unit: 'ms' },
+    { key: 'extLoadActivate', label: 'VS Code extension: loading and activating the bundle, as the host sees it', unit: 'ms' },
+    { key: 'extTreeData200', label: 'VS Code extension: tree data of 200 processes, fully expanded (best of 5)', unit: 'ms' },
+    { key: 'extTreeShown200', label: 'VS Code workbench: 200 processes started from the CLI → all rows shown (after the last start returns)', unit: 'ms' },
   ];
   return list
     .map((row) => {

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../../src/shared/version';
+import { recordMeasurement } from '../support/measure';
 import { UI_TIMEOUT_MS, Workbench } from './workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -138,6 +139,7 @@ describe('Corral in the workbench', function () {
     for (let step = 0; step < 10; step++) await ui.page.mouse.wheel(0, 400);
     await ui.sideBar().locator('.monaco-list-row', { hasText: 'sleep-d' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     console.log(`      200 processes: launched in ${launched - started} ms, all rows at 50/50 ${shown - launched} ms later; scrolled in ${Date.now() - scrollStarted} ms`);
+    recordMeasurement('extTreeShown200', shown - launched);
     await ui.screenshot('tree-200-processes');
     await corral(['delete', 'all']);
   });

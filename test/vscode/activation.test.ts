@@ -4,10 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { VERSION } from '../../src/shared/version';
+import { recordMeasurement } from '../support/measure';
 import { corral, corralExtension } from './support';
 
 describe('Corral extension', () => {
-  it('activates in well under 100 ms of extension-host time, then attaches to (or starts) the daemon', async () => {
+  it('activates, then attaches to (or starts) the daemon', async () => {
     const extension = corralExtension();
     assert.equal(extension.isActive, false, 'nothing should have activated Corral before this test (empty workspace, view closed)');
     const started = performance.now();
@@ -15,9 +16,10 @@ describe('Corral extension', () => {
     const total = performance.now() - started;
     assert.equal(extension.isActive, true);
     // activate() itself, and the whole activation as the host sees it (loading the bundle included).
+    // Timings go to the benchmark (npm run bench), not into assertions.
     console.log(`      activate(): ${api.activationMs.toFixed(1)} ms; load + activate: ${total.toFixed(1)} ms`);
-    assert.ok(api.activationMs < 100, `activate() took ${api.activationMs} ms`);
-    assert.ok(total < 300, `loading and activating took ${total} ms`);
+    recordMeasurement('extActivate', api.activationMs);
+    recordMeasurement('extLoadActivate', total);
     await corral();
     assert.equal(api.connection.state.kind, 'connected');
   });

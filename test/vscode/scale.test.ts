@@ -1,6 +1,7 @@
 /** 200 processes: the view's data follows the daemon quickly and a full render of the tree stays cheap. */
 import * as assert from 'node:assert/strict';
 import type { ExtensionApi } from '../../src/extension/api';
+import { recordMeasurement } from '../support/measure';
 import { cliOk, corral, deleteAll, treeRows, waitFor } from './support';
 
 describe('200 processes', function () {
@@ -15,7 +16,7 @@ describe('200 processes', function () {
     await deleteAll(api);
   });
 
-  it('lists 200 processes in the tree and renders all their rows in a few milliseconds', async function () {
+  it('lists 200 processes in the tree and renders all their rows', async function () {
     this.timeout(120_000);
     // `sleep` instances are the cheapest real processes: 4 apps of 50 in 2 namespaces.
     for (const [name, namespace] of [['sleep-a', 'one'], ['sleep-b', 'one'], ['sleep-c', 'two'], ['sleep-d', 'two']]) {
@@ -32,6 +33,6 @@ describe('200 processes', function () {
     }
     const best = Math.min(...timings);
     console.log(`      full tree (2 namespaces, 4 apps, 200 instances): ${timings.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-    assert.ok(best < 50, `rendering the tree data took ${best} ms`);
+    recordMeasurement('extTreeData200', best);
   });
 });
