@@ -203,6 +203,8 @@ async function extensionScenario() {
   if (lines.length === 0) throw new Error('the VS Code suites recorded no timing');
 }
 
+const runners = { ...scenarios, extension: extensionScenario };
+
 /** The 1-minute load average as each scenario began: other work on a shared machine shows up here. */
 const loadByScenario = [];
 
@@ -231,7 +233,7 @@ async function main() {
     loadByScenario.push(`${name} ${load.toFixed(1)}`);
     log(`— ${name} (load average ${load.toFixed(2)})`);
     try {
-      await (name === 'extension' ? extensionScenario() : scenarios[name]());
+      await runners[name]();
     } catch (error) {
       log(`${name} FAILED: ${error.stack ?? error}`);
       details.push(`scenario ${name} failed: ${String(error.message).split('\n')[0]}`);

@@ -74,12 +74,10 @@ interface Context {
  * over the same socket. It is closed when the process exits.
  */
 let shared: Promise<DaemonClient> | undefined;
-function connect(spawn = true): Promise<DaemonClient> {
-  if (!shared || !spawn) {
-    const client = DaemonClient.connect({ spawn });
-    if (!spawn) return client;
-    shared = client;
-    client.then((connected) => connected.onDisconnect(() => (shared = undefined))).catch(() => (shared = undefined));
+function connect(): Promise<DaemonClient> {
+  if (!shared) {
+    shared = DaemonClient.connect();
+    shared.then((client) => client.onDisconnect(() => (shared = undefined)), () => (shared = undefined));
   }
   return shared;
 }
@@ -214,7 +212,7 @@ async function killCommand(ctx: Context): Promise<void> {
     ctx.out('No daemon is running.');
     return;
   }
-  const client = await connect(false);
+  const client = await DaemonClient.connect({ spawn: false });
   const pid = client.daemon.pid;
   let stopped = 0;
   try {
