@@ -85,9 +85,7 @@ export class AppTriggers {
     if (this.closed) return;
     let fresh = false;
     for (const file of files) {
-      const version = this.version(file);
-      if (this.handled.get(file) === version) continue; // this exact change was already seen
-      this.handled.set(file, version);
+      if (this.handled.get(file) === this.version(file)) continue; // the app already runs this version
       this.pending.add(file);
       fresh = true;
     }
@@ -97,6 +95,9 @@ export class AppTriggers {
       this.timer = null;
       const changed = [...this.pending];
       this.pending.clear();
+      // The versions the restart loads, read now rather than at the first event: a save seen half
+      // written (truncated, not yet filled) must not make its own completion look like a new change.
+      for (const file of changed) this.handled.set(file, this.version(file));
       const first = path.relative(this.app.cwd, changed[0]) || changed[0];
       this.options.fire({ reason: 'watch', detail: `changed ${first}${changed.length > 1 ? ` (+${changed.length - 1} more)` : ''}`, files: changed });
     }, this.app.watch_delay);
