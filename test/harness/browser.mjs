@@ -19,11 +19,16 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts Chromium; `defer` registers its shutdown. Returns playwright's BrowserServer. */
-export async function launchBrowserServer({ sandbox, defer }) {
+/** Fails early (before minutes of code-server install) when there is no browser to run the workbench in. */
+export function checkBrowser() {
   if (!existsSync(CHROMIUM)) {
     throw new InfrastructureError(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CORRAL_CHROMIUM`);
   }
+}
+
+/** Starts Chromium; `defer` registers its shutdown. Returns playwright's BrowserServer. */
+export async function launchBrowserServer({ sandbox, defer }) {
+  checkBrowser();
   let server;
   try {
     server = await chromium.launchServer({

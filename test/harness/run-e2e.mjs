@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
-import { launchBrowserServer } from './browser.mjs';
+import { checkBrowser, launchBrowserServer } from './browser.mjs';
 import { ensureCodeServer } from './cache.mjs';
 import { startCodeServer } from './code-server.mjs';
 import { EXIT_FAILED, EXIT_PASSED, InfrastructureError, writeResults } from './outcome.mjs';
@@ -28,6 +28,7 @@ await runHarness('e2e', async ({ log, defer }) => {
     throw new InfrastructureError('dist/extension.js or dist/test/e2e/*.test.js is missing: run `npm run build` first');
   }
   const sandbox = openSandbox({ log, defer });
+  checkBrowser();
   const install = await ensureCodeServer({ log }).catch((error) => {
     throw new InfrastructureError('could not prepare code-server', { cause: error });
   });

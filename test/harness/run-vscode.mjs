@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from './browser.mjs';
+import { checkBrowser, launchBrowser } from './browser.mjs';
 import { ensureCodeServer } from './cache.mjs';
 import { startCodeServer } from './code-server.mjs';
 import { findDesktopVsCode, runInDesktopVsCode } from './desktop.mjs';
@@ -43,6 +43,7 @@ await runHarness('vscode', async ({ log, defer }) => {
 
 /** Loads the workbench with the extension and its tests; resolves with the extension host's exit code. */
 async function runInCodeServer({ sandbox, testsEnv, log, defer }) {
+  checkBrowser();
   const install = await ensureCodeServer({ log }).catch((error) => {
     throw new InfrastructureError('could not prepare code-server', { cause: error });
   });
