@@ -3,6 +3,7 @@
  * Pure: no I/O except the injected `fileExists`/`which` probes, so it runs in the CLI, the
  * extension and the daemon (which re-validates everything a client sends).
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type * as Croner from 'croner';
 import { CorralError, ErrorCode } from './errors';
@@ -160,10 +161,26 @@ export function isNodeInterpreter(interpreter: string): boolean {
   return interpreter === 'node' || /^node(js)?(\d+)?(\.exe)?$/.test(path.basename(interpreter)) || interpreter === process.execPath;
 }
 
-/** A name that is safe as part of a file name: anything else becomes '_'. */
+/** Every string that reaches exec (args, paths, env) is a C string: a NUL would cut it short. */
+const NUL_PROBLEM = 'must not contain a NUL character';
+
+/**
+ * A name as part of a file name (logs, pid files), one to one: letters, digits, '.', '_' and '-' stay, a
+ * leading '.' and every other byte become %XX, so distinct names never share a file ("a b" is a%20b,
+ * "a_b" stays a_b). Long results end in a hash of the whole name to stay within file-name limits.
+ */
 export function fileSafeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+  let safe = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    const keep = /[A-Za-z0-9_-]/.test(char) || (char === '.' && safe !== '' && !/^(%2E)+$/.test(safe));
+    safe += keep ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (safe.length <= FILE_NAME_BUDGET) return safe;
+  return `${safe.slice(0, FILE_NAME_BUDGET - 13).replace(/%[0-9A-F]?$/, '')}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }
+/** Room for "-out-<id>.log.<n>.gz" and the like within the 255 bytes most file systems allow. */
+const FILE_NAME_BUDGET = 160;
 
 export function validateName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.trim() === '') return 'expected a non-empty string';
@@ -173,6 +190,11 @@ export function validateName(name: unknown): string | undefined {
   if (/^\d+$/.test(name)) return 'must not be a number (numbers address processes by id)';
   if (name === 'all') return '"all" is reserved';
   return undefined;
+}
+
+/** What a value is, without the value: for fields whose values may be secrets. */
+function kindOf(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 function describeValue(value: unknown): string {
@@ -225,6 +247,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
       expected(field, 'a non-empty string', value);
       return undefined;
     }
+    if (value.includes('\0')) {
+      fail(field, NUL_PROBLEM);
+      return undefined;
+    }
     return value;
   };
   const readBool = (field: string, fallback: boolean): boolean => {
@@ -258,6 +284,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const readArgs = (field: string): string[] => {
     const value = input[field];
     if (value === undefined || value === null) return [];
+    if (typeof value === 'string' && value.includes('\0')) {
+      fail(field, NUL_PROBLEM);
+      return [];
+    }
     if (typeof value === 'string') {
       try {
         return splitArgs(value);
@@ -267,7 +297,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
       }
     }
     if (Array.isArray(value) && value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) {
-      return value.map(String);
+      const args = value.map(String);
+      const bad = args.findIndex((arg) => arg.includes('\0'));
+      if (bad >= 0) fail(`${field}[${bad}]`, NUL_PROBLEM);
+      return bad >= 0 ? [] : args;
     }
     expected(field, 'a string or an array of strings', value);
     return [];
@@ -297,6 +330,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     fail('script', 'missing: give the file to run');
   } else if (typeof scriptRaw !== 'string') {
     expected('script', 'a file path', scriptRaw);
+  } else if (scriptRaw.includes('\0')) {
+    fail('script', NUL_PROBLEM);
   } else {
     const candidate = path.resolve(cwd, scriptRaw);
     // Without probes (the daemon re-checking a client's config) an absolute path is a file, anything else a command.
@@ -361,25 +396,31 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
 
   // --- environment ---
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string') env[key] = value;
+  // Messages about env name the variable, never its value: values are often secrets.
+  const setVariable = (field: string, key: string, value: string): void => {
+    if (key === '' || key.includes('=') || key.includes('\0')) fail(`${field}.${key.replace(/\0/g, '\\0')}`, 'not a valid variable name');
+    else if (value.includes('\0')) fail(`${field}.${key}`, `${NUL_PROBLEM} (the value is not shown)`);
+    else env[key] = value;
+  };
+  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string') setVariable('env', key, value);
   const mergeEnv = (field: string): void => {
     const value = input[field];
     if (value === undefined || value === null) return;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      expected(field, 'an object of NAME: value', value);
+      // Not the value itself: `env: "API_KEY=..."` would print the key.
+      fail(field, `expected an object of NAME: value, got ${kindOf(value)}`);
       return;
     }
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key === '' || key.includes('=') || key.includes('\0')) fail(`${field}.${key}`, 'not a valid variable name');
-      else if (typeof item === 'string') env[key] = item;
-      else if (typeof item === 'number' || typeof item === 'boolean') env[key] = String(item);
-      else if (item !== null && typeof item === 'object') env[key] = JSON.stringify(item);
-      else if (item !== undefined && item !== null) expected(`${field}.${key}`, 'a string, number or boolean', '(a value of another type)');
+      if (typeof item === 'string') setVariable(field, key, item);
+      else if (typeof item === 'number' || typeof item === 'boolean') setVariable(field, key, String(item));
+      else if (item !== null && typeof item === 'object') setVariable(field, key, JSON.stringify(item));
+      else if (item !== undefined && item !== null) fail(`${field}.${key}`, `expected a string, number or boolean, got ${kindOf(item)}`);
     }
   };
   mergeEnv('env');
   if (ctx.envName) mergeEnv(`env_${ctx.envName}`);
-  for (const key of Object.keys(input)) if (key.startsWith('env_') && typeof input[key] !== 'object') expected(key, 'an object of NAME: value', '(a value of another type)');
+  for (const key of Object.keys(input)) if (key.startsWith('env_') && typeof input[key] !== 'object') fail(key, `expected an object of NAME: value, got ${kindOf(input[key])}`);
 
   // --- watching ---
   let watch: boolean | string[] = false;

@@ -149,9 +149,36 @@ describe('config normalization', () => {
     assert.throws(() => revalidateApp(null, 0), /expected an app object/);
   });
 
-  it('makes names safe for file names', () => {
+  it('makes names safe for file names, one file name per name', () => {
     assert.equal(fileSafeName('api'), 'api');
-    assert.equal(fileSafeName('../../etc/passwd'), '.._.._etc_passwd'.replace(/^\.\./, '__'));
-    assert.equal(fileSafeName('a b;c'), 'a_b_c');
+    assert.equal(fileSafeName('my_app-2.v1'), 'my_app-2.v1');
+    assert.equal(fileSafeName('../../etc/passwd'), '%2E%2E%2F..%2Fetc%2Fpasswd');
+    assert.equal(fileSafeName('.env'), '%2Eenv');
+    assert.equal(fileSafeName('a b;c'), 'a%20b%3Bc');
+    assert.equal(fileSafeName('café'), 'caf%C3%A9');
+    // Names that used to share a log file ("a b" and "a_b" both wrote a_b-out.log).
+    const names = ['a b', 'a_b', 'a%20b', 'a/b', 'a\\b', 'a:b', '.a', '%2Ea', 'A b', 'a\u00a0b'];
+    assert.equal(new Set(names.map(fileSafeName)).size, names.length);
+    for (const name of names) assert.match(fileSafeName(name), /^[A-Za-z0-9._%-]+$/);
+    const long = fileSafeName('ж'.repeat(128));
+    assert.ok(long.length <= 160, `${long.length} characters`);
+    assert.notEqual(long, fileSafeName(`${'ж'.repeat(127)}x`));
+  });
+
+  it('rejects NUL in env values, args and paths without echoing the value', () => {
+    const envProblems = problems({ script: 'a.js', env: { API_KEY: 's3cr\u0000et', OK: 'fine' }, env_production: { TOKEN: 'x\u0000y' } }, { envName: 'production' });
+    assert.deepEqual(envProblems, [
+      'eco.config.js: apps[0].env.API_KEY: must not contain a NUL character (the value is not shown)',
+      'eco.config.js: apps[0].env_production.TOKEN: must not contain a NUL character (the value is not shown)',
+    ]);
+    assert.ok(!envProblems.join('\n').includes('s3cr'));
+    assert.deepEqual(problems({ script: 'a.js', env: 'API_KEY=s3cret' }), ['eco.config.js: apps[0].env: expected an object of NAME: value, got a string']);
+    assert.deepEqual(problems({ script: 'a.js', args: ['ok', 'b\u0000ad'] }), ['eco.config.js: apps[0].args[1]: must not contain a NUL character']);
+    assert.deepEqual(problems({ script: 'a.js', node_args: '--x=\u0000' }), ['eco.config.js: apps[0].node_args: must not contain a NUL character']);
+    assert.deepEqual(problems({ script: 'a.js', out_file: 'o\u0000.log' }), ['eco.config.js: apps[0].out_file: must not contain a NUL character']);
+    assert.deepEqual(problems({ script: 'a\u0000.js' }), ['eco.config.js: apps[0].script: must not contain a NUL character']);
+    // What a hostile client sends the daemon: the whole env as the base.
+    const { app } = normalizeApp({ script: 'a.js' }, ctx());
+    assert.throws(() => revalidateApp({ ...app, env: { SECRET: 'hunter\u00002' } }, 0), (error: Error) => /apps\[0\]\.env\.SECRET: must not contain a NUL/.test(String((error as ConfigError).problems)) && !String((error as ConfigError).problems).includes('hunter'));
   });
 });
