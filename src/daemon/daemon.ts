@@ -19,7 +19,7 @@ import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
 import { Persistence } from './persistence';
 import { DEFAULT_WEB_PORT, WebServer } from './web-server';
-import { serveRpc } from './rpc-server';
+import { guardConnections, serveRpc } from './rpc-server';
 import { checkTargets, Supervisor } from './supervisor';
 
 /** daemon.log, rotated at 10 MB with 3 old files kept. Never carries env values. */
@@ -131,6 +131,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   const rep = repSocket();
   const pub = pubSocket();
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
+  // Subscribers have nothing to say, but pm2-axon reads their frames all the same.
+  guardConnections(pub, log);
   const bus = new EventBus(pub);
   const logFiles = new LogFiles(
     (file, error) => log(`cannot write ${file}: ${error.message}; output is dropped until it can be written again`),

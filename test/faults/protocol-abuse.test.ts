@@ -61,6 +61,54 @@ describe('faults: hostile and buggy clients', () => {
     assert.ok(log.split('\n').filter((line) => line.includes('undecodable frame')).length <= 5, 'no log flood');
   });
 
+  it('a 100 MB frame costs its sender the connection, not the daemon its memory (rpc and pub sockets)', async function () {
+    this.timeout(60_000);
+    const daemon = JSON.parse((await home.ok(['ping'])).stdout).pid as number;
+    const before = rss(daemon);
+    for (const name of ['rpc.sock', 'pub.sock']) {
+      const size = 100 * 1024 * 1024;
+      const header = Buffer.alloc(5);
+      header[0] = (1 << 4) | 1;
+      header.writeUInt32BE(size, 1);
+      const sent = await new Promise<number>((resolve) => {
+        let written = 0;
+        const chunk = Buffer.alloc(1024 * 1024, 'x');
+        const socket = net.createConnection(path.join(home.home, name), () => {
+          socket.write(header);
+          const pump = (): void => {
+            while (written < size) {
+              written += chunk.length;
+              if (!socket.write(chunk)) return void socket.once('drain', pump);
+            }
+            socket.end();
+          };
+          pump();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(written));
+      });
+      assert.ok(sent < 100 * 1024 * 1024, `${name}: the daemon read all ${sent} bytes instead of dropping the connection`);
+    }
+    const growth = rss(daemon) - before;
+    assert.ok(growth < 64 * 1024 * 1024, `daemon RSS grew ${Math.round(growth / 1048576)} MB`);
+    assert.equal(JSON.parse((await home.ok(['ping'])).stdout).pid, daemon, 'the same daemon answers');
+    const log = fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8');
+    assert.match(log, /dropped a connection that sent a frame of more than 33554432 bytes/);
+  });
+
+  it('an env value with NUL from a client is refused naming the variable, never its value', async () => {
+    await home.ok(['ping']);
+    const client = await home.connect();
+    const call = (method: string, params: unknown): Promise<unknown> => (client.call as (m: string, p: unknown) => Promise<unknown>)(method, params);
+    await assert.rejects(call('start', { apps: [{ script: '/bin/true', cwd: '/', name: 'nul', env: { SECRET_TOKEN: 'hunter\u00002' } }] }), (error: Error) => {
+      assert.match(error.message, /env\.SECRET_TOKEN: must not contain a NUL character/);
+      assert.ok(!error.message.includes('hunter'), error.message);
+      return true;
+    });
+    assert.ok(!fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8').includes('hunter'), 'no value in daemon.log');
+    assert.ok(!(await home.jlist()).some((process) => process.name === 'nul'));
+  });
+
   it('every method checks its params: wrong types get a clear error, never a crash', async () => {
     const client = await home.connect();
     const call = (method: string, params: unknown): Promise<unknown> => (client.call as (m: string, p: unknown) => Promise<unknown>)(method, params);
