@@ -78,6 +78,7 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['autorestart', String(config.autorestart)],
     ['max restarts', String(config.max_restarts)],
     ['min uptime', `${config.min_uptime} ms`],
+    ['max restarts window', config.max_restarts_window ? `${config.max_restarts_window} ms` : 'off'],
     ['restart delay', `${config.restart_delay} ms`],
     ['exp backoff delay', `${config.exp_backoff_restart_delay} ms`],
     ['stop exit codes', config.stop_exit_codes.join(', ') || '-'],

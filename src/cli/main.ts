@@ -51,7 +51,8 @@ Start options (PM2's names):
   --env <name>                 -w, --watch                    --ignore-watch <path>
   --max-memory-restart <size>  --cron-restart "<cron>"       --no-autorestart
   --restart-delay <ms>         --exp-backoff-restart-delay <ms>
-  --max-restarts <n>           --min-uptime <ms>              --kill-timeout <ms>
+  --max-restarts <n>           --min-uptime <ms>              --max-restarts-window <ms>
+  --kill-timeout <ms>
   --wait-ready                 --listen-timeout <ms>          --shutdown-with-message
   --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
   -o, --output <file>          -e, --error <file>             -p, --pid <file>

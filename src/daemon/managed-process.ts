@@ -425,7 +425,7 @@ export class ManagedProcess {
     this.exitCode = code;
     this.exitSignal = signal;
     const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
-    const exit = { code, signal, uptimeMs };
+    const exit = { code, signal, uptimeMs, at: Date.now() };
     if (this.desired === 'stopped') {
       if (this.status !== ProcessStatus.Errored) this.setStatus(ProcessStatus.Stopped, this.lastReason ?? 'user', describeExit(exit));
       return;

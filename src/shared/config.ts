@@ -35,6 +35,8 @@ export interface AppConfig {
   monitor_tree: boolean;
   min_uptime: number;
   max_restarts: number;
+  /** More than max_restarts crashes within this many ms is a crash loop (errored); 0 turns the rule off. */
+  max_restarts_window: number;
   restart_delay: number;
   exp_backoff_restart_delay: number;
   autorestart: boolean;
@@ -67,6 +69,7 @@ export const DEFAULTS = {
   watch_delay: 100,
   min_uptime: 1000,
   max_restarts: 16,
+  max_restarts_window: 60_000,
   restart_delay: 0,
   exp_backoff_restart_delay: 0,
   kill_timeout: 1600,
@@ -98,7 +101,7 @@ const ALIASES: Record<string, string> = {
 const KNOWN = new Set([
   'name', 'script', 'args', 'interpreter', 'node_args', 'cwd', 'instances', 'exec_mode', 'env', 'watch',
   'ignore_watch', 'watch_delay', 'watch_options', 'max_memory_restart', 'min_uptime', 'max_restarts',
-  'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
+  'max_restarts_window', 'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
   'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
   'log_max_size', 'log_retain', 'log_compress',
@@ -499,6 +502,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     monitor_tree: readBool('monitor_tree', false),
     min_uptime: readDuration('min_uptime', DEFAULTS.min_uptime),
     max_restarts: readInt('max_restarts', DEFAULTS.max_restarts, 0),
+    max_restarts_window: readDuration('max_restarts_window', DEFAULTS.max_restarts_window),
     restart_delay: readDuration('restart_delay', DEFAULTS.restart_delay),
     exp_backoff_restart_delay: readDuration('exp_backoff_restart_delay', DEFAULTS.exp_backoff_restart_delay),
     autorestart: readBool('autorestart', true),

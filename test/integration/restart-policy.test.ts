@@ -33,6 +33,20 @@ describe('restart policy', () => {
     assert.match(describe.stdout, /unstable: .*16 consecutive restarts within min_uptime \(1000 ms\)/);
   });
 
+  it('a crash loop whose runs outlast min_uptime (a slow boot) ends errored by the rate window', async () => {
+    const events = await home.events();
+    const errored = events.status('slowboot', 'errored', 20_000);
+    // Each run lasts 300 ms, three times min_uptime: PM2's rule alone restarts it forever.
+    await home.ok(['start', fixture('exit-after.js'), '--name', 'slowboot', '--min-uptime', '100', '--max-restarts', '3', '--max-restarts-window', '60s'], { env: { DELAY_MS: '300', EXIT_CODE: '3' } });
+    const event = await errored;
+    assert.equal(event.reason, 'unstable');
+    const [slowboot] = await home.jlist();
+    assert.equal(slowboot.restarts, 3);
+    const describe = await home.ok(['describe', 'slowboot']);
+    assert.match(describe.stdout, /4 crashes within max_restarts_window \(60000 ms\), more than max_restarts \(3\): a crash loop/);
+    assert.match(describe.stdout, /max restarts window +│ 60000 ms/);
+  });
+
   it('honours --max-restarts', async () => {
     const events = await home.events();
     const errored = events.status('few', 'errored');

@@ -3,7 +3,7 @@ import { frameSizeGuard } from '../../../src/daemon/rpc-server';
 
 /** An amp frame: meta byte (version 1, argc), then a 32-bit length and the bytes of each argument. */
 function frame(...args: Buffer[]): Buffer {
-  const parts = [Buffer.from([(1 << 4) | args.length])];
+  const parts: Buffer[] = [Buffer.from([(1 << 4) | args.length])];
   for (const arg of args) {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(arg.length);
