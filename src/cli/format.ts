@@ -1,6 +1,10 @@
-/** Rendering for the terminal: the process table and `describe`. Pure: strings in, strings out. */
+/**
+ * Rendering for the terminal: the process table and `describe`. Pure: strings in, strings out. Every
+ * value that came from outside goes through safeText before it is painted or measured.
+ */
 import type { ProcessDescription, ProcessInfo, ProcessStatus } from '../shared/protocol';
 import { formatBytes, formatDuration } from '../shared/units';
+import { safeText } from './terminal-text';
 
 export interface Style {
   color: boolean;
@@ -37,8 +41,8 @@ export function renderProcessTable(processes: ProcessInfo[], style: Style): stri
   const headers = ['id', 'name', ...(showNamespace ? ['namespace'] : []), 'mode', 'pid', 'status', '↺', 'uptime', 'cpu', 'memory', 'watching'];
   const rows = processes.map((process) => [
     String(process.id),
-    paint(style, 'bold', process.name),
-    ...(showNamespace ? [process.namespace] : []),
+    paint(style, 'bold', safeText(process.name)),
+    ...(showNamespace ? [safeText(process.namespace)] : []),
     process.exec_mode,
     process.pid === null ? '-' : String(process.pid),
     paint(style, STATUS_COLOR[process.status], process.status),
@@ -55,26 +59,26 @@ export function renderDescription(description: ProcessDescription, style: Style)
   const { config } = description;
   const fields: Array<[string, string]> = [
     ['status', paint(style, STATUS_COLOR[description.status], description.status)],
-    ['name', description.name],
-    ['namespace', description.namespace],
+    ['name', safeText(description.name)],
+    ['namespace', safeText(description.namespace)],
     ['id', String(description.id)],
     ['pid', description.pid === null ? '-' : String(description.pid)],
     ['exec mode', description.exec_mode],
     ['instance', `${description.instance} of ${description.instances}`],
-    ['script', description.script],
-    ['args', description.args.join(' ') || '-'],
-    ['interpreter', description.interpreter],
-    ['node args', description.node_args.join(' ') || '-'],
-    ['cwd', description.cwd],
+    ['script', safeText(description.script)],
+    ['args', safeText(description.args.join(' ')) || '-'],
+    ['interpreter', safeText(description.interpreter)],
+    ['node args', safeText(description.node_args.join(' ')) || '-'],
+    ['cwd', safeText(description.cwd)],
     ['restarts', String(description.restarts)],
     ['unstable restarts', String(description.unstable_restarts)],
     ['uptime', description.status === 'online' ? formatDuration(description.uptime) : '-'],
     ['created at', new Date(description.created_at).toISOString()],
     ['last exit', description.exit_signal ? `signal ${description.exit_signal}` : description.exit_code === null ? '-' : `code ${description.exit_code}`],
-    ['last reason', description.last_reason ? `${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}` : '-'],
-    ['out log', description.out_log],
-    ['error log', description.err_log],
-    ['pid file', description.pid_file],
+    ['last reason', description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-'],
+    ['out log', safeText(description.out_log)],
+    ['error log', safeText(description.err_log)],
+    ['pid file', safeText(description.pid_file)],
     ['autorestart', String(config.autorestart)],
     ['max restarts', String(config.max_restarts)],
     ['min uptime', `${config.min_uptime} ms`],
@@ -83,18 +87,18 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['exp backoff delay', `${config.exp_backoff_restart_delay} ms`],
     ['stop exit codes', config.stop_exit_codes.join(', ') || '-'],
     ['kill timeout', `${config.kill_timeout} ms`],
-    ['watch', config.watch === false ? 'disabled' : config.watch === true ? 'enabled' : config.watch.join(', ')],
+    ['watch', config.watch === false ? 'disabled' : config.watch === true ? 'enabled' : safeText(config.watch.join(', '))],
     ['max memory restart', config.max_memory_restart === null ? '-' : formatBytes(config.max_memory_restart)],
-    ['cron restart', config.cron_restart ?? '-'],
-    ['revision', description.versioning ? `${description.versioning.branch}@${(description.versioning.revision ?? '').slice(0, 10)} ${description.versioning.comment ?? ''}${description.versioning.unstaged ? ' (uncommitted changes)' : ''}`.trim() : '-'],
-    ['repository', description.versioning ? (description.versioning.url ?? description.versioning.repo_path) : '-'],
-    ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : config.env_keys.join(', ') || '-'],
+    ['cron restart', config.cron_restart ? safeText(config.cron_restart) : '-'],
+    ['revision', description.versioning ? safeText(`${description.versioning.branch}@${(description.versioning.revision ?? '').slice(0, 10)} ${description.versioning.comment ?? ''}${description.versioning.unstaged ? ' (uncommitted changes)' : ''}`.trim()) : '-'],
+    ['repository', description.versioning ? safeText(description.versioning.url ?? description.versioning.repo_path) : '-'],
+    ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : safeText(config.env_keys.join(', ')) || '-'],
   ];
   const table = renderTable(['field', 'value'], fields.map(([key, value]) => [key, value]));
   const history = description.history.length
-    ? `\nrecent events:\n${description.history.map((entry) => `  ${new Date(entry.at).toISOString()}  ${entry.reason}: ${entry.detail}`).join('\n')}`
+    ? `\nrecent events:\n${description.history.map((entry) => `  ${new Date(entry.at).toISOString()}  ${safeText(`${entry.reason}: ${entry.detail}`)}`).join('\n')}`
     : '';
-  return `${paint(style, 'bold', `Describing process ${description.id} (${description.name})`)}\n${table}${history}`;
+  return `${paint(style, 'bold', `Describing process ${description.id} (${safeText(description.name)})`)}\n${table}${history}`;
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -116,7 +120,7 @@ export function renderMonit(processes: ProcessInfo[], memoryHistory: Map<number,
   if (processes.length === 0) return `${header}\n\nNo processes.`;
   const rows = processes.map((process) => [
     String(process.id),
-    paint(style, 'bold', process.name),
+    paint(style, 'bold', safeText(process.name)),
     paint(style, STATUS_COLOR[process.status], process.status),
     process.pid === null ? '-' : `${process.cpu}%`,
     process.pid === null ? '-' : formatBytes(process.memory),

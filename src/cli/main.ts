@@ -13,6 +13,7 @@ import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
+import { safeJson, safeOutput, safeText } from './terminal-text';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
 import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
 import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from './exports';
@@ -66,8 +67,11 @@ interface Context {
   positionals: string[];
   passthrough: string[];
   style: Style;
+  /** Our own text with data in it: everything but colours, newlines and tabs gets escaped (terminal-text.ts). */
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Already safe (safeJson), or meant to pass unchanged (`logs --raw` into a pipe or file). */
+  outRaw: (text: string) => void;
 }
 
 /**
@@ -125,7 +129,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
 
 function summarize(ctx: Context, verb: string, processes: ProcessInfo[]): void {
   if (ctx.values.silent) return;
-  for (const process of processes) ctx.out(`${paint(ctx.style, 'green', '✓')} ${verb} ${process.name} (id ${process.id})`);
+  for (const process of processes) ctx.out(`${paint(ctx.style, 'green', '✓')} ${verb} ${safeText(process.name)} (id ${process.id})`);
 }
 
 function withClient<T>(run: (client: DaemonClient) => Promise<T>): Promise<T> {
@@ -160,9 +164,13 @@ async function logsCommand(ctx: Context): Promise<void> {
   }
   const json = ctx.values.json === true;
   const asJson = (process: { id: number; name: string }, stream: 'out' | 'err', message: string, time: string | null): string =>
-    JSON.stringify({ app: process.name, id: process.id, stream, time, message });
-  const width = Math.max(0, ...processes.map((process) => `${process.id}|${process.name}`.length));
-  const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${process.name}`.padEnd(width))} | `);
+    safeJson({ app: process.name, id: process.id, stream, time, message });
+  const width = Math.max(0, ...processes.map((process) => `${process.id}|${safeText(process.name)}`.length));
+  const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${safeText(process.name)}`.padEnd(width))} | `);
+  // Log lines keep their colours; other escape sequences are shown, not obeyed. --raw into a pipe or a
+  // file is for programs: the lines exactly as the app wrote them.
+  const writeLine = raw && !process.stdout.isTTY ? ctx.outRaw : ctx.out;
+  const writeJson = ctx.outRaw;
   const seen = new Set<string>();
   for (const process of processes) {
     for (const [file, wanted, color] of [[process.out_log, wantOut, 'grey'], [process.err_log, wantErr, 'red']] as const) {
@@ -170,11 +178,11 @@ async function logsCommand(ctx: Context): Promise<void> {
       seen.add(file);
       const tail = await readLastLines(file, lines);
       if (json) {
-        for (const line of tail) ctx.out(asJson(process, color === 'red' ? 'err' : 'out', line, null));
+        for (const line of tail) writeJson(asJson(process, color === 'red' ? 'err' : 'out', line, null));
         continue;
       }
       if (!raw) ctx.out(paint(ctx.style, 'grey', `${file} last ${lines} lines:`));
-      for (const line of tail) ctx.out(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', line) : line}`);
+      for (const line of tail) writeLine(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', line) : line}`);
     }
   }
   if (ctx.values.nostream === true) {
@@ -187,12 +195,13 @@ async function logsCommand(ctx: Context): Promise<void> {
     if (ids && !ids.has(event.id)) return;
     if (json) {
       const time = new Date(event.at).toISOString();
-      for (const line of event.lines) ctx.out(asJson(event, stream, line, time));
+      for (const line of event.lines) writeJson(asJson(event, stream, line, time));
       return;
     }
     for (const line of event.lines) {
       const text = raw ? line : `${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', line) : line}`;
-      (stream === 'err' && raw ? ctx.err : ctx.out)(text);
+      if (stream === 'err' && raw) process.stderr.write(`${process.stderr.isTTY ? safeOutput(text) : text}\n`);
+      else writeLine(text);
     }
   };
   if (wantOut) subscription.on('log:out', print('out'));
@@ -327,8 +336,9 @@ async function run(argv: string[]): Promise<void> {
   const ctx: Context = {
     ...parsed,
     style: { color: process.stdout.isTTY === true && !process.env.NO_COLOR },
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${safeOutput(text)}\n`),
+    err: (text) => process.stderr.write(`${safeOutput(text)}\n`),
+    outRaw: (text) => process.stdout.write(`${text}\n`),
   };
   const [command, ...rest] = parsed.positionals;
   ctx.positionals = rest;
@@ -379,16 +389,17 @@ async function run(argv: string[]): Promise<void> {
     case 'status':
       return showList(ctx);
     case 'jlist':
-      return ctx.out(JSON.stringify(await withClient((client) => client.call('list', {}))));
+      return ctx.outRaw(safeJson(await withClient((client) => client.call('list', {}))));
     case 'prettylist':
-      return ctx.out(JSON.stringify(await withClient((client) => client.call('list', {})), null, 2));
+      return ctx.outRaw(safeJson(await withClient((client) => client.call('list', {})), 2));
     case 'describe':
     case 'desc':
     case 'show':
     case 'info': {
       const targets = requireTargets(ctx, command);
       const descriptions = await withClient((client) => client.call('describe', { targets }));
-      return ctx.out(ctx.values.json ? JSON.stringify(descriptions) : descriptions.map((description) => renderDescription(description, ctx.style)).join('\n\n'));
+      if (ctx.values.json) return ctx.outRaw(safeJson(descriptions));
+      return ctx.out(descriptions.map((description) => renderDescription(description, ctx.style)).join('\n\n'));
     }
     case 'logs':
     case 'log':
@@ -415,7 +426,7 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'ping': {
       const info = await withClient(async (client) => client.daemon);
-      return ctx.out(JSON.stringify({ msg: 'pong', pid: info.pid, version: info.version, home: info.home }));
+      return ctx.outRaw(safeJson({ msg: 'pong', pid: info.pid, version: info.version, home: info.home }));
     }
     case 'env': {
       const [target, ...extra] = ctx.positionals;
@@ -480,7 +491,8 @@ run(process.argv.slice(2)).then(
   () => exitWhenFlushed(0),
   (error: unknown) => {
     const message = error instanceof ConfigError ? error.problems.join('\n') : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message.split('\n').map((line) => `corral: ${line}`).join('\n')}\n`);
+    // Messages carry names, paths and the daemon's words: shown, never obeyed by the terminal.
+    process.stderr.write(`${safeOutput(message).split('\n').map((line) => `corral: ${line}`).join('\n')}\n`);
     exitWhenFlushed(1);
   },
 );

@@ -189,7 +189,9 @@ export function validateName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.trim() === '') return 'expected a non-empty string';
   if (name.length > 128) return 'expected at most 128 characters';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'must not contain control characters';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not contain control characters';
+  // A name that reads backwards or hides a character could pass for another app's in a list.
+  if (/[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(name)) return 'must not contain bidirectional or invisible formatting characters';
   if (/^\d+$/.test(name)) return 'must not be a number (numbers address processes by id)';
   if (name === 'all') return '"all" is reserved';
   return undefined;
