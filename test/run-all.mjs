@@ -30,6 +30,7 @@ for (const name of wanted) {
     continue;
   }
   const resultsFile = path.join(scratch, `${name}.json`);
+  const started = Date.now();
   console.log(`\n=== ${name} ===`);
   const code = await new Promise((resolve) => {
     const child = spawn(suite[0] === 'node' ? process.execPath : suite[0], suite[1], {
@@ -49,7 +50,8 @@ for (const name of wanted) {
   totals.passed += result.passed;
   totals.failed += result.failed;
   totals.skipped += result.skipped ?? 0;
-  lines.push(`${name}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  lines.push(`${name}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''} (${seconds} s)`);
 }
 rmSync(scratch, { recursive: true, force: true });
 console.log(`\n${lines.join('\n')}`);
