@@ -484,6 +484,12 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     else watch_options = JSON.parse(JSON.stringify(input.watch_options)) as Record<string, unknown>;
   }
 
+  // PM2's rule: `instances` without `exec_mode` means cluster mode for a Node script, fork for anything else.
+  const instancesGiven = instancesRaw !== undefined && instancesRaw !== null;
+  if ((modeRaw === undefined || modeRaw === null) && instancesGiven && isNodeInterpreter(interpreter)) exec_mode = 'cluster';
+  if (exec_mode === 'fork' && instances > 1 && env.PORT !== undefined && increment_var !== 'PORT') {
+    warnings.push(`${label('instances')}: ${instances} fork instances (${interpreter === 'none' ? 'a binary' : interpreter}) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own`);
+  }
   const app: AppConfig = {
     name,
     namespace,

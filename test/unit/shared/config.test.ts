@@ -165,6 +165,29 @@ describe('config normalization', () => {
     assert.notEqual(long, fileSafeName(`${'ж'.repeat(127)}x`));
   });
 
+  it('instances without exec_mode means cluster mode for a Node script, fork otherwise (PM2 7)', () => {
+    const mode = (raw: Record<string, unknown>): [string, number] => {
+      const { app } = normalizeApp(raw, ctx());
+      return [app.exec_mode, app.instances];
+    };
+    assert.deepEqual(mode({ script: 'a.js' }), ['fork', 1]);
+    assert.deepEqual(mode({ script: 'a.js', instances: 2 }), ['cluster', 2]);
+    assert.deepEqual(mode({ script: 'a.js', instances: 1 }), ['cluster', 1]);
+    assert.deepEqual(mode({ script: 'a.js', instances: 'max' }), ['cluster', 4]);
+    assert.deepEqual(mode({ script: 'a.js', instances: -1 }), ['cluster', 3]);
+    assert.deepEqual(mode({ script: 'a.js', instances: 2, exec_mode: 'fork' }), ['fork', 2]);
+    assert.deepEqual(mode({ script: 'a.js', instances: 2, interpreter: '/opt/node20/bin/node' }), ['cluster', 2]);
+    assert.deepEqual(mode({ script: 'a.py', instances: 2 }), ['fork', 2]);
+    assert.deepEqual(mode({ script: '/opt/bin', interpreter: 'none', instances: 3 }), ['fork', 3]);
+  });
+
+  it('warns when fork instances of another interpreter would all get the same PORT', () => {
+    const shared = normalizeApp({ script: 'a.py', instances: 2, env: { PORT: 8000 } }, ctx());
+    assert.deepEqual(shared.warnings, ['eco.config.js: apps[0].instances: 2 fork instances (python3) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own']);
+    assert.deepEqual(normalizeApp({ script: 'a.py', instances: 2, env: { PORT: 8000 }, increment_var: 'PORT' }, ctx()).warnings, []);
+    assert.deepEqual(normalizeApp({ script: 'a.js', instances: 2, env: { PORT: 8000 } }, ctx()).warnings, [], 'cluster workers share the port');
+  });
+
   it('rejects NUL in env values, args and paths without echoing the value', () => {
     const envProblems = problems({ script: 'a.js', env: { API_KEY: 's3cr\u0000et', OK: 'fine' }, env_production: { TOKEN: 'x\u0000y' } }, { envName: 'production' });
     assert.deepEqual(envProblems, [
