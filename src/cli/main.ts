@@ -112,7 +112,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   const [target, ...extra] = ctx.positionals;
   if (!target) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
   if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `start: unexpected argument "${extra[0]}" (app arguments go after --)`);
-  const request = await buildStartRequest(target, ctx);
+  const request = await buildStartRequest(target, ctx, async (candidate) => matchLocal(await (await connect()).call('list', {}), candidate).length > 0);
   if (request.kind === 'apps') printWarnings(ctx, request.warnings);
   const client = await connect();
   try {

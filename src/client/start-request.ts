@@ -21,7 +21,15 @@ function looksLikeFile(target: string): boolean {
   return target.includes('/') || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
 }
 
-export async function buildStartRequest(target: string, line: Pick<CommandLine, 'values' | 'passthrough'>): Promise<StartRequest> {
+/**
+ * `isKnown` asks the daemon whether a target is one of its apps (name, id or namespace): a known app
+ * wins over a command of the same name on PATH, so `stop echo; start echo` starts the app again.
+ */
+export async function buildStartRequest(
+  target: string,
+  line: Pick<CommandLine, 'values' | 'passthrough'>,
+  isKnown: (target: string) => Promise<boolean> = async () => false,
+): Promise<StartRequest> {
   const overrides = appOptionsFromFlags(line.values);
   const envName = typeof line.values.env === 'string' ? line.values.env : undefined;
   if (isEcosystemFile(target)) {
@@ -30,7 +38,9 @@ export async function buildStartRequest(target: string, line: Pick<CommandLine, 
     return { kind: 'apps', apps, warnings, fromEcosystem: true };
   }
   const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (!stat?.isFile() && !looksLikeFile(target) && (stat || !which(target))) return { kind: 'existing', target };
+  // `start sleep --name nap -- 300` asks for a new app running the command, whatever apps exist.
+  const namesAnother = overrides.name !== undefined && overrides.name !== target;
+  if (!stat?.isFile() && !looksLikeFile(target) && (stat || !which(target) || (!namesAnother && (await isKnown(target))))) return { kind: 'existing', target };
   const raw: Record<string, unknown> = { script: target, ...overrides };
   if (line.passthrough.length > 0) raw.args = line.passthrough;
   const result = normalizeApp(raw, {

@@ -24,4 +24,19 @@ describe('PM2 semantics', () => {
     assert.deepEqual([...answers].sort(), workers.map((worker) => String(worker.pid)).sort(), 'both workers answer on the one port');
     assert.ok(workers.every((worker) => worker.restarts === 0), 'no EADDRINUSE crash loop');
   });
+
+  it('a known app name wins over a command of the same name on PATH', async () => {
+    await home.ok(['start', fixture('idle.js'), '--name', 'sleep']);
+    const [before] = await home.jlist();
+    await home.ok(['stop', 'sleep']);
+    await home.ok(['start', 'sleep']);
+    const list = await home.jlist();
+    assert.equal(list.length, 1, 'no second app from /bin/sleep');
+    assert.deepEqual([list[0].id, list[0].script, list[0].status], [before.id, fixture('idle.js'), 'online']);
+    // A command that is not a known app still starts as one.
+    await home.ok(['start', 'sleep', '--name', 'nap', '--', '300']);
+    const nap = (await home.jlist()).find((process) => process.name === 'nap');
+    assert.equal(nap?.status, 'online');
+    assert.equal(nap?.interpreter, 'none');
+  });
 });
