@@ -8,6 +8,7 @@ import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
 import { buildStartRequest, splitList } from '../client/start-request';
+import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { ConfigError } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
@@ -92,7 +93,10 @@ function requireTargets(ctx: Context, command: string): string[] {
   return ctx.positionals;
 }
 
-/** Ecosystem files among the targets become the names of their apps. */
+/**
+ * Ecosystem files among the targets become the names of their apps; regexes and script paths become
+ * the ids of the processes they match (target-patterns.ts).
+ */
 async function expandTargets(ctx: Context, targets: string[]): Promise<string[]> {
   const expanded: string[] = [];
   for (const target of targets) {
@@ -101,7 +105,19 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
       expanded.push(...apps.map((app) => app.name));
     } else expanded.push(target);
   }
-  return expanded;
+  if (!expanded.some(needsList)) return expanded;
+  return expandTargetPatterns(expanded, await withClient((client) => client.call('list', {})), process.cwd());
+}
+
+/** `--update-env`: this shell's env, for restart and reload. */
+function callerEnv(ctx: Context): Record<string, string> | undefined {
+  if (ctx.values['update-env'] !== true) return undefined;
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** PM2 exits 1 when an action reached no process (`restart all` of an empty list). */
+function requireSome(command: string, targets: string[], processes: ProcessInfo[]): void {
+  if (processes.length === 0) throw new CorralError(ErrorCode.NotFound, `${command}: no process matched ${targets.map((target) => JSON.stringify(target)).join(' ')}`);
 }
 
 function printWarnings(ctx: Context, warnings: string[]): void {
@@ -362,15 +378,18 @@ async function run(argv: string[]): Promise<void> {
     case 'del': {
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const method = command === 'del' ? 'delete' : command;
-      const updateEnv = method === 'restart' && ctx.values['update-env'] === true ? (Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined)) as Record<string, string>) : undefined;
+      const updateEnv = method === 'restart' ? callerEnv(ctx) : undefined;
       const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
+      requireSome(method, targets, processes);
       summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
       if (!ctx.values.silent) await showList(ctx);
       return;
     }
     case 'reload': {
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
-      const processes = await withClient((client) => client.call('reload', { targets }, LONG_CALL_MS));
+      const updateEnv = callerEnv(ctx);
+      const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
+      requireSome('reload', targets, processes);
       summarize(ctx, 'reloaded', processes);
       if (!ctx.values.silent) await showList(ctx);
       return;

@@ -153,15 +153,22 @@ export class Supervisor {
 
   async restart(targets: string[], updateEnv?: Record<string, string>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    if (updateEnv !== undefined) {
-      if (updateEnv === null || typeof updateEnv !== 'object' || !Object.values(updateEnv).every((value) => typeof value === 'string')) {
-        throw new CorralError(ErrorCode.BadArgument, 'updateEnv: expected an object of strings');
-      }
-      for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...updateEnv } };
-    }
+    this.updateEnv(processes, updateEnv);
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
     this.onChange();
     return processes.map((process) => process.info());
+  }
+
+  /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */
+  private updateEnv(processes: ManagedProcess[], updateEnv: unknown): void {
+    if (updateEnv === undefined) return;
+    if (updateEnv === null || typeof updateEnv !== 'object' || Array.isArray(updateEnv) || !Object.values(updateEnv).every((value) => typeof value === 'string')) {
+      throw new CorralError(ErrorCode.BadArgument, 'updateEnv: expected an object of strings');
+    }
+    // Named, never shown: env values are often secrets.
+    const bad = Object.entries(updateEnv as Record<string, string>).find(([key, value]) => key === '' || /[=\0]/.test(key) || value.includes('\0'));
+    if (bad) throw new CorralError(ErrorCode.BadArgument, `updateEnv: ${bad[0].replace(/\0/g, '\\0')}: names must be non-empty without "=" or NUL, values without NUL`);
+    for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...(updateEnv as Record<string, string>) } };
   }
 
   async delete(targets: string[]): Promise<ProcessInfo[]> {
@@ -188,8 +195,9 @@ export class Supervisor {
    * Reloads app by app; within an app one instance at a time, so all but one keep serving. The first
    * failure stops that app's reload (its remaining instances keep their old workers) and is reported.
    */
-  async reload(targets: string[]): Promise<ProcessInfo[]> {
+  async reload(targets: string[], updateEnv?: Record<string, string>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
+    this.updateEnv(processes, updateEnv);
     const byApp = new Map<string, ManagedProcess[]>();
     for (const process of processes) byApp.set(process.app.name, [...(byApp.get(process.app.name) ?? []), process]);
     const failures: string[] = [];

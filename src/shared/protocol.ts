@@ -135,7 +135,7 @@ export interface Methods {
   restart: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
   delete: { params: TargetParams; result: ProcessInfo[] };
   /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
-  reload: { params: TargetParams; result: ProcessInfo[] };
+  reload: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
   /** Set an app's instance count: a number, or "+n" / "-n" relative to now. */
   scale: { params: { name: string; instances: number | string }; result: ProcessInfo[] };
   list: { params: Record<string, never>; result: ProcessInfo[] };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixture, httpGet, TestHome, workersListening } from '../support/harness';
+import { fixture, httpGet, TestHome, until, workersListening } from '../support/harness';
 import { freePort } from '../support/load';
 
 // Ecosystem files and commands written for PM2 mean the same under Corral.
@@ -38,5 +38,40 @@ describe('PM2 semantics', () => {
     const nap = (await home.jlist()).find((process) => process.name === 'nap');
     assert.equal(nap?.status, 'online');
     assert.equal(nap?.interpreter, 'none');
+  });
+
+  it('targets as PM2 takes them: a regex, a script path, several at once; nothing matched exits 1', async function () {
+    this.timeout(30_000);
+    for (const name of ['api-1', 'api-2', 'web']) await home.ok(['start', fixture('idle.js'), '--name', name]);
+    await home.ok(['start', fixture('ticker.js'), '--name', 'ticker']);
+    const statuses = async (): Promise<string[]> => (await home.jlist()).map((process) => `${process.name}:${process.status}`);
+    await home.ok(['stop', '/^api-\\d+$/']);
+    assert.deepEqual(await statuses(), ['api-1:stopped', 'api-2:stopped', 'web:online', 'ticker:online']);
+    // A script path (relative to the shell's folder) names the apps running it.
+    await home.ok(['stop', path.relative(process.cwd(), fixture('ticker.js'))]);
+    assert.deepEqual(await statuses(), ['api-1:stopped', 'api-2:stopped', 'web:online', 'ticker:stopped']);
+    await home.ok(['restart', '0', '1', 'ticker']);
+    assert.deepEqual(await statuses(), ['api-1:online', 'api-2:online', 'web:online', 'ticker:online']);
+    for (const args of [['stop', '/^nope/'], ['stop', 'nothing-runs-this.js'], ['restart', '/(/']]) {
+      const result = await home.cli(args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /^corral: (no process name matches \/\^nope\/|no process runs .*nothing-runs-this\.js|\/\(\/: not a valid regular expression .*)$/m);
+    }
+    await home.ok(['delete', 'all']);
+    const empty = await home.cli(['restart', 'all']);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /^corral: restart: no process matched "all"$/m);
+  });
+
+  it('reload --update-env gives the app the caller\'s env, as restart --update-env does', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', fixture('print-env.js'), '--name', 'envy'], { env: { PRINT_VARS: 'GREETING', GREETING: 'hello' } });
+    await home.ok(['reload', 'envy', '--update-env'], { env: { PRINT_VARS: 'GREETING', GREETING: 'bonjour' } });
+    const [envy] = await home.jlist();
+    const lines = await until(() => {
+      const found = fs.readFileSync(envy.out_log, 'utf8').trim().split('\n').filter(Boolean);
+      return found.length >= 2 ? found : undefined;
+    }, 'two runs');
+    assert.deepEqual(lines.map((line) => JSON.parse(line).GREETING), ['hello', 'bonjour']);
   });
 });
