@@ -34,7 +34,7 @@ function testFiles(...dirs) {
 // are needed by few commands, so they live in dist/vendor/ and are read only when a command needs them.
 // pm2-axon's `debug` calls become no-ops: nothing enables them, yet loading `debug` probes the terminal.
 const require = createRequire(import.meta.url);
-const VENDORED = ['yaml', 'croner'];
+const VENDORED = ['yaml', 'croner', 'json5'];
 const slimmer = {
   name: 'corral-slim',
   setup(build) {

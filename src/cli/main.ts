@@ -60,6 +60,8 @@ Start options (PM2's names):
   -o, --output <file>          -e, --error <file>             -p, --pid <file>
   --log-max-size <size|0>      --log-retain <n>               --log-compress
   --monitor-tree               --only <a,b> (ecosystem)       -f, --force (replace a running app)
+  --no-vizion (no git metadata); accepted with a note, no effect: --source-map-support,
+  --disable-source-map-support, -x/--execute-command, --no-pmx, --no-automation, --no-treekill, --trace
 
 Environment: CORRAL_HOME (default ~/.corral)`;
 
@@ -159,7 +161,10 @@ async function showList(ctx: Context): Promise<void> {
 
 function matchLocal(list: ProcessInfo[], target: string | undefined): ProcessInfo[] {
   if (target === undefined || target === 'all') return list;
-  if (/^\d+$/.test(target)) return list.filter((process) => process.id === Number(target));
+  if (/^\d+$/.test(target)) {
+    const byId = list.filter((process) => process.id === Number(target));
+    if (byId.length > 0) return byId;
+  }
   const byName = list.filter((process) => process.name === target);
   return byName.length > 0 ? byName : list.filter((process) => process.namespace === target);
 }

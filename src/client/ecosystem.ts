@@ -51,7 +51,7 @@ async function readContent(file: string, shown: string): Promise<unknown> {
     throw new CorralError(ErrorCode.BadConfig, `${shown}: ${reason}`, { cause: error });
   }
   try {
-    if (extension === '.json') return JSON.parse(text as string);
+    if (extension === '.json') return parseJson(text as string);
     if (extension === '.yml' || extension === '.yaml') {
       // Loaded on demand: the YAML parser is most of the CLI's code and few commands need it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -61,6 +61,21 @@ async function readContent(file: string, shown: string): Promise<unknown> {
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
     throw new CorralError(ErrorCode.BadConfig, `${shown}: cannot parse it: ${message}`, { cause: error });
+  }
+}
+
+/**
+ * PM2 reads .json ecosystem files that have comments, trailing commas or unquoted keys; JSON5 (a
+ * parser, never eval) takes those. Plain JSON first: it is the common case and JSON5 is loaded only
+ * when needed.
+ */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Its messages name the line and column.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('json5') as { parse(text: string): unknown }).parse(text);
   }
 }
 
@@ -84,7 +99,8 @@ export function rawApps(content: unknown, shown: string): unknown[] {
   const value = content !== null && typeof content === 'object' && 'default' in content && !('apps' in content) ? (content as { default: unknown }).default : content;
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object') {
-    const apps = (value as { apps?: unknown }).apps;
+    // PM2 also reads { "pm2": [...] } (package.json style).
+    const apps = (value as { apps?: unknown; pm2?: unknown }).apps ?? (value as { pm2?: unknown }).pm2;
     if (apps !== undefined) {
       if (Array.isArray(apps)) return apps;
       if (apps !== null && typeof apps === 'object') return [apps];
@@ -92,7 +108,7 @@ export function rawApps(content: unknown, shown: string): unknown[] {
     }
     if ('script' in value) return [value];
   }
-  throw new CorralError(ErrorCode.BadConfig, `${shown}: expected { apps: [...] }, an array of apps or one app`);
+  throw new CorralError(ErrorCode.BadConfig, `${shown}: expected { apps: [...] } (or { pm2: [...] }), an array of apps or one app`);
 }
 
 /** Loads and validates every app; throws one ConfigError listing all problems, so nothing starts. */

@@ -46,7 +46,21 @@ export const APP_SWITCHES: Record<string, string> = {
   'monitor-tree': 'monitor_tree',
 };
 
+/** PM2 flags that set an option to a fixed value (most are accepted with a note that they have no effect). */
+export const APP_FIXED_FLAGS: Record<string, [option: string, value: unknown]> = {
+  'no-vizion': ['vizion', false],
+  'source-map-support': ['source_map_support', true],
+  'disable-source-map-support': ['disable_source_map_support', true],
+  'execute-command': ['execute_command', true],
+  'no-pmx': ['pmx', false],
+  'no-automation': ['automation', false],
+  'no-treekill': ['treekill', false],
+  trace: ['trace', true],
+  'disable-trace': ['disable_trace', true],
+};
+
 export const CLI_OPTIONS: Options = {
+  ...Object.fromEntries(Object.keys(APP_FIXED_FLAGS).map((flag) => [flag, { type: 'boolean' as const, ...(flag === 'execute-command' ? { short: 'x' } : {}) }])),
   name: { type: 'string', short: 'n' },
   instances: { type: 'string', short: 'i' },
   watch: { type: 'boolean', short: 'w' },
@@ -116,11 +130,15 @@ export function appOptionsFromFlags(values: Record<string, unknown>): Record<str
   for (const [flag, option] of Object.entries(APP_SWITCHES)) if (values[flag] === true) options[option] = true;
   if (values['watch-paths']) options.watch = (values['watch-paths'] as string[]).flatMap((item) => item.split(','));
   if (values['no-autorestart'] === true) options.autorestart = false;
+  for (const [flag, [option, value]] of Object.entries(APP_FIXED_FLAGS)) if (values[flag] === true) options[option] = value;
   return options;
 }
 
 /** Messages name the flag the user typed rather than the ecosystem field. */
 export function flagLabel(field: string): string {
-  const flag = Object.entries(APP_FLAGS).find(([, option]) => option === field)?.[0] ?? Object.entries(APP_SWITCHES).find(([, option]) => option === field)?.[0];
+  const flag =
+    Object.entries(APP_FLAGS).find(([, option]) => option === field)?.[0] ??
+    Object.entries(APP_SWITCHES).find(([, option]) => option === field)?.[0] ??
+    Object.entries(APP_FIXED_FLAGS).find(([, [option]]) => option === field)?.[0];
   return flag ? `--${flag}` : field;
 }

@@ -331,7 +331,8 @@ export class ManagedProcess {
     }
     this.startedAt = Date.now();
     this.writePidFile(child.pid);
-    void versioningOf(this.app.script, this.app.cwd).then((versioning) => (this.versioning = versioning));
+    if (this.app.vizion) void versioningOf(this.app.script, this.app.cwd).then((versioning) => (this.versioning = versioning));
+    else this.versioning = null;
     if (this.app.wait_ready && child.hasIpc()) {
       const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
       void this.readyMessage(child).then((ready) => {

@@ -69,10 +69,9 @@ export class Supervisor {
   private match(target: string): ManagedProcess[] {
     const all = [...this.processes.values()];
     if (target === 'all') return all;
-    if (/^\d+$/.test(target)) {
-      const process = this.processes.get(Number(target));
-      return process ? [process] : [];
-    }
+    // An id first; a numeric name (PM2 allows --name 455) when no process has that id.
+    const byId = /^\d+$/.test(target) ? this.processes.get(Number(target)) : undefined;
+    if (byId) return [byId];
     const byName = all.filter((process) => process.app.name === target);
     return byName.length > 0 ? byName : all.filter((process) => process.app.namespace === target);
   }

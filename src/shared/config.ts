@@ -59,6 +59,8 @@ export interface AppConfig {
   log_date_format: string | null;
   time: boolean;
   pid_file: string | null;
+  /** Git metadata (branch, revision, subject) in describe and jlist; PM2's `vizion`. */
+  vizion: boolean;
   instance_var: string;
   increment_var: string | null;
 }
@@ -96,6 +98,7 @@ const ALIASES: Record<string, string> = {
   pid: 'pid_file',
   cron: 'cron_restart',
   instance_id_env: 'instance_var',
+  cmd: 'script',
 };
 
 const KNOWN = new Set([
@@ -104,11 +107,22 @@ const KNOWN = new Set([
   'max_restarts_window', 'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
   'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
-  'log_max_size', 'log_retain', 'log_compress',
+  'log_max_size', 'log_retain', 'log_compress', 'vizion', 'append_env_to_name',
 ]);
 
 /** PM2 options that Corral accepts silently because they have no effect here. */
-const ACCEPTED_WITHOUT_EFFECT = new Set(['vizion', 'source_map_support', 'pmx', 'automation', 'treekill', 'log_type', 'disable_trace', 'force']);
+const ACCEPTED_WITHOUT_EFFECT: Record<string, string> = {
+  source_map_support: 'Node applies source maps itself with --enable-source-maps in node_args',
+  disable_source_map_support: 'Node applies source maps itself with --enable-source-maps in node_args',
+  pmx: 'PM2.io only',
+  automation: 'PM2.io only',
+  trace: 'PM2.io only',
+  disable_trace: 'PM2.io only',
+  treekill: 'Corral always stops the whole process tree',
+  execute_command: 'Corral always runs the script as its own process',
+  force: 'starting an ecosystem file re-applies it to running apps',
+  log_type: 'not supported yet: lines are written as text',
+};
 
 export interface NormalizeContext {
   /** Where the config came from, for messages: a file path as the user wrote it, or '' for CLI flags. */
@@ -186,13 +200,14 @@ export function fileSafeName(name: string): string {
 const FILE_NAME_BUDGET = 160;
 
 export function validateName(name: unknown): string | undefined {
+  // PM2 takes --name 455 as the name "455" (ids are looked up first when a target is a number).
+  if (typeof name === 'number' && Number.isInteger(name) && name >= 0) name = String(name);
   if (typeof name !== 'string' || name.trim() === '') return 'expected a non-empty string';
   if (name.length > 128) return 'expected at most 128 characters';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not contain control characters';
   // A name that reads backwards or hides a character could pass for another app's in a list.
   if (/[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(name)) return 'must not contain bidirectional or invisible formatting characters';
-  if (/^\d+$/.test(name)) return 'must not be a number (numbers address processes by id)';
   if (name === 'all') return '"all" is reserved';
   return undefined;
 }
@@ -240,7 +255,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     if (KNOWN.has(canonical) || /^env_./.test(canonical)) {
       if (canonical in input && canonical !== key) continue; // the canonical spelling wins over an alias
       input[canonical] = value;
-    } else if (!ACCEPTED_WITHOUT_EFFECT.has(key)) {
+    } else if (key in ACCEPTED_WITHOUT_EFFECT) {
+      if (value !== undefined && value !== null)
+      warnings.push(`${label(key)}: accepted, no effect (${ACCEPTED_WITHOUT_EFFECT[key]})`);
+    } else {
       warnings.push(`${label(key)}: unknown option, ignored`);
     }
   }
@@ -321,7 +339,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const readPath = (field: string, base: string): string | null => {
     const value = readString(field);
     if (value === undefined) return null;
-    return value === '/dev/null' ? value : path.resolve(base, value);
+    // PM2 writes "NULL" (or /dev/null) to turn a log off.
+    return value === '/dev/null' || value === 'NULL' ? '/dev/null' : path.resolve(base, value);
   };
 
   // --- where and what to run ---
@@ -373,11 +392,13 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   if (input.name !== undefined && input.name !== null) {
     const problem = validateName(input.name);
     if (problem) expected('name', `a name (${problem})`, input.name);
-    else name = (input.name as string).trim();
+    else name = String(input.name).trim();
   } else if (script) {
     name = path.basename(script, path.extname(script)) || 'app';
     if (validateName(name)) name = `app-${name}`;
   }
+  // PM2: with --env <name>, `append_env_to_name: true` makes "api" the app "api-<name>".
+  if (name && ctx.envName && readBool('append_env_to_name', false)) name = `${name}-${ctx.envName}`;
   const namespace = readString('namespace') ?? DEFAULTS.namespace;
   if (validateName(namespace) && namespace !== DEFAULTS.namespace) expected('namespace', `a name (${validateName(namespace)})`, namespace);
 
@@ -529,6 +550,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     log_date_format,
     time: readBool('time', false),
     pid_file: readPath('pid_file', cwd),
+    vizion: readBool('vizion', true),
     instance_var,
     increment_var,
   };

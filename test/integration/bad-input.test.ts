@@ -28,7 +28,7 @@ describe('bad input: one clear line, exit 1, daemon still healthy', () => {
 
   before(() => {
     fs.mkdirSync(`${home.home}/dir.config.js`);
-    fs.writeFileSync(`${home.home}/broken.json`, '{ "apps": [ { "script": "x.js", } ] }');
+    fs.writeFileSync(`${home.home}/broken.json`, '{ "apps": [ { "script": "x.js" ] }');
   });
 
   for (const [what, args, expected] of cases) {

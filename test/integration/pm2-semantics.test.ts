@@ -74,4 +74,33 @@ describe('PM2 semantics', () => {
     }, 'two runs');
     assert.deepEqual(lines.map((line) => JSON.parse(line).GREETING), ['hello', 'bonjour']);
   });
+
+  it('ecosystem files as PM2 reads them: JSON with comments, { pm2: [...] }, cmd, append_env_to_name, NULL logs, vizion', async function () {
+    this.timeout(30_000);
+    const idle = JSON.stringify(fixture('idle.js'));
+    const file = path.join(home.home, 'process.json');
+    fs.writeFileSync(file, `// PM2 accepts comments, unquoted keys and trailing commas here
+{
+  pm2: [
+    { name: 'api', cmd: ${idle}, append_env_to_name: true, out_file: 'NULL', vizion: false, pmx: false, },
+    /* a second app */ { name: 455, script: ${idle}, },
+  ],
+}
+`);
+    const started = await home.ok(['start', file, '--env', 'staging']);
+    assert.match(started.stderr, /process\.json: apps\[0\]\.pmx: accepted, no effect \(PM2\.io only\)/);
+    const list = await home.jlist();
+    assert.deepEqual(list.map((process) => [process.name, process.status]), [['api-staging', 'online'], ['455', 'online']]);
+    assert.equal(list[0].out_log, '/dev/null');
+    const [description] = JSON.parse((await home.ok(['describe', 'api-staging', '--json'])).stdout);
+    assert.equal(description.config.vizion, false);
+    // A numeric name: an id first, the name when no process has that id.
+    await home.ok(['stop', '455']);
+    assert.deepEqual((await home.jlist()).map((process) => process.status), ['online', 'stopped']);
+    const broken = path.join(home.home, 'broken.json');
+    fs.writeFileSync(broken, '{ apps: [ { script: "x.js" ] }');
+    const result = await home.cli(['start', broken]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^corral: .*broken\.json: cannot parse it: JSON5: invalid character '\]' at 1:28$/m);
+  });
 });

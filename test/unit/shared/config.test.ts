@@ -100,7 +100,8 @@ describe('config normalization', () => {
   it('rejects a missing or unknown script, bad names and bad types', () => {
     assert.deepEqual(problems({ name: 'x' }), ['eco.config.js: apps[0].script: missing: give the file to run']);
     assert.match(problems({ script: 'nope.js' }, { fileExists: () => false })[0], /script: file not found: \/srv\/app\/nope\.js/);
-    assert.match(problems({ script: 'a.js', name: '42' })[0], /name: expected a name \(must not be a number/);
+    assert.equal(normalizeApp({ script: 'a.js', name: '42' }, ctx()).app.name, '42', 'PM2 takes numeric names');
+    assert.equal(normalizeApp({ script: 'a.js', name: 455 }, ctx()).app.name, '455');
     assert.match(problems({ script: 'a.js', name: 'all' })[0], /"all" is reserved/);
     assert.match(problems({ script: 'a.js', name: 'a\nb' })[0], /control characters/);
     assert.match(problems({ script: 'a.js', env: 'FOO=1' })[0], /env: expected an object of NAME: value/);
