@@ -2,11 +2,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import { DaemonClient, socketAnswers } from '../client/client';
 import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
+import { withPm2Shape } from '../client/pm2-shape';
 import { buildStartRequest, splitList } from '../client/start-request';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { ConfigError } from '../shared/config';
@@ -413,9 +415,10 @@ async function run(argv: string[]): Promise<void> {
     case 'status':
       return showList(ctx);
     case 'jlist':
-      return ctx.outRaw(safeJson(await withClient((client) => client.call('list', {}))));
+      return ctx.outRaw(safeJson((await withClient((client) => client.call('list', {}))).map(withPm2Shape)));
     case 'prettylist':
-      return ctx.outRaw(safeJson(await withClient((client) => client.call('list', {})), 2));
+      // PM2's pretty form: the same list as an inspected JavaScript value.
+      return ctx.out(inspect((await withClient((client) => client.call('list', {}))).map(withPm2Shape), { depth: null, colors: ctx.style.color, breakLength: 120 }));
     case 'describe':
     case 'desc':
     case 'show':

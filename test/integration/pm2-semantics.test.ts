@@ -103,4 +103,36 @@ describe('PM2 semantics', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^corral: .*broken\.json: cannot parse it: JSON5: invalid character '\]' at 1:28$/m);
   });
+
+  it('jlist carries PM2\'s shape beside Corral\'s (pm_id, monit, pm2_env), never env values; prettylist is its pretty form', async function () {
+    this.timeout(30_000);
+    const port = await freePort();
+    await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), API_SECRET: 'pm2-shape-s3cr3t' } });
+    await workersListening(await home.jlist());
+    const { stdout } = await home.ok(['jlist']);
+    assert.ok(!stdout.includes('pm2-shape-s3cr3t'), 'no env value');
+    const list = JSON.parse(stdout);
+    // What a tool written for `pm2 jlist` reads.
+    const seen = list.map((p: { pm_id: number; name: string; pid: number; monit: { memory: number; cpu: number }; pm2_env: Record<string, unknown> }) => ({
+      pm_id: p.pm_id,
+      name: p.name,
+      pid: p.pid,
+      status: p.pm2_env.status,
+      exec_mode: p.pm2_env.exec_mode,
+      instance: p.pm2_env.NODE_APP_INSTANCE,
+      restarts: p.pm2_env.restart_time,
+      script: p.pm2_env.pm_exec_path,
+      out: typeof p.pm2_env.pm_out_log_path,
+      uptime: typeof p.pm2_env.pm_uptime,
+      monit: [typeof p.monit.memory, typeof p.monit.cpu],
+    }));
+    assert.deepEqual(seen, list.map((p: { id: number; pid: number }, index: number) => ({
+      pm_id: p.id, name: 'web', pid: p.pid, status: 'online', exec_mode: 'cluster_mode', instance: index, restarts: 0, script: fixture('cluster-http.js'), out: 'string', uptime: 'number', monit: ['number', 'number'],
+    })));
+    assert.equal(list[0].id, list[0].pm_id, 'Corral\'s own keys stay');
+    const pretty = (await home.ok(['prettylist'])).stdout;
+    assert.match(pretty, /pm2_env: \{/);
+    assert.match(pretty, /exec_mode: 'cluster_mode'/);
+    assert.ok(!pretty.includes('pm2-shape-s3cr3t'));
+  });
 });
