@@ -4,14 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { DaemonClient, socketAnswers } from '../client/client';
-import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
+import { ecosystemFromText, isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
 import { withPm2Shape } from '../client/pm2-shape';
-import { buildStartRequest, splitList } from '../client/start-request';
+import { buildStartRequest, splitList, type StartRequest } from '../client/start-request';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
-import { ConfigError } from '../shared/config';
+import { ConfigError, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
@@ -61,7 +61,7 @@ Start options (PM2's names):
   --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
   -o, --output <file>          -e, --error <file>             -p, --pid <file>
   --log-max-size <size|0>      --log-retain <n>               --log-compress
-  --monitor-tree               --only <a,b> (ecosystem)       -f, --force (replace a running app)
+  --monitor-tree               --only <a,b> (ecosystem)       -f, --force (another copy of a running script)
   --no-vizion (no git metadata); accepted with a note, no effect: --source-map-support,
   --disable-source-map-support, -x/--execute-command, --no-pmx, --no-automation, --no-treekill, --trace
 
@@ -128,23 +128,71 @@ function printWarnings(ctx: Context, warnings: string[]): void {
   for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
 }
 
+/**
+ * `start a.js b.js`, `start eco.config.js`, `start "npm run dev"`, `start -` (an ecosystem as JSON on
+ * stdin), `start <known app>`: every target is read first, so a bad one starts nothing.
+ */
 async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
-  const [target, ...extra] = ctx.positionals;
-  if (!target) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
-  if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `start: unexpected argument "${extra[0]}" (app arguments go after --)`);
-  const request = await buildStartRequest(target, ctx, async (candidate) => matchLocal(await (await connect()).call('list', {}), candidate).length > 0);
-  if (request.kind === 'apps') printWarnings(ctx, request.warnings);
+  const targets = ctx.positionals;
+  if (targets.length === 0) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
+  if (targets.length > 1 && ctx.values.name !== undefined) throw new CorralError(ErrorCode.BadArgument, '--name names one app: start the scripts one at a time to name each');
+  const isKnown = async (candidate: string): Promise<boolean> => matchLocal(await (await connect()).call('list', {}), candidate).length > 0;
+  const requests: Array<{ target: string; request: StartRequest }> = [];
+  for (const target of targets) requests.push({ target, request: target === '-' ? stdinRequest(ctx) : await buildStartRequest(target, ctx, isKnown) });
+  for (const { request } of requests) if (request.kind === 'apps') printWarnings(ctx, request.warnings);
   const client = await connect();
-  try {
-    // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
-    if (request.kind === 'apps') return await client.call('start', { apps: request.apps, replace: request.fromEcosystem || ctx.values.force === true }, LONG_CALL_MS);
-    return await client.call('startExisting', { targets: [target] }, LONG_CALL_MS);
-  } catch (error) {
-    if (request.kind === 'existing' && error instanceof CorralError && error.code === ErrorCode.NotFound) {
-      throw new CorralError(ErrorCode.NotFound, `start: "${target}" is neither a file nor a known app, id or namespace`);
+  const started: ProcessInfo[] = [];
+  // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
+  const fromFiles = requests.flatMap(({ request }) => (request.kind === 'apps' && request.fromEcosystem ? request.apps : []));
+  const scripts = requests.flatMap(({ request }) => (request.kind === 'apps' && !request.fromEcosystem ? request.apps : []));
+  if (fromFiles.length > 0) started.push(...(await client.call('start', { apps: fromFiles, replace: true }, LONG_CALL_MS)));
+  if (scripts.length > 0) started.push(...(await startScripts(ctx, client, scripts)));
+  for (const { target, request } of requests) {
+    if (request.kind !== 'existing') continue;
+    try {
+      started.push(...(await client.call('startExisting', { targets: [target] }, LONG_CALL_MS)));
+    } catch (error) {
+      if (error instanceof CorralError && error.code === ErrorCode.NotFound) {
+        throw new CorralError(ErrorCode.NotFound, `start: "${target}" is neither a file nor a known app, id or namespace`);
+      }
+      throw error;
     }
-    throw error;
   }
+  return started;
+}
+
+/**
+ * PM2's -f/--force: a script that already runs under that name gets another copy (its instances grow
+ * by the number asked for); without it, starting a running app is an error naming restart and -f.
+ */
+async function startScripts(ctx: Context, client: DaemonClient, apps: AppConfig[]): Promise<ProcessInfo[]> {
+  if (ctx.values.force !== true) return client.call('start', { apps, replace: false }, LONG_CALL_MS);
+  const list = await client.call('list', {});
+  const started: ProcessInfo[] = [];
+  const fresh: AppConfig[] = [];
+  for (const app of apps) {
+    const running = list.filter((process) => process.name === app.name);
+    if (running.length === 0) {
+      fresh.push(app);
+      continue;
+    }
+    if (running[0].script !== app.script) {
+      throw new CorralError(ErrorCode.AlreadyExists, `-f: the app "${app.name}" runs ${running[0].script}, not ${app.script}: give this one another --name`);
+    }
+    const before = new Set(running.map((process) => process.id));
+    const scaled = await client.call('scale', { name: app.name, instances: `+${app.instances}` }, LONG_CALL_MS);
+    started.push(...scaled.filter((process) => !before.has(process.id)));
+  }
+  if (fresh.length > 0) started.push(...(await client.call('start', { apps: fresh, replace: false }, LONG_CALL_MS)));
+  return started;
+}
+
+/** `start -`: the apps of an ecosystem piped in as JSON; relative paths are taken from the shell's folder. */
+function stdinRequest(ctx: Context): StartRequest {
+  if (process.stdin.isTTY) throw new CorralError(ErrorCode.BadArgument, 'start -: pipe an ecosystem (JSON) into it, e.g. cat apps.json | corral start -');
+  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
+  const { apps, warnings } = ecosystemFromText(fs.readFileSync(0, 'utf8'), '(stdin)', process.cwd(), { envName, only: splitList(ctx.values.only) });
+  return { kind: 'apps', apps, warnings, fromEcosystem: true };
 }
 
 function summarize(ctx: Context, verb: string, processes: ProcessInfo[]): void {
@@ -386,7 +434,8 @@ async function run(argv: string[]): Promise<void> {
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const method = command === 'del' ? 'delete' : command;
       const updateEnv = method === 'restart' ? callerEnv(ctx) : undefined;
-      const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
+      const toggleWatch = method === 'restart' && ctx.values.watch === true;
+      const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}) }, LONG_CALL_MS));
       requireSome(method, targets, processes);
       summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
       if (!ctx.values.silent) await showList(ctx);

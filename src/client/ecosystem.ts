@@ -114,8 +114,22 @@ export function rawApps(content: unknown, shown: string): unknown[] {
 /** Loads and validates every app; throws one ConfigError listing all problems, so nothing starts. */
 export async function loadEcosystem(file: string, options: EcosystemOptions = {}): Promise<LoadedEcosystem> {
   const absolute = path.resolve(file);
-  const shown = file;
-  const apps = rawApps(await readContent(absolute, shown), shown);
+  return ecosystemFromContent(await readContent(absolute, file), file, path.dirname(absolute), options);
+}
+
+/** `corral start -`: an ecosystem as JSON (or JSON5) text, e.g. from stdin; paths are relative to `baseDir`. */
+export function ecosystemFromText(text: string, shown: string, baseDir: string, options: EcosystemOptions = {}): LoadedEcosystem {
+  let content: unknown;
+  try {
+    content = parseJson(text);
+  } catch (error) {
+    throw new CorralError(ErrorCode.BadConfig, `${shown}: cannot parse it: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  return ecosystemFromContent(content, shown, baseDir, options);
+}
+
+function ecosystemFromContent(content: unknown, shown: string, baseDir: string, options: EcosystemOptions): LoadedEcosystem {
+  const apps = rawApps(content, shown);
   if (apps.length === 0) throw new CorralError(ErrorCode.BadConfig, `${shown}: apps: the list is empty`);
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -126,7 +140,7 @@ export async function loadEcosystem(file: string, options: EcosystemOptions = {}
       const result = normalizeApp(merged, {
         source: shown,
         index,
-        baseDir: path.dirname(absolute),
+        baseDir,
         baseEnv: options.baseEnv ?? process.env,
         envName: options.envName,
         cpuCount: os.availableParallelism?.() ?? os.cpus().length,

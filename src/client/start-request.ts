@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
+import { normalizeApp, type AppConfig } from '../shared/config';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { splitArgs } from '../shared/units';
 import type { CommandLine } from './argv';
 import { isEcosystemFile, loadEcosystem } from './ecosystem';
 import { appOptionsFromFlags, flagLabel } from './start-options';
@@ -38,11 +40,21 @@ export async function buildStartRequest(
     return { kind: 'apps', apps, warnings, fromEcosystem: true };
   }
   const stat = fs.statSync(target, { throwIfNoEntry: false });
+  // PM2 runs a quoted command line: `start "npm run dev"` is npm with the arguments run dev (never through a shell).
+  if (!stat && /\s/.test(target.trim())) {
+    const [command, ...commandArgs] = splitArgs(target);
+    if (!command) throw new CorralError(ErrorCode.BadArgument, 'start: the command is empty');
+    return scriptRequest(command, [...commandArgs, ...line.passthrough], overrides, envName);
+  }
   // `start sleep --name nap -- 300` asks for a new app running the command, whatever apps exist.
   const namesAnother = overrides.name !== undefined && overrides.name !== target;
   if (!stat?.isFile() && !looksLikeFile(target) && (stat || !which(target) || (!namesAnother && (await isKnown(target))))) return { kind: 'existing', target };
-  const raw: Record<string, unknown> = { script: target, ...overrides };
-  if (line.passthrough.length > 0) raw.args = line.passthrough;
+  return scriptRequest(target, line.passthrough, overrides, envName);
+}
+
+function scriptRequest(script: string, args: string[], overrides: Record<string, unknown>, envName: string | undefined): StartRequest {
+  const raw: Record<string, unknown> = { script, ...overrides };
+  if (args.length > 0) raw.args = args;
   const result = normalizeApp(raw, {
     source: '',
     baseDir: process.cwd(),
@@ -53,8 +65,6 @@ export async function buildStartRequest(
     which: (command) => which(command),
     label: flagLabel,
   });
-  let app = result.app;
-  // PM2: -i on a Node script means cluster mode.
-  if (line.values.instances !== undefined && isNodeInterpreter(app.interpreter)) app = { ...app, exec_mode: 'cluster' };
-  return { kind: 'apps', apps: [app], warnings: result.warnings, fromEcosystem: false };
+  // PM2: -i on a Node script means cluster mode (normalizeApp's rule for `instances`).
+  return { kind: 'apps', apps: [result.app], warnings: result.warnings, fromEcosystem: false };
 }

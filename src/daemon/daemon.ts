@@ -199,7 +199,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       start: whenReady((params) => supervisor.start(params.apps, params.replace === true)),
       startExisting: whenReady((params) => supervisor.startExisting(checkTargets(params.targets))),
       stop: whenReady((params) => supervisor.stop(checkTargets(params.targets))),
-      restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv)),
+      restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv, params.toggleWatch === true)),
       delete: whenReady((params) => supervisor.delete(checkTargets(params.targets))),
       reload: whenReady((params) => supervisor.reload(checkTargets(params.targets), params.updateEnv)),
       scale: whenReady((params) => supervisor.scale(params.name, params.instances)),

@@ -150,12 +150,23 @@ export class Supervisor {
     return processes.map((process) => process.info());
   }
 
-  async restart(targets: string[], updateEnv?: Record<string, string>): Promise<ProcessInfo[]> {
+  async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     this.updateEnv(processes, updateEnv);
+    if (toggleWatch) await this.toggleWatch(processes);
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
     this.onChange();
     return processes.map((process) => process.info());
+  }
+
+  /** PM2's `restart <app> --watch`: watching turns on if it was off, off if it was on, for each app named. */
+  private async toggleWatch(processes: ManagedProcess[]): Promise<void> {
+    for (const name of new Set(processes.map((process) => process.app.name))) {
+      const instances = this.byName(name);
+      const app = { ...instances[0].app, watch: instances[0].app.watch === false };
+      await Promise.all(instances.map((process) => process.reconfigure(app)));
+      await this.syncTriggers(app);
+    }
   }
 
   /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */

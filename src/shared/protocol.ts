@@ -132,7 +132,7 @@ export interface Methods {
   /** `start <name|id|all>` of apps the daemon already knows: starts those not running. */
   startExisting: { params: TargetParams; result: ProcessInfo[] };
   stop: { params: TargetParams; result: ProcessInfo[] };
-  restart: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
+  restart: { params: TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean }; result: ProcessInfo[] };
   delete: { params: TargetParams; result: ProcessInfo[] };
   /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
   reload: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };

@@ -26,14 +26,14 @@ describe('bad input: one clear line, exit 1, daemon still healthy', () => {
     ['a bad cron', () => ['start', fixture('idle.js'), '--cron-restart', 'nope'], /^corral: --cron-restart: invalid cron expression "nope"/],
   ];
 
-  before(() => {
+  before(async () => {
+    await home.ok(['start', fixture('idle.js'), '--name', 'idle']);
     fs.mkdirSync(`${home.home}/dir.config.js`);
     fs.writeFileSync(`${home.home}/broken.json`, '{ "apps": [ { "script": "x.js" ] }');
   });
 
   for (const [what, args, expected] of cases) {
     it(what, async () => {
-      await home.ok(['start', fixture('idle.js'), '--name', 'idle', '--force']);
       const result = await home.cli(args());
       assert.equal(result.code, 1, `exit code (stdout: ${result.stdout})`);
       const lines = result.stderr.trimEnd().split('\n');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixture, httpGet, TestHome, until, workersListening } from '../support/harness';
+import { fixture, httpGet, ROOT, TestHome, until, workersListening } from '../support/harness';
 import { freePort } from '../support/load';
 
 // Ecosystem files and commands written for PM2 mean the same under Corral.
@@ -134,5 +134,40 @@ describe('PM2 semantics', () => {
     assert.match(pretty, /pm2_env: \{/);
     assert.match(pretty, /exec_mode: 'cluster_mode'/);
     assert.ok(!pretty.includes('pm2-shape-s3cr3t'));
+  });
+
+  it('start forms: several scripts, a quoted command line, an ecosystem on stdin, -f for another copy', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', fixture('idle.js'), fixture('ticker.js')]);
+    assert.deepEqual((await home.jlist()).map((process) => [process.name, process.status]), [['idle', 'online'], ['ticker', 'online']]);
+    // A command line in one argument, split without a shell: the quotes group, the semicolon is just text.
+    await home.ok(['start', `${process.execPath} -e "setInterval(() => {}, 1000); console.log('one;two')"`, '--name', 'inline']);
+    const inline = (await home.jlist()).find((process) => process.name === 'inline');
+    assert.deepEqual([inline?.status, inline?.script, inline?.args], ['online', process.execPath, ['-e', "setInterval(() => {}, 1000); console.log('one;two')"]]);
+    await home.ok(['start', '-'], { input: JSON.stringify({ apps: [{ name: 'piped', script: path.relative(ROOT, fixture('idle.js')) }] }) });
+    assert.equal((await home.jlist()).find((process) => process.name === 'piped')?.status, 'online');
+    // Without -f a running script is an error; with it, another copy under the same name.
+    const again = await home.cli(['start', fixture('idle.js')]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /app "idle" is already running/);
+    await home.ok(['start', fixture('idle.js'), '-f']);
+    const idles = (await home.jlist()).filter((process) => process.name === 'idle');
+    assert.deepEqual(idles.map((process) => process.status), ['online', 'online']);
+    assert.notEqual(idles[0].pid, idles[1].pid);
+    const named = await home.cli(['start', fixture('idle.js'), fixture('ticker.js'), '--name', 'x']);
+    assert.equal(named.code, 1);
+    assert.match(named.stderr, /--name names one app/);
+  });
+
+  it('restart --watch toggles watching, as PM2\'s does', async () => {
+    await home.ok(['start', fixture('idle.js'), '--name', 'w']);
+    const watching = async (): Promise<boolean | string[]> => (await home.jlist())[0].watch;
+    assert.equal(await watching(), false);
+    await home.ok(['restart', 'w', '--watch']);
+    assert.equal(await watching(), true);
+    await home.ok(['restart', 'w', '--watch']);
+    assert.equal(await watching(), false);
+    await home.ok(['restart', 'w']);
+    assert.equal(await watching(), false);
   });
 });

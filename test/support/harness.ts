@@ -37,13 +37,15 @@ export class TestHome {
     this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'corral-t-'));
   }
 
-  cli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  cli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, ...args], {
         cwd: options.cwd ?? ROOT,
         env: { ...process.env, ...options.env, CORRAL_HOME: this.home, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
+      // No input: stdin closed at once, as when the CLI runs from a script.
+      child.stdin.end(options.input ?? '');
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -61,7 +63,7 @@ export class TestHome {
   }
 
   /** Runs the CLI and fails the test unless it exits 0. */
-  async ok(args: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<CliResult> {
+  async ok(args: string[], options?: { env?: Record<string, string>; cwd?: string; input?: string }): Promise<CliResult> {
     const result = await this.cli(args, options);
     if (result.code !== 0) throw new Error(`corral ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
     return result;
