@@ -27,8 +27,11 @@ const HELP = `corral ${VERSION}: a Node.js process manager
 
 Usage: corral <command> [options]
 
-  start <script|ecosystem|name|id|all>  start an app (options below; "-- args" go to the app)
-  stop|restart|delete|reload <name|id|namespace|all|ecosystem>...
+  start <script|ecosystem|name|id|all|->...  start apps (options below; "-- args" go to the app)
+  stop|restart|delete|reload <target>...  a target: name, id, namespace, all, ecosystem file,
+                                         script path or /regex/ over names
+  reset <target>...                      restart counters back to 0
+  pid [name], id <name>                  the pids (one per line) / the ids of an app
   scale <name> <n|+n|-n>                 change the number of instances
   list, ls, status                       the process table
   jlist                                  the process list as JSON
@@ -46,6 +49,7 @@ Usage: corral <command> [options]
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
+  set|get|unset|install                  PM2 module settings: not needed (pm2-logrotate's job is built in)
   ping                                   start the daemon if needed and check it answers
   kill                                   stop every app and the daemon
 
@@ -117,6 +121,21 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
 function callerEnv(ctx: Context): Record<string, string> | undefined {
   if (ctx.values['update-env'] !== true) return undefined;
   return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * PM2's module settings (`pm2 set pm2-logrotate:max_size 10M`, `pm2 install pm2-logrotate`): what
+ * pm2-logrotate does is built in (per app: log_max_size, log_retain, log_compress), so its keys are
+ * accepted with a note and exit 0, and a deploy script written for PM2 goes on. Anything else has no
+ * counterpart: exit 1, saying so.
+ */
+function moduleCommand(ctx: Context, command: string): void {
+  const [key] = ctx.positionals;
+  if (key && /^pm2-logrotate(:|$)/.test(key)) {
+    ctx.err(`${paint(ctx.style, 'yellow', 'note')} ${command} ${key}: log rotation is built into Corral; set log_max_size, log_retain and log_compress per app (ecosystem file or --log-max-size)`);
+    return;
+  }
+  throw new CorralError(ErrorCode.BadArgument, `${command}: Corral has no modules or settings store${key ? ` (${key})` : ''}; app options go in the ecosystem file, daemon settings are CORRAL_* environment variables`);
 }
 
 /** PM2 exits 1 when an action reached no process (`restart all` of an empty list). */
@@ -450,6 +469,33 @@ async function run(argv: string[]): Promise<void> {
       if (!ctx.values.silent) await showList(ctx);
       return;
     }
+    case 'reset': {
+      const targets = await expandTargets(ctx, requireTargets(ctx, command));
+      const processes = await withClient((client) => client.call('reset', { targets }));
+      requireSome('reset', targets, processes);
+      summarize(ctx, 'reset the counters of', processes);
+      return;
+    }
+    case 'pid': {
+      // PM2 prints the pids of the app (of every process without a name), one per line; nothing running: nothing.
+      const list = await withClient((client) => client.call('list', {}));
+      const [target] = ctx.positionals;
+      const matched = target === undefined ? list : matchLocal(list, target);
+      return ctx.out(matched.flatMap((process) => (process.pid === null ? [] : [String(process.pid)])).join('\n'));
+    }
+    case 'id': {
+      const [target] = ctx.positionals;
+      if (!target) throw new CorralError(ErrorCode.BadArgument, 'id: give an app name');
+      const list = await withClient((client) => client.call('list', {}));
+      // PM2's form: the ids as a list, [] when none.
+      return ctx.out(inspect(list.filter((process) => process.name === target).map((process) => process.id)));
+    }
+    case 'set':
+    case 'get':
+    case 'unset':
+    case 'install':
+    case 'uninstall':
+      return moduleCommand(ctx, command);
     case 'scale': {
       const [name, instances, ...extra] = ctx.positionals;
       if (!name || instances === undefined || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'scale: usage: corral scale <name> <n | +n | -n>');

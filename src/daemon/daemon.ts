@@ -201,6 +201,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       stop: whenReady((params) => supervisor.stop(checkTargets(params.targets))),
       restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv, params.toggleWatch === true)),
       delete: whenReady((params) => supervisor.delete(checkTargets(params.targets))),
+      reset: whenReady((params) => supervisor.reset(checkTargets(params.targets))),
       reload: whenReady((params) => supervisor.reload(checkTargets(params.targets), params.updateEnv)),
       scale: whenReady((params) => supervisor.scale(params.name, params.instances)),
       list: whenReady(() => supervisor.list()),

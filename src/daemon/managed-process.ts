@@ -143,6 +143,12 @@ export class ManagedProcess {
     return this.enqueue(() => this.stopChild(reason));
   }
 
+  /** `reset`: the restart counters start again from 0 (the crash-loop rules with them). */
+  resetCounters(): void {
+    this.restarts = 0;
+    this.restartState = INITIAL_RESTART_STATE;
+  }
+
   /** Replace the config (ecosystem re-start); takes effect at the next launch. */
   reconfigure(app: AppConfig): Promise<void> {
     return this.enqueue(async () => {

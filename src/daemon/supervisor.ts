@@ -181,6 +181,12 @@ export class Supervisor {
     for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...(updateEnv as Record<string, string>) } };
   }
 
+  reset(targets: string[]): ProcessInfo[] {
+    const processes = this.resolve(targets);
+    for (const process of processes) process.resetCounters();
+    return processes.map((process) => process.info());
+  }
+
   async delete(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await this.remove(processes);

@@ -134,6 +134,8 @@ export interface Methods {
   stop: { params: TargetParams; result: ProcessInfo[] };
   restart: { params: TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean }; result: ProcessInfo[] };
   delete: { params: TargetParams; result: ProcessInfo[] };
+  /** PM2's `reset`: restart and unstable-restart counters back to 0. */
+  reset: { params: TargetParams; result: ProcessInfo[] };
   /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
   reload: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
   /** Set an app's instance count: a number, or "+n" / "-n" relative to now. */
@@ -168,7 +170,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */

@@ -170,4 +170,31 @@ describe('PM2 semantics', () => {
     await home.ok(['restart', 'w']);
     assert.equal(await watching(), false);
   });
+
+  it('reset, pid, id, and PM2 module settings', async function () {
+    this.timeout(30_000);
+    const events = await home.events();
+    const crashed = events.next((event) => event.name === 'crasher' && event.status === 'online' && event.restarts === 2, 'two restarts');
+    await home.ok(['start', fixture('exit-after.js'), '--name', 'crasher', '--min-uptime', '10'], { env: { DELAY_MS: '300' } });
+    await crashed;
+    await home.ok(['stop', 'crasher']);
+    assert.equal((await home.jlist())[0].restarts, 2);
+    await home.ok(['start', fixture('idle.js'), '--name', 'calm', '-i', '2']);
+    await home.ok(['reset', 'crasher']);
+    assert.equal((await home.jlist()).find((process) => process.name === 'crasher')?.restarts, 0);
+    const calm = (await home.jlist()).filter((process) => process.name === 'calm');
+    assert.deepEqual((await home.ok(['pid', 'calm'])).stdout.trim().split('\n').map(Number), calm.map((process) => process.pid));
+    assert.equal((await home.ok(['id', 'calm'])).stdout.trim(), `[ ${calm.map((process) => process.id).join(', ')} ]`);
+    assert.equal((await home.ok(['id', 'nobody'])).stdout.trim(), '[]');
+    await home.ok(['stop', 'calm']);
+    assert.equal((await home.ok(['pid', 'calm'])).stdout.trim(), '', 'a stopped app has no pid');
+    const logrotate = await home.ok(['set', 'pm2-logrotate:max_size', '10M']);
+    assert.match(logrotate.stderr, /log rotation is built into Corral/);
+    await home.ok(['install', 'pm2-logrotate']);
+    const other = await home.cli(['set', 'pm2:sysmonit', 'true']);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /^corral: set: Corral has no modules or settings store \(pm2:sysmonit\)/m);
+    const none = await home.cli(['reset', 'nobody']);
+    assert.equal(none.code, 1);
+  });
 });
