@@ -63,6 +63,7 @@ const programs = {
     container: 'src/container/main.ts',
     extension: 'src/extension/extension.ts',
     runtime: 'src/runtime/main.ts',
+    serve: 'src/serve/main.ts',
   },
   outdir: 'dist',
   external: ['vscode'],

@@ -10,8 +10,9 @@ import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
 import { withPm2Shape } from '../client/pm2-shape';
 import { buildStartRequest, splitList, type StartRequest } from '../client/start-request';
+import { flagLabel } from '../client/start-options';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
-import { ConfigError, type AppConfig } from '../shared/config';
+import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
@@ -31,6 +32,8 @@ Usage: corral <command> [options]
   stop|restart|delete|reload <target>...  a target: name, id, namespace, all, ecosystem file,
                                          script path or /regex/ over names
   reset <target>...                      restart counters back to 0
+  serve [path] [port] [--spa] [--basic-auth-username u --basic-auth-password p] [--host h]
+                                         a static file server as an app (default: . on 8080)
   pid [name], id <name>                  the pids (one per line) / the ids of an app
   scale <name> <n|+n|-n>                 change the number of instances
   list, ls, status                       the process table
@@ -121,6 +124,32 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
 function callerEnv(ctx: Context): Record<string, string> | undefined {
   if (ctx.values['update-env'] !== true) return undefined;
   return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * PM2's `serve [path] [port]`: dist/serve.js as an app named static-page-server-<port> (or --name),
+ * with --spa and basic auth (the credentials go in its env, never its argv).
+ */
+async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
+  const [folder = '.', portText = '8080', ...extra] = ctx.positionals;
+  if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `serve: unexpected argument "${extra[0]}" (usage: corral serve [path] [port])`);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CorralError(ErrorCode.BadArgument, `serve: port: expected 1-65535, got ${JSON.stringify(portText)}`);
+  const root = path.resolve(folder);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CorralError(ErrorCode.BadArgument, `serve: ${root} is not a folder`);
+  const user = ctx.values['basic-auth-username'];
+  const password = ctx.values['basic-auth-password'];
+  if ((user === undefined) !== (password === undefined)) throw new CorralError(ErrorCode.BadArgument, 'serve: give both --basic-auth-username and --basic-auth-password');
+  const env: Record<string, string> = {};
+  if (ctx.values.spa === true) env.CORRAL_SERVE_SPA = '1';
+  if (typeof ctx.values.host === 'string') env.CORRAL_SERVE_HOST = ctx.values.host;
+  if (typeof user === 'string' && typeof password === 'string') env.CORRAL_SERVE_AUTH = `${user}:${password}`;
+  const name = typeof ctx.values.name === 'string' ? ctx.values.name : `static-page-server-${port}`;
+  const { app } = normalizeApp(
+    { name, script: path.join(__dirname, 'serve.js'), args: [root, String(port)], env, cwd: root },
+    { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: (file) => fs.existsSync(file), label: flagLabel },
+  );
+  return withClient((client) => client.call('start', { apps: [app] }, LONG_CALL_MS));
 }
 
 /**
@@ -467,6 +496,11 @@ async function run(argv: string[]): Promise<void> {
       requireSome('reload', targets, processes);
       summarize(ctx, 'reloaded', processes);
       if (!ctx.values.silent) await showList(ctx);
+      return;
+    }
+    case 'serve': {
+      const processes = await serveCommand(ctx);
+      summarize(ctx, 'serving with', processes);
       return;
     }
     case 'reset': {

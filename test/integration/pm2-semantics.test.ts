@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { fixture, httpGet, ROOT, TestHome, until, workersListening } from '../support/harness';
 import { freePort } from '../support/load';
@@ -196,5 +197,44 @@ describe('PM2 semantics', () => {
     assert.match(other.stderr, /^corral: set: Corral has no modules or settings store \(pm2:sysmonit\)/m);
     const none = await home.cli(['reset', 'nobody']);
     assert.equal(none.code, 1);
+  });
+
+  it('serve: a static folder as an app, inside its root only, with --spa and basic auth', async function () {
+    this.timeout(30_000);
+    const site = fs.mkdtempSync(path.join(home.home, 'site-'));
+    fs.writeFileSync(path.join(site, 'index.html'), '<h1>home</h1>');
+    fs.mkdirSync(path.join(site, 'assets'));
+    fs.writeFileSync(path.join(site, 'assets', 'app.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(site, '.env'), 'SECRET=1');
+    fs.writeFileSync(path.join(home.home, 'outside.txt'), 'outside');
+    fs.symlinkSync(path.join(home.home, 'outside.txt'), path.join(site, 'escape.txt'));
+    const get = (port: number, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type?: string }> =>
+      new Promise((resolve, reject) => {
+        const request = http.get({ host: '127.0.0.1', port, path: pathname, headers }, (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body, type: response.headers['content-type'] }));
+        });
+        request.on('error', reject);
+      });
+    const port = await freePort();
+    await home.ok(['serve', site, String(port), '--spa', '--host', '127.0.0.1']);
+    const [app] = await home.jlist();
+    assert.deepEqual([app.name, app.status], [`static-page-server-${port}`, 'online']);
+    await until(async () => (await get(port, '/').catch(() => ({ status: 0 }))).status === 200, 'the server answering');
+    assert.deepEqual(await get(port, '/'), { status: 200, body: '<h1>home</h1>', type: 'text/html; charset=utf-8' });
+    assert.equal((await get(port, '/assets/app.js')).type, 'text/javascript; charset=utf-8');
+    for (const pathname of ['/.env', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt', '/escape.txt', '/assets/missing.js']) {
+      assert.equal((await get(port, pathname)).status, 404, pathname);
+    }
+    assert.equal((await get(port, '/some/route')).body, '<h1>home</h1>', '--spa: unknown routes get index.html');
+    const secured = await freePort();
+    await home.ok(['serve', site, String(secured), '--basic-auth-username', 'ann', '--basic-auth-password', 'pa55', '--host', '127.0.0.1', '--name', 'private']);
+    await until(async () => (await get(secured, '/').catch(() => ({ status: 0 }))).status === 401, 'the secured server answering');
+    const good = `Basic ${Buffer.from('ann:pa55').toString('base64')}`;
+    assert.equal((await get(secured, '/', { authorization: `Basic ${Buffer.from('ann:wrong').toString('base64')}` })).status, 401);
+    assert.equal((await get(secured, '/', { authorization: good })).status, 200);
+    const described = (await home.ok(['describe', 'private'])).stdout;
+    assert.ok(!described.includes('pa55'), 'the password is in no argv or output');
   });
 });
