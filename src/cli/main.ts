@@ -30,7 +30,9 @@ Usage: corral <command> [options]
 
   start <script|ecosystem|name|id|all|->...  start apps (options below; "-- args" go to the app)
   stop|restart|delete|reload <target>...  a target: name, id, namespace, all, ecosystem file,
-                                         script path or /regex/ over names
+                                         script path or /regex/ over names (restart|reload of a
+                                         file re-read it and apply what changed)
+  startOrRestart|startOrReload|startOrGracefulReload <ecosystem>   start what is new, re-apply the rest
   reset <target>...                      restart counters back to 0
   serve [path] [port] [--spa] [--basic-auth-username u --basic-auth-password p] [--host h]
                                          a static file server as an app (default: . on 8080)
@@ -118,6 +120,31 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
   }
   if (!expanded.some(needsList)) return expanded;
   return expandTargetPatterns(expanded, await withClient((client) => client.call('list', {})), process.cwd());
+}
+
+function isEcosystemTarget(target: string): boolean {
+  return isEcosystemFile(target) && fs.existsSync(target);
+}
+
+/**
+ * `restart|reload <file>` and `startOrRestart|startOrReload|startOrGracefulReload <file>`, as PM2: the
+ * file is read again and what changed (env, env_<name> with --env, else the plain env again, args,
+ * node_args, instances...) reaches the apps, restarted or reloaded one instance at a time; apps of
+ * the file not yet running start. Other targets beside the files are restarted or reloaded as usual.
+ */
+async function reapplyFiles(ctx: Context, targets: string[], mode: 'restart' | 'reload'): Promise<ProcessInfo[]> {
+  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
+  const apps: AppConfig[] = [];
+  for (const file of targets.filter(isEcosystemTarget)) {
+    const loaded = await loadEcosystem(file, { envName, only: splitList(ctx.values.only) });
+    printWarnings(ctx, loaded.warnings);
+    apps.push(...loaded.apps);
+  }
+  const client = await connect();
+  const processes = await client.call('start', { apps, replace: true, mode }, LONG_CALL_MS);
+  const others = targets.filter((target) => !isEcosystemTarget(target));
+  if (others.length > 0) processes.push(...(await client.call(mode, { targets: await expandTargets(ctx, others) }, LONG_CALL_MS)));
+  return processes;
 }
 
 /** `--update-env`: this shell's env, for restart and reload. */
@@ -475,10 +502,26 @@ async function run(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'startOrRestart':
+    case 'startOrReload':
+    case 'startOrGracefulReload': {
+      const [file, ...extra] = ctx.positionals;
+      if (!file || extra.length > 0 || !isEcosystemFile(file)) throw new CorralError(ErrorCode.BadArgument, `${command}: give one ecosystem file`);
+      const processes = await reapplyFiles(ctx, [file], command === 'startOrRestart' ? 'restart' : 'reload');
+      summarize(ctx, command === 'startOrRestart' ? 'started or restarted' : 'started or reloaded', processes);
+      if (!ctx.values.silent) await showList(ctx);
+      return;
+    }
     case 'stop':
     case 'restart':
     case 'delete':
     case 'del': {
+      if (command === 'restart' && ctx.positionals.some(isEcosystemTarget)) {
+        const processes = await reapplyFiles(ctx, ctx.positionals, 'restart');
+        summarize(ctx, 'restarted', processes);
+        if (!ctx.values.silent) await showList(ctx);
+        return;
+      }
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const method = command === 'del' ? 'delete' : command;
       const updateEnv = method === 'restart' ? callerEnv(ctx) : undefined;
@@ -490,6 +533,12 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'reload': {
+      if (ctx.positionals.some(isEcosystemTarget)) {
+        const processes = await reapplyFiles(ctx, ctx.positionals, 'reload');
+        summarize(ctx, 'reloaded', processes);
+        if (!ctx.values.silent) await showList(ctx);
+        return;
+      }
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const updateEnv = callerEnv(ctx);
       const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));

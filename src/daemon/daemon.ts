@@ -196,7 +196,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
         return info();
       },
       ping: () => info(),
-      start: whenReady((params) => supervisor.start(params.apps, params.replace === true)),
+      start: whenReady((params) => supervisor.start(params.apps, params.replace === true, params.mode === 'reload' ? 'reload' : 'restart')),
       startExisting: whenReady((params) => supervisor.startExisting(checkTargets(params.targets))),
       stop: whenReady((params) => supervisor.stop(checkTargets(params.targets))),
       restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv, params.toggleWatch === true)),

@@ -81,7 +81,7 @@ export class Supervisor {
    * already in the table is an error while it runs, unless `replace` (an ecosystem re-start), in which
    * case it takes the new config and restarts; a stopped one takes the new config and starts.
    */
-  async start(rawApps: unknown, replace: boolean): Promise<ProcessInfo[]> {
+  async start(rawApps: unknown, replace: boolean, mode: 'restart' | 'reload' = 'restart'): Promise<ProcessInfo[]> {
     if (!Array.isArray(rawApps) || rawApps.length === 0) throw new CorralError(ErrorCode.BadArgument, 'apps: expected a non-empty array of apps');
     const apps = rawApps.map((raw, index) => revalidateApp(raw, index));
     const names = new Set<string>();
@@ -97,7 +97,7 @@ export class Supervisor {
       }
     }
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
-    const started = await Promise.all(apps.map((app) => this.startApp(app)));
+    const started = await Promise.all(apps.map((app) => this.startApp(app, mode)));
     this.onChange();
     return started.flat().map((process) => process.info());
   }
@@ -111,8 +111,21 @@ export class Supervisor {
    * them), then starts them. Same instance count: the existing processes take the new config and keep
    * their ids; otherwise the old ones are replaced.
    */
-  private async startApp(app: AppConfig): Promise<ManagedProcess[]> {
-    const existing = this.byName(app.name);
+  private async startApp(app: AppConfig, mode: 'restart' | 'reload' = 'restart'): Promise<ManagedProcess[]> {
+    const existing = this.byName(app.name).sort((a, b) => a.instance - b.instance);
+    // `reload <file>`: the new config reaches running instances one at a time, with no downtime in
+    // cluster mode, then the instance count follows the file (scale).
+    if (mode === 'reload' && existing.length > 0 && existing[0].app.exec_mode === app.exec_mode) {
+      const kept = existing.slice(0, app.instances);
+      await Promise.all(existing.map((process) => process.reconfigure({ ...app, instances: existing.length })));
+      for (const process of kept) {
+        if (process.isRunning()) await process.reload({ reason: 'reload' });
+        else await process.start('start');
+      }
+      await this.syncTriggers(app);
+      if (existing.length !== app.instances) await this.scale(app.name, String(app.instances));
+      return this.byName(app.name);
+    }
     if (existing.length === app.instances) {
       await Promise.all(
         existing.map(async (process) => {

@@ -128,7 +128,7 @@ export interface Methods {
   hello: { params: { protocolVersion: number }; result: DaemonInfo };
   ping: { params: Record<string, never>; result: DaemonInfo };
   /** Start new apps (already normalized by the client; the daemon checks them again). */
-  start: { params: { apps: AppConfig[]; replace?: boolean }; result: ProcessInfo[] };
+  start: { params: { apps: AppConfig[]; replace?: boolean; mode?: 'restart' | 'reload' }; result: ProcessInfo[] };
   /** `start <name|id|all>` of apps the daemon already knows: starts those not running. */
   startExisting: { params: TargetParams; result: ProcessInfo[] };
   stop: { params: TargetParams; result: ProcessInfo[] };

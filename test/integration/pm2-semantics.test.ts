@@ -237,4 +237,43 @@ describe('PM2 semantics', () => {
     const described = (await home.ok(['describe', 'private'])).stdout;
     assert.ok(!described.includes('pa55'), 'the password is in no argv or output');
   });
+
+  it('restart/reload of an ecosystem file and startOrReload re-read it and apply what changed', async function () {
+    this.timeout(60_000);
+    const file = path.join(home.home, 'ecosystem.config.js');
+    const port = await freePort();
+    const write = (greeting: string, instances: number): void =>
+      fs.writeFileSync(file, `module.exports = { apps: [
+  { name: 'envy', script: ${JSON.stringify(fixture('print-env.js'))}, env: { PRINT_VARS: 'GREETING,STAGE', GREETING: '${greeting}' }, env_production: { STAGE: 'prod' } },
+  { name: 'web', script: ${JSON.stringify(fixture('cluster-http.js'))}, instances: ${instances}, env: { PORT: ${port} } },
+] };\n`);
+    const lines = async (count: number): Promise<Array<Record<string, string | null>>> => {
+      const envy = (await home.jlist()).find((process) => process.name === 'envy');
+      return until(() => {
+        const found = fs.readFileSync(envy?.out_log ?? '', 'utf8').trim().split('\n').filter(Boolean);
+        return found.length >= count ? found.map((line) => JSON.parse(line)) : undefined;
+      }, `${count} runs of envy`);
+    };
+    write('hello', 2);
+    await home.ok(['start', file]);
+    write('bonjour', 2);
+    await home.ok(['restart', file]);
+    assert.deepEqual((await lines(2))[1], { GREETING: 'bonjour', STAGE: null });
+    await home.ok(['reload', file, '--env', 'production']);
+    assert.deepEqual((await lines(3))[2], { GREETING: 'bonjour', STAGE: 'prod' });
+    await home.ok(['reload', file]);
+    assert.deepEqual((await lines(4))[3], { GREETING: 'bonjour', STAGE: null }, 'without --env the plain env applies again');
+    // instances follow the file on reload; the old workers are reloaded, not replaced all at once
+    const before = (await home.jlist()).filter((process) => process.name === 'web').map((process) => process.id);
+    write('bonjour', 3);
+    await home.ok(['startOrReload', file]);
+    const web = (await home.jlist()).filter((process) => process.name === 'web');
+    assert.equal(web.length, 3);
+    assert.deepEqual(web.slice(0, 2).map((process) => process.id), before, 'the same instances, reloaded');
+    assert.ok(web.every((process) => process.status === 'online'));
+    await workersListening(web);
+    assert.equal((await httpGet(port)).status, 200);
+    await home.ok(['startOrRestart', file]);
+    assert.equal((await home.jlist()).length, 4);
+  });
 });
