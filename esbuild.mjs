@@ -64,6 +64,7 @@ const programs = {
     extension: 'src/extension/extension.ts',
     runtime: 'src/runtime/main.ts',
     serve: 'src/serve/main.ts',
+    api: 'src/api/index.ts',
   },
   outdir: 'dist',
   external: ['vscode'],
