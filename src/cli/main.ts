@@ -52,7 +52,8 @@ Usage: corral <command> [options]
   resurrect                              start every saved app that is not running
   inspect <id>                           open the Node inspector of a process, for a debugger to attach
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
-  startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
+  startup systemd [--write] [-u user --hp home] [--service-name n], unstartup
+                                         a systemd unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
   set|get|unset|install                  PM2 module settings: not needed (pm2-logrotate's job is built in)
   ping                                   start the daemon if needed and check it answers
@@ -431,26 +432,53 @@ async function monitCommand(ctx: Context): Promise<void> {
 }
 
 /** `startup systemd [--write]` prints or installs a user unit; `unstartup` removes it. */
+/**
+ * `startup systemd [--write]`: a user unit for this user's home. With PM2's `-u <user> --hp <home>`
+ * (and `--service-name`), a system unit that runs the daemon as that user for <home>/.corral, which
+ * only root can install. Other init systems: see the README.
+ */
 function startupCommand(ctx: Context, install: boolean): void {
+  const verb = install ? 'startup' : 'unstartup';
   const [system = 'systemd', ...extra] = ctx.positionals;
-  if (system !== 'systemd' || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `${install ? 'startup' : 'unstartup'}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
-  const unitDir = path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
-  const unitFile = path.join(unitDir, 'corral.service');
+  if (system !== 'systemd' || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `${verb}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
+  const user = typeof ctx.values.user === 'string' ? ctx.values.user : undefined;
+  const userHome = typeof ctx.values.hp === 'string' ? ctx.values.hp : undefined;
+  const service = typeof ctx.values['service-name'] === 'string' ? ctx.values['service-name'] : 'corral';
+  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(service)) throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
+  if (user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(user)) throw new CorralError(ErrorCode.BadArgument, `-u/--user: not a user name: ${JSON.stringify(user)}`);
+  if (userHome !== undefined && !path.isAbsolute(userHome)) throw new CorralError(ErrorCode.BadArgument, `--hp: expected an absolute path, got ${JSON.stringify(userHome)}`);
+  const systemWide = user !== undefined || userHome !== undefined;
+  if (systemWide && (user === undefined || userHome === undefined)) throw new CorralError(ErrorCode.BadArgument, `${verb}: give both -u <user> and --hp <home> for a system unit (or neither for your own user unit)`);
+  const unitDir = systemWide ? '/etc/systemd/system' : path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
+  const unitFile = path.join(unitDir, `${service}.service`);
+  const systemctl = systemWide ? 'systemctl' : 'systemctl --user';
   if (!install) {
     const existed = fs.existsSync(unitFile);
     fs.rmSync(unitFile, { force: true });
-    ctx.out(existed ? `removed ${unitFile}; run: systemctl --user disable corral` : `no unit at ${unitFile}`);
+    ctx.out(existed ? `removed ${unitFile}; run: ${systemctl} disable ${service}` : `no unit at ${unitFile}`);
     return;
   }
-  const unit = startupUnit({ nodePath: process.execPath, daemonScript: path.join(__dirname, 'daemon.js'), cliScript: __filename, home: resolveHome(), user: true });
+  const unit = startupUnit({
+    nodePath: process.execPath,
+    daemonScript: path.join(__dirname, 'daemon.js'),
+    cliScript: __filename,
+    home: userHome ? path.join(userHome, '.corral') : resolveHome(),
+    user: !systemWide,
+    runAs: user,
+  });
   if (ctx.values.write !== true) {
     ctx.out(unit);
-    ctx.err(`(corral startup systemd --write installs this as ${unitFile})`);
+    ctx.err(`(the same command with --write installs this as ${unitFile}${systemWide ? ', as root' : ''})`);
     return;
   }
+  if (systemWide && process.getuid?.() !== 0) throw new CorralError(ErrorCode.BadArgument, `startup: ${unitDir} needs root: run the same command with sudo`);
   fs.mkdirSync(unitDir, { recursive: true });
   fs.writeFileSync(unitFile, unit);
-  ctx.out(`wrote ${unitFile}\nnow run: systemctl --user daemon-reload && systemctl --user enable --now corral\n(to start at boot without a login: loginctl enable-linger $USER)`);
+  ctx.out(
+    systemWide
+      ? `wrote ${unitFile}\nnow run: systemctl daemon-reload && systemctl enable --now ${service}`
+      : `wrote ${unitFile}\nnow run: systemctl --user daemon-reload && systemctl --user enable --now ${service}\n(to start at boot without a login: loginctl enable-linger $USER)`,
+  );
 }
 
 /** `export kubernetes|systemd|compose <ecosystem> [-o file|dir]`. */

@@ -56,4 +56,25 @@ describe('export and startup commands', () => {
     const other = await home.cli(['startup', 'launchd'], { env });
     assert.match(other.stderr, /only "systemd" is supported/);
   });
+
+  it('startup systemd -u <user> --hp <home> --service-name <name>: a system unit running as that user for its home', async () => {
+    const printed = await home.ok(['startup', 'systemd', '-u', 'deploy', '--hp', '/srv/deploy', '--service-name', 'corral-web']);
+    assert.match(printed.stdout, /^User=deploy$/m);
+    assert.match(printed.stdout, /^Environment=CORRAL_HOME=\/srv\/deploy\/\.corral$/m);
+    assert.match(printed.stdout, /^WantedBy=multi-user\.target$/m);
+    assert.match(printed.stderr, /--write installs this as \/etc\/systemd\/system\/corral-web\.service, as root/);
+    const unit = path.join(home.home, 'corral-web.service');
+    fs.writeFileSync(unit, printed.stdout);
+    verifyUnit(unit);
+    for (const [args, message] of [
+      [['-u', 'nobody'], /give both -u <user> and --hp <home>/],
+      [['--service-name', 'a b'], /--service-name: expected letters/],
+      [['-u', 'no body', '--hp', '/x'], /-u\/--user: not a user name/],
+      [['-u', 'nobody', '--hp', 'rel'], /--hp: expected an absolute path/],
+    ] as const) {
+      const result = await home.cli(['startup', 'systemd', ...args]);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, message);
+    }
+  });
 });
