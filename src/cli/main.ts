@@ -188,8 +188,8 @@ async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
  */
 function moduleCommand(ctx: Context, command: string): void {
   const [key] = ctx.positionals;
-  if (key && /^pm2-logrotate(:|$)/.test(key)) {
-    ctx.err(`${paint(ctx.style, 'yellow', 'note')} ${command} ${key}: log rotation is built into Corral; set log_max_size, log_retain and log_compress per app (ecosystem file or --log-max-size)`);
+  if (command === 'logrotate' || (key && /^pm2-logrotate(:|$)/.test(key))) {
+    ctx.err(`${paint(ctx.style, 'yellow', 'note')} ${[command, key].filter(Boolean).join(' ')}: log rotation is built into Corral; set log_max_size, log_retain and log_compress per app (ecosystem file or --log-max-size)`);
     return;
   }
   throw new CorralError(ErrorCode.BadArgument, `${command}: Corral has no modules or settings store${key ? ` (${key})` : ''}; app options go in the ecosystem file, daemon settings are CORRAL_* environment variables`);
@@ -575,7 +575,8 @@ async function run(argv: string[]): Promise<void> {
       if (!ctx.values.silent) await showList(ctx);
       return;
     }
-    case 'serve': {
+    case 'serve':
+    case 'expose': {
       const processes = await serveCommand(ctx);
       summarize(ctx, 'serving with', processes);
       return;
@@ -606,6 +607,10 @@ async function run(argv: string[]): Promise<void> {
     case 'unset':
     case 'install':
     case 'uninstall':
+    case 'multiset':
+    case 'conf':
+    case 'config':
+    case 'logrotate':
       return moduleCommand(ctx, command);
     case 'scale': {
       const [name, instances, ...extra] = ctx.positionals;
@@ -639,6 +644,9 @@ async function run(argv: string[]): Promise<void> {
       return logsCommand(ctx);
     case 'monit':
     case 'monitor':
+    case 'imonit':
+    case 'dashboard':
+    case 'dash':
       return monitCommand(ctx);
     case 'flush': {
       const targets = ctx.positionals.length > 0 ? ctx.positionals : undefined;
