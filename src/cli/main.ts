@@ -100,7 +100,8 @@ async function expandTargets(ctx: Context, targets: string[]): Promise<string[]>
 }
 
 function printWarnings(ctx: Context, warnings: string[]): void {
-  for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
+  // Warnings name files and apps that came from elsewhere: no control character reaches the terminal.
+  for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`);
 }
 
 async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
@@ -215,8 +216,9 @@ async function killCommand(ctx: Context): Promise<void> {
   const client = await DaemonClient.connect({ spawn: false });
   const pid = client.daemon.pid;
   let stopped = 0;
+  let problems: string[] = [];
   try {
-    ({ stopped } = await client.call('kill', {}, LONG_CALL_MS));
+    ({ stopped, problems = [] } = await client.call('kill', {}, LONG_CALL_MS));
   } catch (error) {
     if (!(error instanceof CorralError && error.code === ErrorCode.DaemonUnavailable)) throw error;
   } finally {
@@ -225,6 +227,8 @@ async function killCommand(ctx: Context): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   if (processAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
+  // Everything stopped, so the kill did its job; what could not be saved is said, not fatal.
+  printWarnings(ctx, problems);
   ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
 }
 

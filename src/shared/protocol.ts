@@ -156,12 +156,12 @@ export interface Methods {
   inspect: { params: { id: number }; result: { url: string; host: string; port: number; restarted: boolean } };
   /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
   web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
-  /** Writes dump.json now. */
+  /** Writes dump.json now; fails (E_IO, with the reason) when it cannot be written. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
   /** Starts every app in dump.json (or .bak) that is not running. */
   resurrect: { params: Record<string, never>; result: { processes: ProcessInfo[]; warnings: string[] } };
-  /** Stops every app, then the daemon exits. */
-  kill: { params: Record<string, never>; result: { stopped: number } };
+  /** Stops every app, then the daemon exits; `problems` names what could not be persisted (a full disk). */
+  kill: { params: Record<string, never>; result: { stopped: number; problems?: string[] } };
 }
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Methods[M]['params'];
