@@ -12,6 +12,7 @@ import { ConfigError } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
+import { formatDuration, parseDuration } from '../shared/units';
 import { VERSION } from '../shared/version';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
 import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
@@ -38,7 +39,7 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
-  inspect <id>                           open the Node inspector of a process, for a debugger to attach
+  inspect <id> [--close-after 10m]       open the Node inspector of a process for a debugger (closed when it detaches)
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write], unstartup   a systemd user unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
@@ -429,9 +430,14 @@ async function run(argv: string[]): Promise<void> {
     case 'inspect':
     case 'debug': {
       const [target, ...extra] = ctx.positionals;
-      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id>');
-      const result = await withClient((client) => client.call('inspect', { id: Number(target) }, LONG_CALL_MS));
-      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}`);
+      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id> [--close-after 10m]');
+      const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
+      if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined) throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
+      const result = await withClient((client) => client.call('inspect', { id: Number(target), ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
+      const closes = result.closesAfterMs === undefined || result.closesAfterMs === null
+        ? 'it is the app\'s own inspector: Corral leaves it open'
+        : `it closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}\n${closes}`);
     }
     case 'web': {
       const stop = ctx.values.stop === true;

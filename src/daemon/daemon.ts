@@ -230,7 +230,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),
-      inspect: whenReady((params) => supervisor.inspect(params.id)),
+      inspect: whenReady((params) => supervisor.inspect(params.id, params.closeAfterMs)),
       web: async (params) => {
         if (params.stop) {
           await web.stop();
