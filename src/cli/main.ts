@@ -434,10 +434,11 @@ async function run(argv: string[]): Promise<void> {
       const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
       if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined) throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
       const result = await withClient((client) => client.call('inspect', { id: Number(target), ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
-      const closes = result.closesAfterMs === undefined || result.closesAfterMs === null
-        ? 'it is the app\'s own inspector: Corral leaves it open'
-        : `it closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
-      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}\n${closes}`);
+      // A daemon from before the bound says nothing about it (undefined): then neither do we.
+      const closes = result.closesAfterMs === undefined ? ''
+        : result.closesAfterMs === null ? '\nit is the app\'s own inspector: Corral leaves it open'
+          : `\nit closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`);
     }
     case 'web': {
       const stop = ctx.values.stop === true;
