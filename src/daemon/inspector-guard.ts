@@ -10,7 +10,7 @@
  * stops listening and drops every session. Should that not work (the app replaced inspector.close,
  * or never runs the call), the caller restarts the instance without the inspector.
  */
-import * as net from 'node:net';
+import * as http from 'node:http';
 import { InspectorSession } from './inspector-session';
 
 export const DEFAULT_INSPECT_CLOSE_AFTER_MS = 10 * 60_000;
@@ -84,20 +84,39 @@ function describeMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-/** Whether something accepts connections on host:port (the inspector, until it is closed). */
-function listening(host: string, port: number): Promise<boolean> {
+/**
+ * Whether the inspector at `url` is still there: listed by the inspector on its port. The port alone
+ * says nothing, because another app's inspector may take it (9229, the SIGUSR1 default) right after.
+ */
+export function inspectorListed(url: string, timeoutMs = 2000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1000, () => (socket.destroy(), resolve(true))); // no refusal: still there
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
+    const request = http.get({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), path: '/json/list', agent: false, timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > 1024 * 1024) request.destroy(); // not an inspector's answer
+      });
+      response.on('end', () => {
+        try {
+          const targets = JSON.parse(body) as Array<{ webSocketDebuggerUrl?: string }>;
+          resolve(Array.isArray(targets) && targets.some((target) => target?.webSocketDebuggerUrl === url));
+        } catch {
+          resolve(false);
+        }
+      });
+      response.on('error', () => resolve(false));
+    });
+    // No answer in time: it may still be there, so it counts as open (and the caller restarts the app).
+    request.on('timeout', () => (resolve(true), request.destroy()));
+    // Refused or reset: nothing serves that inspector any more.
+    request.on('error', () => resolve(false));
   });
 }
 
 /** Closes the inspector at `url` from outside the app; true once it no longer listens. */
 export async function closeInspector(url: string, timeoutMs = 3000): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  const host = hostname.replace(/^\[|\]$/g, '');
   try {
     const session = await InspectorSession.connect(url, timeoutMs);
     // close() drops every session, ours too, usually before its reply is sent: the end of the
@@ -108,5 +127,5 @@ export async function closeInspector(url: string, timeoutMs = 3000): Promise<boo
   } catch {
     /* no session: the check below says whether it is open */
   }
-  return !(await listening(host, Number(port)));
+  return !(await inspectorListed(url));
 }

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { InspectorSession } from '../../src/daemon/inspector-session';
 import { fixture, TestHome, until } from '../support/harness';
@@ -9,13 +8,15 @@ async function targets(host: string, port: number): Promise<Array<{ webSocketDeb
   return (await fetch(`http://${host}:${port}/json/list`)).json() as Promise<Array<{ webSocketDebuggerUrl: string; type: string }>>;
 }
 
-/** Whether the inspector still accepts connections. */
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
+/** Whether the inspector at `url` is still served (its port may be taken by another app's inspector later). */
+async function open(url: string): Promise<boolean> {
+  const { host } = new URL(url);
+  try {
+    const targets = (await (await fetch(`http://${host}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+    return targets.some((target) => target.webSocketDebuggerUrl === url);
+  } catch {
+    return false;
+  }
 }
 
 /** A debugger session (a CDP client over the inspector's WebSocket) that proves it can run code. */
@@ -84,10 +85,10 @@ describe('inspect: a debugger can attach to a running app', () => {
     const client = await home.connect();
     const opened = await client.call('inspect', { id: before.id, closeAfterMs: 60_000 });
     const debuggerSession = await attach(opened.url);
-    assert.ok(await listening(opened.host, opened.port), 'open while the debugger is attached');
+    assert.ok(await open(opened.url), 'open while the debugger is attached');
     await debuggerSession.close();
-    await until(async () => !(await listening(opened.host, opened.port)), 'the inspector to close after the detach');
-    assert.match(daemonLog(), /debuggee\[0\] inspector closed \(the debugger detached\)/);
+    await until(async () => !(await open(opened.url)), 'the inspector to close after the detach');
+    await until(() => /debuggee\[0\] inspector closed \(the debugger detached\)/.test(daemonLog()), 'the report in daemon.log');
     assert.equal(opened.closesAfterMs, 60_000);
     const [after] = await home.jlist();
     assert.equal(after.status, 'online');
@@ -96,7 +97,7 @@ describe('inspect: a debugger can attach to a running app', () => {
     const again = await client.call('inspect', { id: before.id });
     assert.equal(again.closesAfterMs, 10 * 60_000, 'the default bound');
     await (await attach(again.url)).close();
-    await until(async () => !(await listening(again.host, again.port)), 'the second inspector to close');
+    await until(async () => !(await open(again.url)), 'the second inspector to close');
   });
 
   it('closes an inspector no debugger attached to after the bound; an attached debugger keeps it open past it', async function () {
@@ -105,20 +106,19 @@ describe('inspect: a debugger can attach to a running app', () => {
     const [app] = await home.jlist();
     const cli = await home.ok(['inspect', String(app.id), '--close-after', '1s']);
     const url = /ws:\/\/\S+/.exec(cli.stdout)?.[0] as string;
-    const { hostname, port } = new URL(url);
-    await until(async () => !(await listening(hostname, Number(port))), 'the unattended inspector to close', 10_000);
+    await until(async () => !(await open(url)), 'the unattended inspector to close', 10_000);
     assert.match(cli.stdout, /it closes when the debugger detaches, or in 1s if none attaches/);
-    assert.match(daemonLog(), /unattended\[0\] inspector closed \(no debugger attached within 1 s\)/);
+    await until(() => /unattended\[0\] inspector closed \(no debugger attached within 1 s\)/.test(daemonLog()), 'the report in daemon.log');
 
     const client = await home.connect();
     const opened = await client.call('inspect', { id: app.id, closeAfterMs: 500 });
     const session = await attach(opened.url);
     // Proving that nothing happens takes time: three bounds pass with the debugger attached.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.ok(await listening(opened.host, opened.port), 'still open while attached');
+    assert.ok(await open(opened.url), 'still open while attached');
     assert.equal(((await session.call('Runtime.evaluate', { expression: '1 + 1' })) as { result: { value: number } }).result.value, 2);
     await session.close();
-    await until(async () => !(await listening(opened.host, opened.port)), 'the inspector to close after the detach');
+    await until(async () => !(await open(opened.url)), 'the inspector to close after the detach');
   });
 
   it('an instance restarted with --inspect keeps running without it once the bound passes', async function () {
@@ -130,7 +130,7 @@ describe('inspect: a debugger can attach to a running app', () => {
     const opened = await client.call('inspect', { id: app.id, closeAfterMs: 1000 });
     assert.equal(opened.restarted, true);
     const [restarted] = await home.jlist();
-    await until(async () => !(await listening(opened.host, opened.port)), 'the inspector to close', 10_000);
+    await until(async () => !(await open(opened.url)), 'the inspector to close', 10_000);
     const [after] = await home.jlist();
     assert.equal(after.pid, restarted.pid, 'closed in place, not by another restart');
     assert.equal(after.status, 'online');
@@ -148,7 +148,7 @@ describe('inspect: a debugger can attach to a running app', () => {
     const [opening] = await home.jlist();
     const restarted = await restartedEvent;
     assert.notEqual(restarted.pid, opening.pid, 'a new process');
-    assert.ok(!(await listening(opened.host, opened.port)), 'the inspector is gone with the old process');
+    assert.ok(!(await open(opened.url)), 'the inspector is gone with the old process');
     const [after] = await home.jlist();
     assert.equal(after.pid, restarted.pid);
     assert.equal(after.status, 'online');
