@@ -22,7 +22,10 @@ describe('faults: the disk fills up', () => {
   beforeEach(() => (home = new TestHome()));
   afterEach(async () => {
     await home.cleanup().catch(() => undefined);
-    if (mount) execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+    if (mount) {
+      execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+      fs.rmSync(path.dirname(mount), { recursive: true, force: true }); // the emptied mount point's temp dir
+    }
     mount = null;
   });
 
@@ -80,7 +83,10 @@ describe('faults: the home directory fills up', () => {
   let mount: string | null = null;
   afterEach(async () => {
     await home?.cleanup().catch(() => undefined);
-    if (mount) execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+    if (mount) {
+      execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+      fs.rmSync(path.dirname(mount), { recursive: true, force: true }); // the emptied mount point's temp dir
+    }
     home = null;
     mount = null;
   });
