@@ -16,6 +16,7 @@ import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
+import { formatDuration, parseDuration } from '../shared/units';
 import { VERSION } from '../shared/version';
 import { safeJson, safeOutput, safeText } from './terminal-text';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
@@ -50,7 +51,7 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
-  inspect <id>                           open the Node inspector of a process, for a debugger to attach
+  inspect <id> [--close-after 10m]       open the Node inspector of a process for a debugger (closed when it detaches)
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write] [-u user --hp home] [--service-name n], unstartup
                                          a systemd unit that restores the saved list at boot
@@ -201,7 +202,8 @@ function requireSome(command: string, targets: string[], processes: ProcessInfo[
 }
 
 function printWarnings(ctx: Context, warnings: string[]): void {
-  for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning}`);
+  // Warnings name files and apps that came from elsewhere: no control character reaches the terminal.
+  for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`);
 }
 
 /**
@@ -372,8 +374,9 @@ async function killCommand(ctx: Context): Promise<void> {
   const client = await DaemonClient.connect({ spawn: false });
   const pid = client.daemon.pid;
   let stopped = 0;
+  let problems: string[] = [];
   try {
-    ({ stopped } = await client.call('kill', {}, LONG_CALL_MS));
+    ({ stopped, problems = [] } = await client.call('kill', {}, LONG_CALL_MS));
   } catch (error) {
     if (!(error instanceof CorralError && error.code === ErrorCode.DaemonUnavailable)) throw error;
   } finally {
@@ -382,6 +385,8 @@ async function killCommand(ctx: Context): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   if (processAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
+  // Everything stopped, so the kill did its job; what could not be saved is said, not fatal.
+  printWarnings(ctx, problems);
   ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
 }
 
@@ -678,9 +683,15 @@ async function run(argv: string[]): Promise<void> {
     case 'inspect':
     case 'debug': {
       const [target, ...extra] = ctx.positionals;
-      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id>');
-      const result = await withClient((client) => client.call('inspect', { id: Number(target) }, LONG_CALL_MS));
-      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}`);
+      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id> [--close-after 10m]');
+      const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
+      if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined) throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
+      const result = await withClient((client) => client.call('inspect', { id: Number(target), ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
+      // A daemon from before the bound says nothing about it (undefined): then neither do we.
+      const closes = result.closesAfterMs === undefined ? ''
+        : result.closesAfterMs === null ? '\nit is the app\'s own inspector: Corral leaves it open'
+          : `\nit closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
+      return ctx.out(`${paint(ctx.style, 'green', '✓')} inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`);
     }
     case 'web': {
       const stop = ctx.values.stop === true;

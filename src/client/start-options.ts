@@ -112,6 +112,8 @@ export const CLI_OPTIONS: Options = {
   port: { type: 'string' },
   host: { type: 'string' },
   stop: { type: 'boolean' },
+  // inspect
+  'close-after': { type: 'string' },
   // logs
   lines: { type: 'string' },
   nostream: { type: 'boolean' },

@@ -94,14 +94,22 @@ export interface DaemonOptions {
   echo?: (message: string) => void;
 }
 
+export interface ShutdownResult {
+  stopped: number;
+  problems: string[];
+}
+
 export interface Daemon {
   supervisor: Supervisor;
   persistence: Persistence;
   bus: EventBus;
   paths: HomePaths;
   log(message: string): void;
-  /** Stops every app, then ends the process with `exitCode`. The same promise every time. */
-  shutdown(why: string, clean: boolean, exitCode?: number): Promise<number>;
+  /**
+   * Stops every app, then ends the process with `exitCode`. The same promise every time. Nothing
+   * stops it: what could not be persisted (a full disk) is logged and returned as `problems`.
+   */
+  shutdown(why: string, clean: boolean, exitCode?: number): Promise<ShutdownResult>;
   reopenLogs(): number;
 }
 
@@ -169,21 +177,34 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     processes: supervisor.size,
   });
 
-  let exiting: Promise<number> | null = null;
-  const shutdown = (why: string, clean: boolean, exitCode = 0): Promise<number> => {
+  let exiting: Promise<ShutdownResult> | null = null;
+  const shutdown = (why: string, clean: boolean, exitCode = 0): Promise<ShutdownResult> => {
     if (exiting) return exiting;
+    // Set before anything that could fail: a second kill joins this one instead of starting over.
+    let settle!: (result: ShutdownResult) => void;
+    exiting = new Promise((resolve) => (settle = resolve));
     log(`shutting down (${why})`);
-    persistence.freeze(clean);
-    void web.stop();
-    exiting = supervisor.stopAll().then((stopped) => {
+    const problems: string[] = [];
+    try {
+      problems.push(...persistence.freeze(clean));
+    } catch (error) {
+      problems.push(`cannot save the process list: ${(error as Error).message}`);
+    }
+    void web.stop().catch(() => undefined);
+    const leave = (stopped: number): void => {
       bus.publish('daemon:exit', { pid: process.pid });
+      settle({ stopped, problems });
       // Let the kill reply and the exit event reach their readers, then leave.
       setTimeout(() => {
         for (const file of [paths.rpcSocket, paths.pubSocket, paths.pidFile]) fs.rmSync(file, { force: true });
         log('daemon stopped');
         exit(exitCode);
       }, 50);
-      return stopped;
+    };
+    supervisor.stopAll().then(leave, (error: Error) => {
+      log(`stopping the apps failed: ${error.stack ?? error.message}`);
+      problems.push(`stopping the apps failed: ${error.message}`);
+      leave(supervisor.size);
     });
     return exiting;
   };
@@ -212,7 +233,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),
-      inspect: whenReady((params) => supervisor.inspect(params.id)),
+      inspect: whenReady((params) => supervisor.inspect(params.id, params.closeAfterMs)),
       web: async (params) => {
         if (params.stop) {
           await web.stop();
@@ -224,7 +245,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       },
       save: whenReady(async () => ({ file: paths.dump, apps: await persistence.save() })),
       resurrect: whenReady(() => persistence.resurrect()),
-      kill: async () => ({ stopped: await shutdown('kill requested', true) }),
+      kill: () => shutdown('kill requested', true),
     },
     log,
   );

@@ -1,8 +1,10 @@
 /**
  * The saved process list: dump.json (0600, with each app's env) and dump.json.bak, the one before.
- * Written atomically (temp file, fsync, rename), so a crash mid-write leaves the old dump whole.
+ * Written atomically (temp file, fsync, rename, directory fsync), so a crash mid-write leaves the old
+ * dump whole, and a failed write (a full disk) leaves it whole too, with no temp file behind.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 
@@ -24,42 +26,92 @@ let sequence = 0;
 /** A temp name of its own for every write, so two writes in flight never share a file. */
 const temporaryFor = (file: string): string => `${file}.${process.pid}-${sequence++}.tmp`;
 
-export function writeDump(file: string, dump: Dump): void {
-  const temporary = temporaryFor(file);
-  const fd = fs.openSync(temporary, 'w', 0o600);
+/** Errors a directory fsync gives where the filesystem cannot do it (nothing to wait for there). */
+const UNSYNCABLE_DIRECTORY = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF']);
+
+/** Makes a rename in `dir` durable: without it a power cut can bring back the old name. */
+function syncDirectory(dir: string): void {
+  let fd: number;
   try {
-    fs.writeSync(fd, `${JSON.stringify(dump, null, 2)}\n`);
+    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  } catch {
+    return; // a platform that cannot open directories (Windows): the rename is all there is
+  }
+  try {
     fs.fsyncSync(fd);
+  } catch (error) {
+    if (!UNSYNCABLE_DIRECTORY.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
     fs.closeSync(fd);
   }
-  if (fs.existsSync(file)) {
-    fs.copyFileSync(file, `${file}.bak`);
-    fs.chmodSync(`${file}.bak`, 0o600);
+}
+
+/**
+ * dump.json.bak becomes the current dump.json: a second hard link, renamed into place, so it needs
+ * no free space and is never a half-copied file. Where links are not possible, a copy (also renamed
+ * into place, so a failed copy leaves the previous .bak whole).
+ */
+function keepBackup(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const backup = `${file}.bak`;
+  const temporary = temporaryFor(backup);
+  try {
+    try {
+      fs.linkSync(file, temporary);
+    } catch {
+      fs.copyFileSync(file, temporary);
+      fs.chmodSync(temporary, 0o600);
+    }
+    fs.renameSync(temporary, backup);
+  } finally {
+    fs.rmSync(temporary, { force: true });
   }
-  fs.renameSync(temporary, file);
+}
+
+const serialize = (dump: Dump): string => `${JSON.stringify(dump, null, 2)}\n`;
+
+/**
+ * Temp file, fsync, backup, rename, directory fsync. Throws on any failure, and then leaves no temp
+ * file behind and dump.json as it was.
+ */
+export function writeDump(file: string, dump: Dump): void {
+  const temporary = temporaryFor(file);
+  try {
+    const fd = fs.openSync(temporary, 'w', 0o600);
+    try {
+      fs.writeFileSync(fd, serialize(dump));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    keepBackup(file);
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  syncDirectory(path.dirname(file));
 }
 
 /** The same, off the event loop's critical path: what autosave uses while apps are being started. */
 export async function writeDumpAsync(file: string, dump: Dump, stillWanted: () => boolean = () => true): Promise<void> {
   const temporary = temporaryFor(file);
-  const handle = await fs.promises.open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(dump, null, 2)}\n`);
-    await handle.sync();
+    const handle = await fs.promises.open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(serialize(dump));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // A synchronous final write (the daemon going away) may have happened meanwhile: it wins.
+    if (!stillWanted()) return;
+    // From here on synchronous: nothing else can rename in between, and these steps are quick.
+    keepBackup(file);
+    fs.renameSync(temporary, file);
   } finally {
-    await handle.close();
-  }
-  // A synchronous final write (the daemon going away) may have happened meanwhile: it wins.
-  if (!stillWanted()) {
     await fs.promises.rm(temporary, { force: true });
-    return;
   }
-  if (fs.existsSync(file)) {
-    await fs.promises.copyFile(file, `${file}.bak`);
-    await fs.promises.chmod(`${file}.bak`, 0o600);
-  }
-  await fs.promises.rename(temporary, file);
+  syncDirectory(path.dirname(file));
 }
 
 function parseDump(file: string): Dump {

@@ -25,6 +25,7 @@ import {
 import type { ChildHandle } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
+import type { InspectorGuard } from './inspector-guard';
 import { RecentLines } from './recent-lines';
 import { versioningOf } from './git-info';
 import type { LogFile, LogFiles } from './log-files';
@@ -43,6 +44,7 @@ export interface ProcessContext {
 
 const HISTORY_LIMIT = 20;
 const INSPECTOR_BANNER = Buffer.from('Debugger listening on ');
+const INSPECTOR_WORD = Buffer.from('Debugger ');
 
 /** Why an operation happens, carried into the state events it causes. */
 export interface Cause {
@@ -69,6 +71,8 @@ export class ManagedProcess {
   /** The inspector's WebSocket URL once the process printed "Debugger listening on ...". */
   inspectorUrl: string | null = null;
   private inspectorWaiters: Array<(url: string) => void> = [];
+  /** Set when `corral inspect` opened the inspector: closes it once unused (inspector-guard.ts). */
+  inspectorGuard: InspectorGuard | null = null;
   /** node_args added to the next launch only (a restart with the inspector). */
   nextLaunchNodeArgs: string[] = [];
   /** Git facts about the app's code, refreshed (off the start path) at every launch. */
@@ -291,6 +295,8 @@ export class ManagedProcess {
     const extra = this.nextLaunchNodeArgs;
     this.nextLaunchNodeArgs = [];
     this.inspectorUrl = null;
+    this.inspectorGuard?.dispose(); // a new child: the old one's inspector is gone with it
+    this.inspectorGuard = null;
     const app = extra.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...extra] } : this.app;
     const child = this.ctx.launch({ app, env: this.environment(), nodePath: this.ctx.nodePath });
     this.pipe(child.stdout, () => this.outFile, 'log:out');
@@ -499,7 +505,10 @@ export class ManagedProcess {
     const recent = this.recent[event];
     const emit = (complete: Buffer): void => {
       const offset = recent.add(complete);
-      if (event === 'log:err' && complete.includes(INSPECTOR_BANNER)) this.noteInspector(complete.toString('utf8'));
+      if (event === 'log:err' && complete.includes(INSPECTOR_WORD)) {
+        if (complete.includes(INSPECTOR_BANNER)) this.noteInspector(complete.toString('utf8'));
+        this.inspectorGuard?.noteOutput(complete.toString('utf8'));
+      }
       let lines: string[] | null = null;
       const target = file();
       if (target) {
@@ -533,7 +542,8 @@ export class ManagedProcess {
   }
 
   private noteInspector(text: string): void {
-    const url = /Debugger listening on (ws:\/\/\S+)/.exec(text)?.[1];
+    // Only a plain ws://host:port/uuid: the URL is printed to terminals and handed to debuggers.
+    const url = /Debugger listening on (ws:\/\/(?:[\w.-]+|\[[\da-fA-F:.]+\]):\d{1,5}\/[\w-]+)(?:\s|$)/.exec(text)?.[1];
     if (!url) return;
     this.inspectorUrl = url;
     const waiters = this.inspectorWaiters;

@@ -2,9 +2,10 @@
 import * as path from 'node:path';
 import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
-import type { ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
+import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
 import { formatBytes } from '../shared/units';
 import { AppTriggers } from './app-triggers';
+import { closeInspector, DEFAULT_INSPECT_CLOSE_AFTER_MS, InspectorGuard, MAX_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
 import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
 import type { DumpApp } from './dump';
 import { MetricsSampler } from './metrics';
@@ -332,29 +333,69 @@ export class Supervisor {
   /**
    * Opens the Node inspector of one process for a debugger: SIGUSR1 (Node opens it on its debug
    * port), or when that does not work (the app handles SIGUSR1, the port is taken) a restart of that
-   * instance alone with --inspect on a free port.
+   * instance alone with --inspect on a free port. Either way it is closed again once the debugger
+   * detaches, or after `closeAfterMs` with no debugger attached (inspector-guard.ts). An inspector the
+   * app opened itself (its node_args) is reported as it is and left alone.
    */
-  async inspect(id: unknown): Promise<{ url: string; host: string; port: number; restarted: boolean }> {
+  async inspect(id: unknown, closeAfterMs: unknown = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
     if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'inspect: id must be a process id');
+    if (typeof closeAfterMs !== 'number' || !Number.isInteger(closeAfterMs) || closeAfterMs < 100 || closeAfterMs > MAX_INSPECT_CLOSE_AFTER_MS) {
+      throw new CorralError(ErrorCode.BadArgument, `inspect: closeAfterMs must be a whole number of milliseconds from 100 to ${MAX_INSPECT_CLOSE_AFTER_MS} (24 h), got ${JSON.stringify(closeAfterMs)}`);
+    }
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
     if (!isNodeInterpreter(process.app.interpreter)) throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
+    await this.inspectorClosing.get(id); // one being closed right now is closed first, then opened anew
     if (process.pid === null) throw new CorralError(ErrorCode.BadArgument, `${process.app.name} (id ${id}) is not running`);
-    const parse = (url: string, restarted: boolean): { url: string; host: string; port: number; restarted: boolean } => {
+    const result = (url: string, restarted: boolean, closesAfterMs: number | null): InspectResult => {
       const { hostname, port } = new URL(url);
-      return { url, host: hostname, port: Number(port), restarted };
+      return { url, host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), restarted, closesAfterMs };
     };
-    if (process.inspectorUrl) return parse(process.inspectorUrl, false);
+    if (process.inspectorUrl) {
+      if (!process.inspectorGuard) return result(process.inspectorUrl, false, null);
+      process.inspectorGuard.extend(closeAfterMs);
+      return result(process.inspectorUrl, false, closeAfterMs);
+    }
     const opened = process.waitForInspector(2000);
     process.signal('SIGUSR1');
     const url = await opened;
-    if (url) return parse(url, false);
+    if (url) {
+      this.guardInspector(process, url, closeAfterMs);
+      return result(url, false, closeAfterMs);
+    }
     process.nextLaunchNodeArgs = ['--inspect=127.0.0.1:0'];
     const relaunched = process.waitForInspector(10_000);
     await process.restart({ reason: 'user', detail: 'restarted with the inspector open' });
     const again = await relaunched;
     if (!again) throw new CorralError(ErrorCode.Timeout, `${process.app.name} (id ${id}): the inspector did not open`);
-    return parse(again, true);
+    this.guardInspector(process, again, closeAfterMs);
+    return result(again, true, closeAfterMs);
+  }
+
+  private readonly inspectorClosing = new Map<number, Promise<void>>();
+
+  private guardInspector(process: ManagedProcess, url: string, closeAfterMs: number): void {
+    const pid = process.pid;
+    process.inspectorGuard?.dispose();
+    process.inspectorGuard = new InspectorGuard(closeAfterMs, (why) => {
+      // The same child, the same inspector: otherwise it went away with its process.
+      if (process.pid !== pid || process.inspectorUrl !== url) return;
+      const closing = this.closeInspector(process, url, why).finally(() => this.inspectorClosing.delete(process.id));
+      this.inspectorClosing.set(process.id, closing);
+    });
+  }
+
+  private async closeInspector(process: ManagedProcess, url: string, why: string): Promise<void> {
+    process.inspectorGuard = null;
+    const label = `${process.app.name}[${process.id}]`;
+    if (await closeInspector(url)) {
+      if (process.inspectorUrl === url) process.inspectorUrl = null;
+      this.ctx.log(`${label} inspector closed (${why})`);
+      return;
+    }
+    if (process.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway
+    this.ctx.log(`${label} inspector did not close from outside (${why}); restarting the instance without it`);
+    await process.restart({ reason: 'user', detail: 'restarted to close its inspector' }).catch((error: Error) => this.ctx.log(`${label} restart to close the inspector failed: ${error.message}`));
   }
 
   recentLogs(id: unknown, lines: unknown): { out: RecentLogs; err: RecentLogs } {

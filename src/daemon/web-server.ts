@@ -1,21 +1,18 @@
 /**
  * The HTTP API for remote monitoring: GET / (the machine), /processes (jlist), /metrics (Prometheus).
- * Loopback by default; any other address needs the bearer token kept in CORRAL_HOME/web.token (0600).
+ * Loopback by default, answering only requests addressed to a loopback name (web-access.ts); any
+ * other address needs the bearer token kept in CORRAL_HOME/web.token (0600).
  * Env values never appear: the process list carries none.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
+import { isLoopback, isLoopbackHostHeader, readOrCreateToken, sameSecret } from './web-access';
 
+export { isLoopback } from './web-access';
 export const DEFAULT_WEB_PORT = 9615;
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -52,21 +49,18 @@ export class WebServer {
 
   private token(): string {
     try {
-      const existing = fs.readFileSync(this.tokenFile, 'utf8').trim();
-      if (existing.length >= 32) return existing;
-    } catch {
-      /* make one */
+      return readOrCreateToken(this.tokenFile, this.log);
+    } catch (error) {
+      throw new CorralError(ErrorCode.Io, `web: cannot write a token to ${this.tokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
-    const token = randomBytes(32).toString('hex');
-    fs.writeFileSync(this.tokenFile, `${token}\n`, { mode: 0o600 });
-    return token;
   }
 
   async start(host: string, port: number): Promise<{ url: string; tokenFile: string | null }> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CorralError(ErrorCode.BadArgument, `web: port must be 0-65535, got ${port}`);
     await this.stop();
-    const token = isLoopback(host) ? null : Buffer.from(this.token());
-    const server = http.createServer((request, response) => this.handle(request, response, token));
+    const token = isLoopback(host) ? null : this.token();
+    // Host is checked here, not by Node (which would answer a missing one with a 400 of its own).
+    const server = http.createServer({ requireHostHeader: false }, (request, response) => this.handle(request, response, token));
     server.headersTimeout = 10_000;
     server.requestTimeout = 10_000;
     await new Promise<void>((resolve, reject) => {
@@ -80,14 +74,19 @@ export class WebServer {
     return { url: this.url, tokenFile: token ? this.tokenFile : null };
   }
 
-  private handle(request: http.IncomingMessage, response: http.ServerResponse, token: Buffer | null): void {
+  private handle(request: http.IncomingMessage, response: http.ServerResponse, token: string | null): void {
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}): void => {
       response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
       response.end(body);
     };
+    if (!token && !isLoopbackHostHeader(request.headers.host, request.httpVersion)) {
+      // Without a token, the loopback bind is the only protection, and a page the browser loaded from
+      // another name (DNS rebinding) would pass it: such requests get nothing.
+      return send(421, 'text/plain; charset=utf-8', 'misdirected request: this API answers only to localhost\n', { connection: 'close' });
+    }
     if (token) {
-      const given = Buffer.from(/^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-      if (given.length !== token.length || !timingSafeEqual(given, token)) {
+      const given = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      if (!sameSecret(given, token)) {
         return send(401, 'application/json', '{"error":"a bearer token is required"}\n', { 'www-authenticate': 'Bearer' });
       }
     }

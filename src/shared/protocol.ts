@@ -154,17 +154,30 @@ export interface Methods {
    * subscribe first, then call this, then keep only log events whose offset is at or past `end`.
    */
   recentLogs: { params: { id: number; lines: number }; result: { out: RecentLogs; err: RecentLogs } };
-  /** Opens the Node inspector of one process (SIGUSR1, else a restart of that instance with --inspect). */
-  inspect: { params: { id: number }; result: { url: string; host: string; port: number; restarted: boolean } };
+  /**
+   * Opens the Node inspector of one process (SIGUSR1, else a restart of that instance with --inspect).
+   * The daemon closes it once the debugger detaches, or after `closeAfterMs` (default 10 minutes)
+   * with no debugger attached.
+   */
+  inspect: { params: { id: number; closeAfterMs?: number }; result: InspectResult };
   /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
   web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
-  /** Writes dump.json now. */
+  /** Writes dump.json now; fails (E_IO, with the reason) when it cannot be written. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
   /** Starts every app in dump.json (or .bak) that is not running. */
   resurrect: { params: Record<string, never>; result: { processes: ProcessInfo[]; warnings: string[] } };
-  /** Stops every app, then the daemon exits. */
-  kill: { params: Record<string, never>; result: { stopped: number } };
+  /** Stops every app, then the daemon exits; `problems` names what could not be persisted (a full disk). */
+  kill: { params: Record<string, never>; result: { stopped: number; problems?: string[] } };
 }
+export interface InspectResult {
+  url: string;
+  host: string;
+  port: number;
+  restarted: boolean;
+  /** The bound with no debugger attached before the daemon closes it; null: the app's own inspector, left alone. */
+  closesAfterMs: number | null;
+}
+
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];

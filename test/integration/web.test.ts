@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fixture, TestHome, until } from '../support/harness';
@@ -11,6 +13,32 @@ const parsePrometheus = require('parse-prometheus-text-format') as (text: string
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string }> {
   const response = await fetch(url, { headers });
   return { status: response.status, body: await response.text(), type: response.headers.get('content-type') ?? '' };
+}
+
+/** A GET with a Host header of our choosing (fetch sets its own). */
+function getWithHost(port: number, pathname: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, agent: false, headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
+
+/** A raw request, for what http.get will not send: HTTP/1.1 with no Host at all. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')));
+  });
 }
 
 describe('remote monitoring: the HTTP API', () => {
@@ -57,6 +85,71 @@ describe('remote monitoring: the HTTP API', () => {
     const ok = await get(`http://127.0.0.1:${port}/processes`, { authorization: `Bearer ${token}` });
     assert.equal(ok.status, 200);
     assert.equal(JSON.parse(ok.body)[0].name, 'api');
+  });
+
+  it('on loopback, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
+    await home.ok(['start', fixture('idle.js'), '--name', 'api', '--', '--secret-arg']);
+    const port = await freePort();
+    await home.ok(['web', '--port', String(port)]);
+    for (const host of [`localhost:${port}`, 'localhost', `127.0.0.1:${port}`, '127.0.0.1', `[::1]:${port}`]) {
+      const served = await getWithHost(port, '/processes', host);
+      assert.equal(served.status, 200, host);
+      assert.equal(JSON.parse(served.body)[0].name, 'api');
+    }
+    for (const host of [`evil.example:${port}`, 'evil.example', `localhost.evil.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
+      for (const pathname of ['/processes', '/', '/metrics', '/nope']) {
+        const refused = await getWithHost(port, pathname, host);
+        assert.equal(refused.status, 421, `${host}${pathname}`);
+        assert.ok(refused.body.length < 100 && !refused.body.includes('api') && !refused.body.includes('secret-arg') && !refused.body.includes(fixture()), refused.body);
+      }
+    }
+    const noHost = await rawRequest(port, 'GET /processes HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.match(noHost, /^HTTP\/1\.1 421 /);
+    assert.ok(!noHost.includes('secret-arg'));
+  });
+
+  it('does not trust a token file others could read or plant: a fresh 0600 token replaces it, and daemon.log says why', async () => {
+    const tokenFile = path.join(home.home, 'web.token');
+    const daemonLog = path.join(home.home, 'daemon.log');
+    const planted = 'f'.repeat(64);
+    await home.ok(['ping']);
+    fs.writeFileSync(tokenFile, `${planted}\n`, { mode: 0o644 });
+    fs.chmodSync(tokenFile, 0o644);
+    const port = await freePort();
+    await home.ok(['web', '--port', String(port), '--host', '0.0.0.0']);
+    assert.equal((await get(`http://127.0.0.1:${port}/processes`, { authorization: `Bearer ${planted}` })).status, 401, 'the loose token is not accepted');
+    const stat = fs.lstatSync(tokenFile);
+    assert.ok(stat.isFile());
+    assert.equal(stat.mode & 0o777, 0o600);
+    const fresh = fs.readFileSync(tokenFile, 'utf8').trim();
+    assert.notEqual(fresh, planted);
+    assert.equal((await get(`http://127.0.0.1:${port}/processes`, { authorization: `Bearer ${fresh}` })).status, 200);
+    assert.match(fs.readFileSync(daemonLog, 'utf8'), /not trusting .*web\.token: it has mode 0644/);
+
+    // A symlink (to a file with a token the planter knows) is replaced by a file of our own; its target is left alone.
+    const elsewhere = path.join(home.home, 'planted-token');
+    fs.writeFileSync(elsewhere, `${planted}\n`, { mode: 0o600 });
+    fs.rmSync(tokenFile);
+    fs.symlinkSync(elsewhere, tokenFile);
+    await home.ok(['web', '--port', String(port), '--host', '0.0.0.0']);
+    assert.equal((await get(`http://127.0.0.1:${port}/processes`, { authorization: `Bearer ${planted}` })).status, 401);
+    assert.ok(!fs.lstatSync(tokenFile).isSymbolicLink());
+    assert.equal(fs.readFileSync(elsewhere, 'utf8').trim(), planted, 'the link target was not written through');
+    assert.match(fs.readFileSync(daemonLog, 'utf8'), /not trusting .*web\.token: it is a symlink/);
+
+    // A sound token file (0600, ours, a regular file) is kept.
+    const kept = fs.readFileSync(tokenFile, 'utf8').trim();
+    await home.ok(['web', '--port', String(port), '--host', '0.0.0.0']);
+    assert.equal(fs.readFileSync(tokenFile, 'utf8').trim(), kept, 'a sound token file is kept');
+
+    // Another owner's file, even 0600: only root can stage that (chown), so elsewhere this part is left out.
+    if (process.getuid?.() === 0) {
+      fs.chownSync(tokenFile, 65534, 65534);
+      await home.ok(['web', '--port', String(port), '--host', '0.0.0.0']);
+      assert.equal(fs.statSync(tokenFile).uid, 0);
+      assert.notEqual(fs.readFileSync(tokenFile, 'utf8').trim(), kept);
+      assert.match(fs.readFileSync(daemonLog, 'utf8'), /not trusting .*web\.token: it is owned by uid 65534/);
+    }
   });
 
   it('records git metadata for an app in a repository, credentials stripped', async function () {

@@ -32,9 +32,10 @@ export class TestHome {
   private readonly clients: DaemonClient[] = [];
   private readonly subscriptions: EventSubscription[] = [];
 
-  constructor() {
+  /** `home`: a directory to use (and remove at cleanup) instead of a fresh one, e.g. on a small disk. */
+  constructor(home?: string) {
     // Short path: unix socket paths are limited to ~107 bytes.
-    this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'corral-t-'));
+    this.home = home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corral-t-'));
   }
 
   cli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
