@@ -11,7 +11,7 @@
  * or never runs the call), the caller restarts the instance without the inspector.
  */
 import * as http from 'node:http';
-import { InspectorSession } from './inspector-session';
+import WebSocket from 'ws';
 
 export const DEFAULT_INSPECT_CLOSE_AFTER_MS = 10 * 60_000;
 export const MAX_INSPECT_CLOSE_AFTER_MS = 24 * 3_600_000;
@@ -115,17 +115,26 @@ export function inspectorListed(url: string, timeoutMs = 2000): Promise<boolean>
   });
 }
 
-/** Closes the inspector at `url` from outside the app; true once it no longer listens. */
+/**
+ * Closes the inspector at `url` from outside the app; true once it no longer listens. One session of
+ * our own (ws, the well-kept WebSocket client: Node 20 has none without a flag), one call.
+ */
 export async function closeInspector(url: string, timeoutMs = 3000): Promise<boolean> {
-  try {
-    const session = await InspectorSession.connect(url, timeoutMs);
-    // close() drops every session, ours too, usually before its reply is sent: the end of the
-    // connection is the answer that counts, and the reply (if any) is only waited for as long.
-    const evaluated = session.call('Runtime.evaluate', { expression: CLOSE_EXPRESSION, includeCommandLineAPI: true }, timeoutMs).catch(() => undefined);
-    await Promise.race([session.closed, evaluated.then(() => session.closed), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-    await session.close();
-  } catch {
-    /* no session: the check below says whether it is open */
-  }
+  await new Promise<void>((resolve) => {
+    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, maxPayload: 1024 * 1024, perMessageDeflate: false });
+    const timer = setTimeout(() => socket.terminate(), timeoutMs);
+    timer.unref();
+    socket.on('open', () => {
+      // close() drops every session, ours too, usually before its reply is sent: the end of the
+      // connection is the answer that counts.
+      socket.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: CLOSE_EXPRESSION, includeCommandLineAPI: true } }));
+    });
+    socket.on('message', () => socket.close());
+    socket.on('error', () => undefined); // 'close' follows
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   return !(await inspectorListed(url));
 }

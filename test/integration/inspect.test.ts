@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InspectorSession } from '../../src/daemon/inspector-session';
+import { CdpSession } from '../support/cdp';
 import { fixture, TestHome, until } from '../support/harness';
 
 async function targets(host: string, port: number): Promise<Array<{ webSocketDebuggerUrl: string; type: string }>> {
@@ -20,8 +20,8 @@ async function open(url: string): Promise<boolean> {
 }
 
 /** A debugger session (a CDP client over the inspector's WebSocket) that proves it can run code. */
-async function attach(url: string): Promise<InspectorSession> {
-  const session = await InspectorSession.connect(url);
+async function attach(url: string): Promise<CdpSession> {
+  const session = await CdpSession.connect(url);
   const reply = (await session.call('Runtime.evaluate', { expression: '6 * 7' })) as { result: { value: number } };
   assert.equal(reply.result.value, 42);
   return session;
