@@ -67,6 +67,7 @@ async function listenOnOwnSocket(home: string): Promise<{ entry: string; server:
         server.once('error', done);
         server.listen(path.join(home, entry), () => done());
       });
+      server.on('error', () => undefined); // a listening lock has nothing to report; its clients' errors are theirs
       server.unref(); // the lock never keeps a process alive on its own
       return { entry, server };
     } catch (error) {

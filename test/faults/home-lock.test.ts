@@ -323,7 +323,11 @@ describe('faults: the home and its lock', function () {
     assert.deepEqual(list.map((p) => [p.name, p.status]), [['back', 'online']]);
     assert.equal(fs.readFileSync(target, 'utf8'), 'keep me');
     assert.ok(fs.existsSync(path.join(pids, 'a-folder', 'keep')), 'the folder is skipped, not emptied');
-    const daemonLog = fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8');
+    // daemon.log is written in the background: wait for both lines.
+    const daemonLog = await until(() => {
+      const text = fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8');
+      return /a-folder: not a pid/.test(text) && /a-link\.pid: not a pid/.test(text) ? text : undefined;
+    }, 'the skipped entries in daemon.log');
     assert.match(daemonLog, /skipping .*pids\/a-folder: not a pid file Corral writes/);
     assert.match(daemonLog, /skipping .*pids\/a-link\.pid: not a pid file Corral writes/);
     assert.doesNotMatch(daemonLog, /start-up recovery failed/);
