@@ -6,11 +6,15 @@ import type * as ChildProcesses from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { Client as RpcClient } from 'pm2-axon-rpc';
 import { reqSocket, subEmitterSocket } from '../shared/axon';
+import { parseStartReport, START_REPORT_FD, START_REPORT_FD_ENV, type StartReport } from '../shared/daemon-start';
 import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
+import { prepareHome } from '../shared/home';
 import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
+import { printable } from '../shared/printable';
 import {
   EVENT_NAMES,
   PROTOCOL_VERSION,
@@ -54,21 +58,50 @@ export function socketAnswers(file: string, timeoutMs = 1000): Promise<boolean> 
   });
 }
 
+/** The last lines of daemon.log, escaped: the home is ours, but the lines quote what apps and users wrote. */
 function tail(file: string, lines: number): string {
   try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((line) => printable(line, 300)).join('\n');
   } catch {
     return '';
   }
 }
 
-/** Spawns a detached daemon and waits until its RPC socket answers. */
+/** The spawned daemon's start report, null if it ended (or the time ran out) without one. */
+function readStartReport(pipe: Readable | null | undefined, timeoutMs: number): Promise<StartReport | null> {
+  if (!pipe) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = (): void => {
+      clearTimeout(timer);
+      pipe.destroy();
+      resolve(parseStartReport(text));
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    pipe.setEncoding('utf8');
+    pipe.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n') || text.length > 4096) finish();
+    });
+    pipe.on('error', () => undefined);
+    pipe.on('close', finish);
+  });
+}
+
+/**
+ * Spawns a detached daemon and waits until its RPC socket answers. The daemon says how its start-up
+ * went on a pipe (shared/daemon-start.ts): a refused home is reported at once, in the daemon's words.
+ */
 export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Promise<void> {
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  // Before anything is written there (daemon.log) and before a daemon is spawned: is it ours?
+  prepareHome(paths, false);
   const script = options.daemonScript ?? path.join(__dirname, 'daemon.js');
   if (!fs.existsSync(script)) throw new CorralError(ErrorCode.DaemonUnavailable, `daemon script not found: ${script} (run the build)`);
   const output = fs.openSync(paths.daemonLog, 'a', 0o600);
+  const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
   let exitCode: number | null = null;
+  let reported: Promise<StartReport | null>;
   try {
     // Loaded here, not at start-up: only the first command of a session spawns the daemon.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,17 +109,22 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
     // A 1 MB young generation: the daemon's live heap is small, and this keeps its RSS close to it.
     const child = spawn(options.nodePath ?? process.execPath, ['--max-semi-space-size=1', script], {
       detached: true,
-      stdio: ['ignore', output, output],
-      env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home },
+      stdio: ['ignore', output, output, 'pipe'],
+      env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home, [START_REPORT_FD_ENV]: String(START_REPORT_FD) },
       cwd: paths.home,
     });
     child.once('exit', (code) => (exitCode = code));
     child.once('error', () => (exitCode = -1));
     child.unref();
+    reported = readStartReport(child.stdio[START_REPORT_FD] as Readable | null, timeoutMs);
   } finally {
     fs.closeSync(output);
   }
-  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  const report = await reported;
+  if (report?.kind === 'ready') return;
+  if (report?.kind === 'refused') throw new CorralError(ErrorCode.UnsafeHome, report.reason);
+  if (report?.kind === 'failed') throw new CorralError(ErrorCode.DaemonUnavailable, `could not start the daemon: ${report.reason}; see ${paths.daemonLog}`);
+  // Held by another daemon (which may still be binding its sockets), or no report: wait for an answer.
   while (Date.now() < deadline) {
     if (await socketAnswers(paths.rpcSocket, 200)) return;
     // Exit code 0 means another daemon won the lock: keep waiting for it.

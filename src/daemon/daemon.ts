@@ -3,18 +3,20 @@
  * what a dead predecessor left, serve. `corral` runs it detached (main.ts); `corral-runtime` runs it
  * in the foreground of a container.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import type { AxonSocket } from 'pm2-axon';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { pubSocket, repSocket } from '../shared/axon';
+import { prepareHome } from '../shared/home';
 import { homePaths, socketPathProblem, type HomePaths } from '../shared/paths';
+import { printable } from '../shared/printable';
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
+import type { StartReport } from '../shared/daemon-start';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
 import { defaultContainerScript, launchCluster } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
+import { takeLock } from './lock';
 import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
 import { Persistence } from './persistence';
@@ -28,42 +30,6 @@ function createDaemonLog(file: string): (message: string) => void {
   return (message) => {
     log.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
   };
-}
-
-function prepareHome(paths: HomePaths): void {
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  fs.chmodSync(paths.home, 0o700);
-  fs.mkdirSync(paths.logsDir, { recursive: true, mode: 0o750 });
-  fs.mkdirSync(paths.pidsDir, { recursive: true, mode: 0o750 });
-}
-
-/**
- * The single-daemon lock: an abstract unix socket named after the home. The kernel releases it when
- * the process dies, so there is never a stale lock, and only one process can hold it.
- */
-function lockName(home: string): string {
-  return `\0corral-${createHash('sha256').update(home).digest('hex').slice(0, 32)}`;
-}
-
-function takeLock(home: string): Promise<net.Server | null> {
-  if (process.platform !== 'linux') return Promise.resolve(new net.Server());
-  return new Promise((resolve, reject) => {
-    // The holder tells whoever knocks its pid, so a loser can say who holds the home.
-    const server = net.createServer((socket) => socket.end(`${process.pid}\n`));
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(null) : reject(error)));
-    server.listen(lockName(home), () => resolve(server));
-  });
-}
-
-function lockHolder(home: string): Promise<string> {
-  return new Promise((resolve) => {
-    let answer = '';
-    const socket = net.createConnection(lockName(home));
-    socket.setTimeout(1000, () => socket.destroy());
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('close', () => resolve(answer.trim() || 'unknown'));
-    socket.on('error', () => resolve('unknown'));
-  });
 }
 
 function bindOwnerOnly(socket: AxonSocket, file: string): Promise<void> {
@@ -84,6 +50,14 @@ function bindOwnerOnly(socket: AxonSocket, file: string): Promise<void> {
   });
 }
 
+/** The dead daemon's pid files go; anything else in pids/ (a folder, a symlink) stays, and recovery goes on. */
+function clearPidFiles(dir: string, log: (message: string) => void): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) fs.rmSync(`${dir}/${entry.name}`, { force: true });
+    else log(`skipping ${printable(`${dir}/${entry.name}`, 300)}: not a pid file Corral writes`);
+  }
+}
+
 export interface DaemonOptions {
   home: string;
   /** How the process ends once every app is stopped (default: process.exit). */
@@ -92,6 +66,8 @@ export interface DaemonOptions {
   resurrect?: boolean;
   /** Extra sink for daemon log lines (corral-runtime prints them). */
   echo?: (message: string) => void;
+  /** Told once how start-up went: ready (sockets bound) or held by another daemon (main.ts tells the client). */
+  report?: (report: StartReport) => void;
 }
 
 export interface ShutdownResult {
@@ -113,25 +89,38 @@ export interface Daemon {
   reopenLogs(): number;
 }
 
+/**
+ * Checks the home (CorralError UnsafeHome when it is not safely ours) and settles on its real path:
+ * one home, one key, so a symlinked CORRAL_HOME reaches the same lock and every app carries the same
+ * CORRAL_HOME (which is how a later daemon finds a dead one's orphans).
+ */
+function settleHome(given: string): HomePaths {
+  prepareHome(homePaths(given), true);
+  const home = fs.realpathSync(given);
+  const paths = homePaths(home);
+  if (home !== given) prepareHome(paths, true); // the path we keep is the one that was checked
+  const tooLong = socketPathProblem(paths);
+  if (tooLong) throw new Error(home === given ? tooLong : `${tooLong} (the real path of ${printable(given, 300)})`);
+  return paths;
+}
+
 /** Starts a daemon for the home; null when another daemon holds it (that one is named in daemon.log). */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon | null> {
   process.noDeprecation = true; // pm2-axon's framing still calls Buffer(); the warning is noise in daemon.log
-  const { home } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const paths = homePaths(home);
-  const tooLong = socketPathProblem(paths);
+  const tooLong = socketPathProblem(homePaths(options.home));
   if (tooLong) throw new Error(tooLong);
-  prepareHome(paths);
+  const paths = settleHome(options.home);
+  const { home } = paths;
   const fileLog = createDaemonLog(paths.daemonLog);
   const log = options.echo ? (message: string) => (fileLog(message), options.echo?.(message)) : fileLog;
   // Installed first: an exception in a callback must never take the apps' supervisor down.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (error) => log(`unhandled rejection: ${(error as Error)?.stack ?? String(error)}`));
-  const lock = await takeLock(home);
-  if (!lock) {
-    const holder = await lockHolder(home);
-    const answering = fs.existsSync(paths.rpcSocket);
-    log(`another daemon (pid ${holder}) holds this home${answering ? '' : `, but ${paths.rpcSocket} is gone (was the home deleted under it?); stop it with: kill ${holder}`}; exiting`);
+  const lock = await takeLock(paths, log);
+  if (!lock.held) {
+    log(`another daemon (pid ${lock.holderPid ?? 'unknown'}) holds this home; exiting`);
+    options.report?.({ kind: 'held', pid: lock.holderPid });
     return null;
   }
   const startedAt = Date.now();
@@ -254,9 +243,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   await bindOwnerOnly(pub, paths.pubSocket);
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);
+  options.report?.({ kind: 'ready' });
   try {
     await stopOrphans(home, 1600, log);
-    for (const stale of fs.readdirSync(paths.pidsDir)) fs.rmSync(`${paths.pidsDir}/${stale}`, { force: true });
+    clearPidFiles(paths.pidsDir, log);
     if (options.resurrect !== false) await persistence.resurrectAfterUncleanEnd();
     // CORRAL_WEB=[host:]port serves the HTTP API from the start (the daemon-level option).
     const webOption = process.env.CORRAL_WEB;

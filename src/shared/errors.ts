@@ -10,6 +10,8 @@ export const ErrorCode = {
   DaemonUnavailable: 'E_DAEMON_UNAVAILABLE',
   ProtocolMismatch: 'E_PROTOCOL',
   Io: 'E_IO',
+  /** CORRAL_HOME is someone else's, or others could write into it: nothing is started there. */
+  UnsafeHome: 'E_HOME',
   Internal: 'E_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -10,6 +10,8 @@ export interface HomePaths {
   logsDir: string;
   pidsDir: string;
   dump: string;
+  /** The single-daemon lock (src/daemon/lock.ts): holds one entry naming the holder's socket. */
+  lockDir: string;
 }
 
 /** CORRAL_HOME, else ~/.corral. */
@@ -20,6 +22,12 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
 
 /** sun_path is 108 bytes on Linux (104 on macOS), terminator included. */
 export const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
+
+/**
+ * The lock's socket is `<home>/<entry>` with an entry of at most this many bytes: no longer than
+ * "pub.sock", so the check below covers it too.
+ */
+export const LOCK_ENTRY_MAX_BYTES = 8;
 
 /** A message when the home is too deep for its sockets, else undefined. */
 export function socketPathProblem(paths: HomePaths): string | undefined {
@@ -38,5 +46,6 @@ export function homePaths(home: string): HomePaths {
     logsDir: path.join(home, 'logs'),
     pidsDir: path.join(home, 'pids'),
     dump: path.join(home, 'dump.json'),
+    lockDir: path.join(home, 'lock'),
   };
 }
