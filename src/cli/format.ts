@@ -4,7 +4,7 @@
  */
 import type { ProcessDescription, ProcessInfo, ProcessStatus } from '../shared/protocol';
 import { formatBytes, formatDuration } from '../shared/units';
-import { safeText } from './terminal-text';
+import { safeText } from '../shared/terminal-text';
 
 export interface Style {
   color: boolean;

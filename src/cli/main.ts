@@ -18,7 +18,7 @@ import { homePaths, resolveHome } from '../shared/paths';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { formatDuration, parseDuration } from '../shared/units';
 import { VERSION } from '../shared/version';
-import { safeJson, safeOutput, safeText } from './terminal-text';
+import { safeJson, safeOutput, safeText } from '../shared/terminal-text';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
 import { ECOSYSTEM_TEMPLATE } from './ecosystem-template';
 import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from './exports';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { safeJson, safeOutput, safeText } from '../../../src/cli/terminal-text';
+import { safeJson, safeOutput, safeText } from '../../../src/shared/terminal-text';
 
 describe('terminal text', () => {
   const hostile = ['\u001b]0;pwned\u0007', '\u001b[2J', '\u009b31m', '\u202egnp.exe', 'a\u200bpi', '\r', '\u0008', '\u2066x\u2069'];
