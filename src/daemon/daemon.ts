@@ -13,10 +13,11 @@ import { homePaths, socketPathProblem, type HomePaths } from '../shared/paths';
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
-import { defaultContainerScript, launchCluster } from './cluster-launcher';
+import { ClusterLauncher, defaultContainerScript, defaultPrimaryScript } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
 import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
+import { OutputSockets } from './output-sockets';
 import { Persistence } from './persistence';
 import { DEFAULT_WEB_PORT, WebServer } from './web-server';
 import { serveRpc } from './rpc-server';
@@ -127,7 +128,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     return null;
   }
   const startedAt = Date.now();
-  const containerScript = defaultContainerScript();
   const rep = repSocket();
   const pub = pubSocket();
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
@@ -136,12 +136,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     (file, error) => log(`cannot write ${file}: ${error.message}; output is dropped until it can be written again`),
     (file, dropped) => log(`writing ${file} again (${dropped} bytes of output were dropped meanwhile)`),
   );
+  const output = new OutputSockets(paths.outputSocket);
+  const cluster = new ClusterLauncher({ home, primaryScript: defaultPrimaryScript(), containerScript: defaultContainerScript(), output, log });
   const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
   const supervisor = new Supervisor({
     paths,
     logFiles,
     nodePath: process.execPath,
-    launch: (spec) => (spec.app.exec_mode === 'cluster' ? launchCluster(spec, containerScript) : launchFork(spec)),
+    launch: (spec) => (spec.app.exec_mode === 'cluster' ? cluster.launch(spec) : launchFork(spec)),
     publish: (event, payload) => bus.publish(event, payload),
     hasSubscribers: () => bus.hasSubscribers(),
     log,
@@ -176,8 +178,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     exiting = supervisor.stopAll().then((stopped) => {
       bus.publish('daemon:exit', { pid: process.pid });
       // Let the kill reply and the exit event reach their readers, then leave.
+      output.close();
       setTimeout(() => {
-        for (const file of [paths.rpcSocket, paths.pubSocket, paths.pidFile]) fs.rmSync(file, { force: true });
+        for (const file of [paths.rpcSocket, paths.pubSocket, paths.outputSocket, paths.pidFile]) fs.rmSync(file, { force: true });
         log('daemon stopped');
         exit(exitCode);
       }, 50);
@@ -228,6 +231,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
 
   await bindOwnerOnly(rep, paths.rpcSocket);
   await bindOwnerOnly(pub, paths.pubSocket);
+  await output.listen();
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);
   try {
