@@ -1,4 +1,4 @@
-// Bundles the four programs (and the tests) with esbuild; types are checked by `tsc --noEmit`.
+// Bundles the programs (and the tests) with esbuild; types are checked by `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +61,7 @@ const programs = {
     cli: 'src/cli/main.ts',
     daemon: 'src/daemon/main.ts',
     container: 'src/container/main.ts',
+    primary: 'src/primary/main.ts',
     extension: 'src/extension/extension.ts',
     runtime: 'src/runtime/main.ts',
     serve: 'src/serve/main.ts',

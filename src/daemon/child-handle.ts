@@ -21,8 +21,11 @@ export interface ChildHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** False when there is no IPC channel or it is closed. */
   send(message: unknown): boolean;
-  /** Signals the whole process group, so the app's own children get it too. */
-  signalGroup(signal: NodeJS.Signals): void;
+  /**
+   * Signals every process of this launch that is ours at this moment: the child, its process group,
+   * and whatever carries its launch marker (children that left the group, descendants that outlived it).
+   */
+  signal(signal: NodeJS.Signals): void;
   hasIpc(): boolean;
   /** Cluster workers: resolves when the worker listens on a server. */
   readonly listening?: Promise<void>;

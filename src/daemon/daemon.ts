@@ -14,11 +14,12 @@ import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import type { StartReport } from '../shared/daemon-start';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
-import { defaultContainerScript, launchCluster } from './cluster-launcher';
+import { ClusterLauncher, defaultContainerScript, defaultPrimaryScript } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
 import { takeLock } from './lock';
 import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
+import { OutputSockets } from './output-sockets';
 import { Persistence } from './persistence';
 import { DEFAULT_WEB_PORT, WebServer } from './web-server';
 import { guardConnections, serveRpc } from './rpc-server';
@@ -124,7 +125,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     return null;
   }
   const startedAt = Date.now();
-  const containerScript = defaultContainerScript();
   const rep = repSocket();
   const pub = pubSocket();
   for (const socket of [rep, pub]) socket.on('error', (error: Error) => log(`socket error: ${error.message}`));
@@ -135,12 +135,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     (file, error) => log(`cannot write ${file}: ${error.message}; output is dropped until it can be written again`),
     (file, dropped) => log(`writing ${file} again (${dropped} bytes of output were dropped meanwhile)`),
   );
+  const output = new OutputSockets(paths.outputSocket);
+  const cluster = new ClusterLauncher({ home, primaryScript: defaultPrimaryScript(), containerScript: defaultContainerScript(), output, log });
   const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
   const supervisor = new Supervisor({
     paths,
     logFiles,
     nodePath: process.execPath,
-    launch: (spec) => (spec.app.exec_mode === 'cluster' ? launchCluster(spec, containerScript) : launchFork(spec)),
+    launch: (spec) => (spec.app.exec_mode === 'cluster' ? cluster.launch(spec) : launchFork(spec)),
     publish: (event, payload) => bus.publish(event, payload),
     hasSubscribers: () => bus.hasSubscribers(),
     log,
@@ -184,8 +186,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       bus.publish('daemon:exit', { pid: process.pid });
       settle({ stopped, problems });
       // Let the kill reply and the exit event reach their readers, then leave.
+      output.close();
       setTimeout(() => {
-        for (const file of [paths.rpcSocket, paths.pubSocket, paths.pidFile]) fs.rmSync(file, { force: true });
+        for (const file of [paths.rpcSocket, paths.pubSocket, paths.outputSocket, paths.pidFile]) fs.rmSync(file, { force: true });
         log('daemon stopped');
         exit(exitCode);
       }, 50);
@@ -241,6 +244,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
 
   await bindOwnerOnly(rep, paths.rpcSocket);
   await bindOwnerOnly(pub, paths.pubSocket);
+  await output.listen();
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);
   options.report?.({ kind: 'ready' });

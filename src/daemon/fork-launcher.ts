@@ -4,10 +4,14 @@ import type { AppConfig } from '../shared/config';
 import { isNodeInterpreter } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { watchChild, type ChildHandle } from './child-handle';
+import { InstanceProcesses } from './platform/processes';
 
 export interface LaunchSpec {
   app: AppConfig;
+  /** Includes INSTANCE_VARIABLE=`marker`. */
   env: Record<string, string>;
+  /** This launch's marker: `<pm_id>:<nonce>`. */
+  marker: string;
   /** The Node binary for interpreter 'node': the daemon's own. */
   nodePath: string;
 }
@@ -33,6 +37,8 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
   const { spawned, exited, drained } = watchChild(child, (error) =>
     new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, { cause: error }),
   );
+  const processes = new InstanceProcesses(spec.marker, true);
+  if (child.pid !== undefined) processes.rooted(child.pid);
 
   return {
     get pid() {
@@ -55,19 +61,7 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
       }
     },
     hasIpc: () => child.connected,
-    signalGroup: (signal) => {
-      const pid = child.pid;
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // The group is gone; signal the leader in case it left the group.
-        try {
-          if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
-        } catch {
-          /* already gone */
-        }
-      }
-    },
+    // Until Node has reaped the child (exitCode/signalCode set in the same tick), its pid and group id are its own.
+    signal: (signal) => processes.signal(signal, child.pid !== undefined && child.exitCode === null && child.signalCode === null),
   };
 }

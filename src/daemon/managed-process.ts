@@ -5,6 +5,7 @@
  *   online -(exit)-> errored | stopped                  (too unstable | autorestart off, stop_exit_codes)
  * User operations are queued per process, so a stop never races a restart of the same process.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -29,6 +30,7 @@ import type { InspectorGuard } from './inspector-guard';
 import { RecentLines } from './recent-lines';
 import { versioningOf } from './git-info';
 import type { LogFile, LogFiles } from './log-files';
+import { INSTANCE_VARIABLE } from './platform/processes';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
 import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
 
@@ -179,7 +181,7 @@ export class ManagedProcess {
 
   signal(signal: NodeJS.Signals): boolean {
     if (!this.child) return false;
-    this.child.signalGroup(signal);
+    this.child.signal(signal);
     return true;
   }
 
@@ -298,7 +300,9 @@ export class ManagedProcess {
     this.inspectorGuard?.dispose(); // a new child: the old one's inspector is gone with it
     this.inspectorGuard = null;
     const app = extra.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...extra] } : this.app;
-    const child = this.ctx.launch({ app, env: this.environment(), nodePath: this.ctx.nodePath });
+    // A new marker per launch: what proves a process belongs to this launch when it is signalled.
+    const marker = `${this.id}:${randomBytes(6).toString('hex')}`;
+    const child = this.ctx.launch({ app, env: { ...this.environment(), [INSTANCE_VARIABLE]: marker }, marker, nodePath: this.ctx.nodePath });
     this.pipe(child.stdout, () => this.outFile, 'log:out');
     this.pipe(child.stderr, () => this.errFile, 'log:err');
     child.exited.then((result) => this.onExit(child, result.code, result.signal));
@@ -395,7 +399,7 @@ export class ManagedProcess {
       clearTimeout(timer);
       if (outcome === 'exited') {
         const exit = await replacement.exited;
-        replacement.signalGroup('SIGKILL');
+        replacement.signal('SIGKILL');
         throw new CorralError(
           ErrorCode.Internal,
           `${this.app.name}[${this.id}]: reload failed, the new worker ${describeExit({ ...exit, uptimeMs: 0 }).replace(/ after 0 ms$/, '')} before it was ready; the old worker keeps serving`,
@@ -403,7 +407,7 @@ export class ManagedProcess {
       }
       if (this.child !== old) {
         // The old worker died meanwhile (and the policy took over): the replacement is surplus.
-        replacement.signalGroup('SIGKILL');
+        replacement.signal('SIGKILL');
         return;
       }
       this.child = replacement;
@@ -421,7 +425,7 @@ export class ManagedProcess {
   private async retire(old: ChildHandle): Promise<void> {
     await old.drain?.(this.app.kill_timeout);
     await this.terminate(old);
-    old.signalGroup('SIGKILL');
+    old.signal('SIGKILL');
   }
 
   private markOnline(child: ChildHandle, reason: StateReason, detail = '', files?: string[]): void {
@@ -433,7 +437,7 @@ export class ManagedProcess {
     if (this.child !== child) return;
     this.child = null;
     // Whatever the app left behind in its process group goes with it.
-    child.signalGroup('SIGKILL');
+    child.signal('SIGKILL');
     this.removePidFile();
     this.exitCode = code;
     this.exitSignal = signal;
@@ -487,10 +491,10 @@ export class ManagedProcess {
   /** Shutdown message or SIGINT to the group; SIGKILL after kill_timeout; then read the pipes dry. */
   private async terminate(child: ChildHandle): Promise<void> {
     const graceful = this.app.shutdown_with_message && child.send('shutdown');
-    if (!graceful) child.signalGroup('SIGINT');
+    if (!graceful) child.signal('SIGINT');
     const killTimer = setTimeout(() => {
       this.ctx.log(`${this.app.name}[${this.id}] pid ${child.pid} did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
-      child.signalGroup('SIGKILL');
+      child.signal('SIGKILL');
     }, this.app.kill_timeout);
     await child.exited;
     clearTimeout(killTimer);

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import pidusage from 'pidusage';
 import type { MetricsSample } from '../shared/protocol';
-import { descendants } from './process-tree';
+import { descendants } from './platform/processes';
 
 export const HISTORY_SAMPLES = 60;
 

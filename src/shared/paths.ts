@@ -5,6 +5,8 @@ export interface HomePaths {
   home: string;
   rpcSocket: string;
   pubSocket: string;
+  /** Cluster workers' stdout/stderr connect here (output-sockets.ts). */
+  outputSocket: string;
   pidFile: string;
   daemonLog: string;
   logsDir: string;
@@ -31,9 +33,10 @@ export const LOCK_ENTRY_MAX_BYTES = 8;
 
 /** A message when the home is too deep for its sockets, else undefined. */
 export function socketPathProblem(paths: HomePaths): string | undefined {
-  const length = Buffer.byteLength(paths.pubSocket);
+  const longest = paths.outputSocket;
+  const length = Buffer.byteLength(longest);
   if (length <= MAX_SOCKET_PATH_BYTES) return undefined;
-  return `CORRAL_HOME is too long for unix sockets: ${paths.pubSocket} is ${length} bytes, the limit is ${MAX_SOCKET_PATH_BYTES}; choose a shorter CORRAL_HOME`;
+  return `CORRAL_HOME is too long for unix sockets: ${longest} is ${length} bytes, the limit is ${MAX_SOCKET_PATH_BYTES}; choose a shorter CORRAL_HOME`;
 }
 
 export function homePaths(home: string): HomePaths {
@@ -41,6 +44,7 @@ export function homePaths(home: string): HomePaths {
     home,
     rpcSocket: path.join(home, 'rpc.sock'),
     pubSocket: path.join(home, 'pub.sock'),
+    outputSocket: path.join(home, 'output.sock'),
     pidFile: path.join(home, 'daemon.pid'),
     daemonLog: path.join(home, 'daemon.log'),
     logsDir: path.join(home, 'logs'),

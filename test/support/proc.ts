@@ -11,7 +11,7 @@ function livePids(): number[] {
   return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => processAlive(pid));
 }
 
-function environ(pid: number): string[] | null {
+export function environ(pid: number): string[] | null {
   try {
     return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   } catch {
@@ -29,6 +29,14 @@ export function appProcesses(home: string): Map<string, number[]> {
     found.set(name, [...(found.get(name) ?? []), pid]);
   }
   return found;
+}
+
+/** Cluster primaries of a home (they carry CORRAL_HOME and CORRAL_PRIMARY). */
+export function primaries(home: string): number[] {
+  return livePids().filter((pid) => {
+    const variables = environ(pid);
+    return (variables?.includes(`CORRAL_HOME=${home}`) ?? false) && (variables?.some((variable) => variable.startsWith('CORRAL_PRIMARY=')) ?? false);
+  });
 }
 
 /** Daemon processes serving a home. */
