@@ -3,19 +3,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fixture, TestHome } from '../support/harness';
+import { ampFrame } from '../support/amp';
 import { rss } from '../support/proc';
 
 
-/** An amp frame (pm2-axon's wire format) with the given raw argument buffers. */
-function frame(args: Buffer[]): Buffer {
-  const parts: Buffer[] = [Buffer.from([(1 << 4) | args.length])];
-  for (const arg of args) {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(arg.length);
-    parts.push(length, arg);
-  }
-  return Buffer.concat(parts);
-}
+const frame = ampFrame;
 
 function send(socketPath: string, payload: Buffer): Promise<void> {
   return new Promise((resolve) => {

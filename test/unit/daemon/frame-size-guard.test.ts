@@ -1,16 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { frameSizeGuard } from '../../../src/daemon/rpc-server';
+import { ampFrame } from '../../support/amp';
 
-/** An amp frame: meta byte (version 1, argc), then a 32-bit length and the bytes of each argument. */
-function frame(...args: Buffer[]): Buffer {
-  const parts: Buffer[] = [Buffer.from([(1 << 4) | args.length])];
-  for (const arg of args) {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(arg.length);
-    parts.push(length, arg);
-  }
-  return Buffer.concat(parts);
-}
+const frame = (...args: Buffer[]): Buffer => ampFrame(args);
 
 describe('frame size guard', () => {
   const small = frame(Buffer.from('j:{"type":"call"}'), Buffer.alloc(0), Buffer.from('s:1'));
