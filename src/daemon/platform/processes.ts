@@ -36,7 +36,7 @@ function readEntry(pid: number): ProcessEntry | null {
   }
 }
 
-function environ(pid: number): string[] | null {
+function readEnviron(pid: number): string[] | null {
   try {
     return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   } catch {
@@ -44,7 +44,33 @@ function environ(pid: number): string[] | null {
   }
 }
 
+/**
+ * One look at the process table per turn of the event loop: `delete all` of 1,000 apps signals them
+ * all in the same turn, and each would otherwise read every /proc entry (and the environment of
+ * every younger process) again. A snapshot a few milliseconds old lists no less than a fresh one
+ * would have a moment earlier, and every pid is proven again (unchanged) right before its signal.
+ */
+let snapshot: { entries: ProcessEntry[]; environs: Map<number, string[] | null> } | null = null;
+
+function currentSnapshot(): NonNullable<typeof snapshot> {
+  if (!snapshot) {
+    snapshot = { entries: scanEntries(), environs: new Map() };
+    setImmediate(() => (snapshot = null));
+  }
+  return snapshot;
+}
+
 function liveEntries(): ProcessEntry[] {
+  return currentSnapshot().entries;
+}
+
+function environ(pid: number): string[] | null {
+  const { environs } = currentSnapshot();
+  if (!environs.has(pid)) environs.set(pid, readEnviron(pid));
+  return environs.get(pid) ?? null;
+}
+
+function scanEntries(): ProcessEntry[] {
   let names: string[];
   try {
     names = fs.readdirSync('/proc');
