@@ -14,6 +14,7 @@ import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
 import type { OutputSockets } from './output-sockets';
 import { InstanceProcesses, PRIMARY_VARIABLE } from './platform/processes';
+import { printable } from '../shared/printable';
 
 export interface PrimaryOptions {
   home: string;
@@ -76,7 +77,7 @@ export class ClusterPrimary {
     const splitter = new LineSplitter();
     this.child.stderr?.on('data', (chunk: Buffer) => {
       const complete = splitter.push(chunk);
-      if (complete) for (const line of toLines(complete)) options.log(`${spec.app.name} primary: ${line}`);
+      if (complete) for (const line of toLines(complete)) options.log(`${spec.app.name} primary: ${printable(line, 1000)}`);
     });
   }
 

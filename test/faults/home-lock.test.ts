@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient } from '../../src/client/client';
-import { CLI, fixture, processAlive, ROOT, TestHome, until, type CliResult } from '../support/harness';
+import { fixture, processAlive, ROOT, runCli, TestHome, until, type CliResult } from '../support/harness';
 import { appProcesses, daemonsFor } from '../support/proc';
 
 const DAEMON = path.join(ROOT, 'dist', 'daemon.js');
@@ -21,25 +21,8 @@ function asRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** The CLI with an explicit CORRAL_HOME (the harness always sets its own). */
-function cliAt(home: string, args: string[], timeoutMs = 20_000): Promise<CliResult & { ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CORRAL_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`corral ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+/** The CLI with an explicit CORRAL_HOME: the real path or a link to it (the harness's TestHome uses its own). */
+const cliAt = (home: string, args: string[], timeoutMs = 20_000): Promise<CliResult & { ms: number }> => runCli(home, args, { timeoutMs });
 
 interface DaemonRun {
   child: ChildProcess;

@@ -26,6 +26,40 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Written to the CLI's stdin, which is then closed (closed at once without it, as in a script). */
+  input?: string;
+}
+
+/** The built CLI for `home` (CORRAL_HOME), no colours; `ms` is how long it took. */
+export function runCli(home: string, args: string[], options: CliOptions = {}): Promise<CliResult & { ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env, CORRAL_HOME: home, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.end(options.input ?? '');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`corral ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
 export class TestHome {
   readonly home: string;
   private readonly pids = new Set<number>();
@@ -38,33 +72,12 @@ export class TestHome {
     this.home = home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'corral-t-'));
   }
 
-  cli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        cwd: options.cwd ?? ROOT,
-        env: { ...process.env, ...options.env, CORRAL_HOME: this.home, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      // No input: stdin closed at once, as when the CLI runs from a script.
-      child.stdin.end(options.input ?? '');
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`corral ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
-      }, options.timeoutMs ?? 20_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        this.rememberDaemon();
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-    });
+  cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+    return runCli(this.home, args, options).finally(() => this.rememberDaemon());
   }
 
   /** Runs the CLI and fails the test unless it exits 0. */
-  async ok(args: string[], options?: { env?: Record<string, string>; cwd?: string; input?: string }): Promise<CliResult> {
+  async ok(args: string[], options?: CliOptions): Promise<CliResult> {
     const result = await this.cli(args, options);
     if (result.code !== 0) throw new Error(`corral ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
     return result;
