@@ -78,6 +78,8 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['last reason', description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-'],
     ['out log', safeText(description.out_log)],
     ['error log', safeText(description.err_log)],
+    ...(description.combined_log ? [['combined log', safeText(description.combined_log)] as [string, string]] : []),
+    ...(description.config.log_type === 'json' ? [['log type', 'json'] as [string, string]] : []),
     ['pid file', safeText(description.pid_file)],
     ['autorestart', String(config.autorestart)],
     ['max restarts', String(config.max_restarts)],

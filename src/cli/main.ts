@@ -71,6 +71,8 @@ Start options (PM2's names):
   --wait-ready                 --listen-timeout <ms>          --shutdown-with-message
   --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
   -o, --output <file>          -e, --error <file>             -p, --pid <file>
+  -l, --log [file]  (out and err in one more file; default <name>.log)   --log-type json
+  --disable-logs (no log files)
   --log-max-size <size|0>      --log-retain <n>               --log-compress
   --monitor-tree               --only <a,b> (ecosystem)       -f, --force (another copy of a running script)
   --no-vizion (no git metadata); accepted with a note, no effect: --source-map-support,

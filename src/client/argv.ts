@@ -26,7 +26,8 @@ function takesValue(arg: string): boolean {
 }
 
 export function parseCommandLine(argv: string[]): CommandLine {
-  // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths.
+  // PM2 allows --watch=path[,path]; parseArgs has no optional values, so map it to --watch-paths
+  // (and give -l/--log its optional value by hand).
   // A negative number after a value option (`-i -1`, `--kill-timeout -5`) is that option's value.
   const normalized: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -36,6 +37,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
       break;
     }
     if (arg.startsWith('--watch=')) normalized.push(`--watch-paths=${arg.slice('--watch='.length)}`);
+    // -l/--log [path], as commander reads an optional value: the next word unless it is an option.
+    else if (arg === '-l' || arg === '--log') normalized.push(`--log=${argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') ? argv[++i] : ''}`);
     else if (/^-\d+$/.test(arg)) normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
     else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
     else normalized.push(arg);

@@ -49,6 +49,7 @@ export function withPm2Shape(process: ProcessInfo): Pm2ShapedProcess {
       args: process.args,
       pm_out_log_path: process.out_log,
       pm_err_log_path: process.err_log,
+      ...(process.combined_log ? { pm_log_path: process.combined_log } : {}),
       pm_pid_path: process.pid_file,
       exit_code: process.exit_code,
       versioning: process.versioning ?? null,

@@ -33,6 +33,8 @@ export const APP_FLAGS: Record<string, string> = {
   'increment-var': 'increment_var',
   'log-max-size': 'log_max_size',
   'log-retain': 'log_retain',
+  log: 'log_file',
+  'log-type': 'log_type',
 };
 
 /** Boolean flags that set an option to true. */
@@ -44,6 +46,7 @@ export const APP_SWITCHES: Record<string, string> = {
   'shutdown-with-message': 'shutdown_with_message',
   'log-compress': 'log_compress',
   'monitor-tree': 'monitor_tree',
+  'disable-logs': 'disable_logs',
 };
 
 /** PM2 flags that set an option to a fixed value (most are accepted with a note that they have no effect). */
@@ -89,6 +92,10 @@ export const CLI_OPTIONS: Options = {
   time: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   error: { type: 'string', short: 'e' },
+  // -l/--log [path]: argv.ts gives a bare --log the value '' (the default <name>.log).
+  log: { type: 'string', short: 'l' },
+  'log-type': { type: 'string' },
+  'disable-logs': { type: 'boolean' },
   pid: { type: 'string', short: 'p' },
   cwd: { type: 'string' },
   'stop-exit-codes': { type: 'string', multiple: true },
@@ -133,7 +140,9 @@ export function appOptionsFromFlags(values: Record<string, unknown>): Record<str
   for (const [flag, option] of Object.entries(APP_FLAGS)) {
     const value = values[flag];
     if (value === undefined) continue;
-    options[option] = option === 'stop_exit_codes' ? (value as string[]).flatMap((item) => item.split(',')).map((item) => item.trim()) : value;
+    if (option === 'stop_exit_codes') options[option] = (value as string[]).flatMap((item) => item.split(',')).map((item) => item.trim());
+    else if (option === 'log_file' && value === '') options[option] = true;
+    else options[option] = value;
   }
   for (const [flag, option] of Object.entries(APP_SWITCHES)) if (values[flag] === true) options[option] = true;
   if (values['watch-paths']) options.watch = (values['watch-paths'] as string[]).flatMap((item) => item.split(','));

@@ -32,7 +32,7 @@ import { versioningOf } from './git-info';
 import type { LogFile, LogFiles } from './log-files';
 import { INSTANCE_VARIABLE } from './platform/processes';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
-import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
+import { formatForFile } from './log-format';
 
 export interface ProcessContext {
   paths: HomePaths;
@@ -98,8 +98,11 @@ export class ManagedProcess {
   private settleWaiters: Array<() => void> = [];
   private outFile: LogFile | null = null;
   private errFile: LogFile | null = null;
+  private combinedFile: LogFile | null = null;
   outLog = '';
   errLog = '';
+  /** log_file: both streams in one file; null when the app has none. */
+  combinedLog: string | null = null;
   pidFile = '';
 
   constructor(
@@ -187,7 +190,7 @@ export class ManagedProcess {
 
   /** This process's log files (none for /dev/null). */
   logFiles(): string[] {
-    return [this.outLog, this.errLog].filter((file) => file !== '/dev/null');
+    return [this.outLog, this.errLog, this.combinedLog].filter((file): file is string => file !== null && file !== '/dev/null');
   }
 
   // --- reading ---
@@ -217,6 +220,7 @@ export class ManagedProcess {
       node_args: this.app.node_args,
       out_log: this.outLog,
       err_log: this.errLog,
+      combined_log: this.combinedLog,
       pid_file: this.pidFile,
       watch: this.app.watch,
       autorestart: this.app.autorestart,
@@ -507,6 +511,7 @@ export class ManagedProcess {
     if (!stream) return;
     const splitter = new LineSplitter();
     const recent = this.recent[event];
+    const kind = event === 'log:out' ? 'out' : 'err';
     const emit = (complete: Buffer): void => {
       const offset = recent.add(complete);
       if (event === 'log:err' && complete.includes(INSPECTOR_WORD)) {
@@ -514,20 +519,17 @@ export class ManagedProcess {
         this.inspectorGuard?.noteOutput(complete.toString('utf8'));
       }
       let lines: string[] | null = null;
-      const target = file();
-      if (target) {
-        const { time, log_date_format } = this.app;
-        let ok: boolean;
-        if (time || log_date_format) {
-          lines = toLines(complete);
-          ok = target.write(prefixLines(lines, formatDate(new Date(), log_date_format ?? DEFAULT_DATE_FORMAT)));
-        } else {
-          ok = target.write(complete);
-        }
-        if (!ok) {
+      const own = file();
+      const combined = this.combinedFile;
+      if (own || combined) {
+        const formatted = formatForFile(complete, kind, this.id, this.app);
+        lines = formatted.lines;
+        // One LogFile per path: a log_file that is also out_file gets each line once.
+        const full = (own === combined ? [own] : [own, combined]).filter((target): target is LogFile => target !== null && !target.write(formatted.data));
+        if (full.length > 0) {
           // Backpressure: the app blocks on its pipe rather than the daemon buffering without bound.
           stream.pause();
-          void target.drain().then(() => stream.resume());
+          void Promise.all(full.map((target) => target.drain())).then(() => stream.resume());
         }
       }
       if (this.ctx.hasSubscribers()) {
@@ -580,6 +582,9 @@ export class ManagedProcess {
     };
     this.outLog = pick(app.out_file, 'out');
     this.errLog = pick(app.error_file, 'error');
+    if (app.log_file === null) this.combinedLog = null;
+    else if (app.log_file === true) this.combinedLog = path.join(ctx.paths.logsDir, split ? `${safe}-${this.id}.log` : `${safe}.log`);
+    else this.combinedLog = split ? perInstance(app.log_file, this.id) : app.log_file;
     this.pidFile = app.pid_file
       ? app.instances > 1
         ? perInstance(app.pid_file, this.id)
@@ -588,13 +593,16 @@ export class ManagedProcess {
     const rotation = { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress };
     this.outFile = ctx.logFiles.acquire(this.outLog, rotation);
     this.errFile = ctx.logFiles.acquire(this.errLog, rotation);
+    this.combinedFile = this.combinedLog === null ? null : ctx.logFiles.acquire(this.combinedLog, rotation);
   }
 
   private async closeLogs(): Promise<void> {
     await this.ctx.logFiles.release(this.outFile);
     await this.ctx.logFiles.release(this.errFile);
+    await this.ctx.logFiles.release(this.combinedFile);
     this.outFile = null;
     this.errFile = null;
+    this.combinedFile = null;
   }
 
   private writePidFile(pid: number): void {

@@ -257,7 +257,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         const target = await withTarget(argument, 'Open Log File');
         const process = target?.processes[0];
         if (!process) return undefined;
-        const files = [...new Set([process.out_log, process.err_log])].filter((file) => file && file !== '/dev/null');
+        const files = [...new Set([process.out_log, process.err_log, process.combined_log ?? ''])].filter((file) => file && file !== '/dev/null');
         const file =
           files.length > 1
             ? (await prompts.pick('log-file', files.map((candidate) => ({ label: path.basename(candidate), description: path.dirname(candidate), file: candidate })), { title: `Corral: ${target.label} log files` }))?.file

@@ -167,6 +167,7 @@ export function tooltip(node: AppNode | InstanceNode, now: number): string {
   if (first.interpreter !== 'node') lines.push(`interpreter: ${code(first.interpreter)}  `);
   if (first.watch !== false) lines.push(`watch: ${code(first.watch === true ? first.cwd : first.watch.join(', '))}  `);
   lines.push(`out log: ${code(first.out_log)}  `, `error log: ${code(first.err_log)}  `);
+  if (first.combined_log) lines.push(`combined log: ${code(first.combined_log)}  `);
   const reasons = processes.filter((process) => process.last_reason !== null && process.last_reason !== 'start');
   const latest = reasons.sort((a, b) => (b.started_at ?? 0) - (a.started_at ?? 0))[0];
   if (latest) lines.push('', `last restart: ${escapeMarkdown(lastReason(latest) ?? '')}`);

@@ -49,6 +49,10 @@ export interface AppConfig {
   /** null means the default under CORRAL_HOME/logs; '/dev/null' disables. */
   out_file: string | null;
   error_file: string | null;
+  /** One more file with both streams, in order (PM2's log_file): true is `<name>.log` beside the others; null: none. */
+  log_file: string | true | null;
+  /** 'json': one JSON object per line ({message, timestamp, type, process_id, app_name}), as PM2. */
+  log_type: 'text' | 'json';
   merge_logs: boolean;
   /** Rotate a log file when it would grow past this many bytes; null never rotates. */
   log_max_size: number | null;
@@ -107,7 +111,7 @@ const KNOWN = new Set([
   'max_restarts_window', 'restart_delay', 'exp_backoff_restart_delay', 'autorestart', 'stop_exit_codes', 'cron_restart', 'kill_timeout',
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
   'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
-  'log_max_size', 'log_retain', 'log_compress', 'vizion', 'append_env_to_name',
+  'log_max_size', 'log_retain', 'log_compress', 'vizion', 'append_env_to_name', 'log_file', 'log_type', 'disable_logs',
 ]);
 
 /** PM2 options that Corral accepts silently because they have no effect here. */
@@ -121,7 +125,6 @@ const ACCEPTED_WITHOUT_EFFECT: Record<string, string> = {
   treekill: 'Corral always stops the whole process tree',
   execute_command: 'Corral always runs the script as its own process',
   force: 'starting an ecosystem file re-applies it to running apps',
-  log_type: 'not supported yet: lines are written as text',
 };
 
 export interface NormalizeContext {
@@ -496,6 +499,20 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     }
   }
   const log_date_format = readString('log_date_format') ?? null;
+  // PM2: log_file true is <name>.log beside the other logs; a path is that file; "NULL" or false, none.
+  const disable_logs = readBool('disable_logs', false);
+  let log_file: string | true | null = null;
+  if (input.log_file === true) log_file = true;
+  else if (input.log_file !== false && input.log_file !== undefined && input.log_file !== null) {
+    const file = typeof input.log_file === 'string' ? readPath('log_file', cwd) : (expected('log_file', 'a file path or true', input.log_file), null);
+    log_file = file === '/dev/null' ? null : file;
+  }
+  let log_type: AppConfig['log_type'] = 'text';
+  const logTypeRaw = readString('log_type');
+  if (logTypeRaw === 'json') log_type = 'json';
+  else if (logTypeRaw !== undefined && logTypeRaw !== 'text' && logTypeRaw !== 'raw') {
+    warnings.push(`${label('log_type')}: ${describeValue(logTypeRaw)} has no effect: only "json" changes the format (lines are written as text)`);
+  }
   const instance_var = readString('instance_var') ?? DEFAULTS.instance_var;
   if (/[=\0]/.test(instance_var)) expected('instance_var', 'a variable name', instance_var);
   const increment_var = readString('increment_var') ?? null;
@@ -541,8 +558,10 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     listen_timeout: readDuration('listen_timeout', DEFAULTS.listen_timeout),
     wait_ready: readBool('wait_ready', false),
     shutdown_with_message: readBool('shutdown_with_message', false),
-    out_file: readPath('out_file', cwd),
-    error_file: readPath('error_file', cwd),
+    out_file: disable_logs ? '/dev/null' : readPath('out_file', cwd),
+    error_file: disable_logs ? '/dev/null' : readPath('error_file', cwd),
+    log_file: disable_logs ? null : log_file,
+    log_type,
     merge_logs: readBool('merge_logs', false),
     log_max_size,
     log_retain: readInt('log_retain', DEFAULTS.log_retain, 1),

@@ -73,6 +73,8 @@ export interface ProcessInfo {
   node_args: string[];
   out_log: string;
   err_log: string;
+  /** log_file: stdout and stderr in one file; null when the app has none. */
+  combined_log: string | null;
   pid_file: string;
   watch: boolean | string[];
   autorestart: boolean;

@@ -71,6 +71,79 @@ describe('logs', () => {
     for (const [i, line] of lines.entries()) assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d: out ${i} x+$`));
   });
 
+  it('-l/--log writes out and err together into one more file (default <name>.log), each line once; flush and describe know it', async () => {
+    const events = await home.events();
+    const done = events.status('both', 'stopped');
+    await home.ok(['start', fixture('flood.js'), '--name', 'both', '--no-autorestart', '-l'], { env: { OUT_LINES: '200', ERR_LINES: '100' } });
+    await done;
+    const [both] = await home.jlist();
+    assert.equal(both.combined_log, `${home.home}/logs/both.log`);
+    const lines = fs.readFileSync(both.combined_log, 'utf8').trimEnd().split('\n');
+    const pad = 'x'.repeat(40);
+    assert.deepEqual(lines.filter((line) => line.startsWith('out ')), Array.from({ length: 200 }, (_, i) => `out ${i} ${pad}`));
+    assert.deepEqual(lines.filter((line) => line.startsWith('err ')), Array.from({ length: 100 }, (_, i) => `err ${i} ${pad}`));
+    assert.equal(lines.length, 300);
+    checkEveryLineOnce(both.out_log, 'out', 200);
+    const pm2 = JSON.parse((await home.ok(['jlist'])).stdout).find((entry: { name: string }) => entry.name === 'both');
+    assert.equal(pm2.pm2_env.pm_log_path, both.combined_log);
+    assert.match((await home.ok(['describe', 'both'])).stdout, /combined log\s+.*both\.log/);
+    await home.ok(['flush', 'both']);
+    assert.equal(fs.statSync(both.combined_log).size, 0);
+  });
+
+  it('log_file in an ecosystem file: a path of its own, and one file shared with out_file gets each line once', async () => {
+    const dir = fs.mkdtempSync(`${home.home}/eco-`);
+    const file = `${dir}/ecosystem.config.js`;
+    fs.writeFileSync(file, `module.exports = { apps: [
+      { name: 'own', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, log_file: 'combined.log', env: { OUT_LINES: '5', ERR_LINES: '5' } },
+      { name: 'same', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, out_file: 'same.log', log_file: 'same.log', env: { OUT_LINES: '5', ERR_LINES: '5' } },
+    ] };\n`);
+    const events = await home.events();
+    const done = Promise.all([events.status('own', 'stopped'), events.status('same', 'stopped')]);
+    await home.ok(['start', file]);
+    await done;
+    const text = (name: string): string[] => fs.readFileSync(`${dir}/${name}`, 'utf8').trimEnd().split('\n');
+    assert.equal(text('combined.log').length, 10);
+    const same = text('same.log');
+    assert.equal(same.filter((line) => line.startsWith('out ')).length, 5, 'out lines once, not twice');
+    assert.equal(same.filter((line) => line.startsWith('err ')).length, 5);
+  });
+
+  it('log_type json writes one JSON object per line with message, timestamp, type, process_id and app_name', async () => {
+    const events = await home.events();
+    const done = events.status('structured', 'stopped');
+    await home.ok(['start', fixture('flood.js'), '--name', 'structured', '--no-autorestart', '--log-type', 'json', '-l'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    await done;
+    const [app] = await home.jlist();
+    const parse = (file: string): Array<Record<string, unknown>> => fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const out = parse(app.out_log);
+    assert.deepEqual(out.map((entry) => entry.message), [0, 1, 2].map((i) => `out ${i} ${'x'.repeat(40)}`));
+    for (const entry of out) {
+      assert.deepEqual(Object.keys(entry), ['message', 'timestamp', 'type', 'process_id', 'app_name']);
+      assert.equal(entry.type, 'out');
+      assert.equal(entry.process_id, app.id);
+      assert.equal(entry.app_name, 'structured');
+      assert.ok(Math.abs(Date.parse(entry.timestamp as string) - Date.now()) < 60_000, `timestamp ${entry.timestamp}`);
+    }
+    assert.deepEqual(parse(app.err_log).map((entry) => entry.type), ['err', 'err']);
+    assert.equal(parse(app.combined_log as string).length, 5);
+    const unknown = await home.cli(['start', fixture('idle.js'), '--name', 'plain', '--log-type', 'xml']);
+    assert.equal(unknown.code, 0);
+    assert.match(unknown.stderr, /--log-type: "xml" has no effect/);
+  });
+
+  it('--disable-logs keeps no log files', async () => {
+    const events = await home.events();
+    const done = events.status('quiet', 'stopped');
+    await home.ok(['start', fixture('flood.js'), '--name', 'quiet', '--no-autorestart', '--disable-logs'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    await done;
+    const [quiet] = await home.jlist();
+    assert.equal(quiet.out_log, '/dev/null');
+    assert.equal(quiet.err_log, '/dev/null');
+    assert.equal(quiet.combined_log, null);
+    assert.deepEqual(fs.readdirSync(`${home.home}/logs`).filter((name) => name.startsWith('quiet')), []);
+  });
+
   it('flush empties the log files', async () => {
     const events = await home.events();
     const done = events.status('flushed', 'stopped');

@@ -5,7 +5,7 @@ import type { ProcessInfo } from '../../../src/shared/protocol';
 const info = (extra: Partial<ProcessInfo>): ProcessInfo => ({
   id: 0, name: 'api', namespace: 'default', pid: 123, status: 'online', exec_mode: 'fork', instance: 0, instances: 1, restarts: 2,
   unstable_restarts: 0, started_at: 0, created_at: 0, uptime: 65_000, cpu: 1.5, memory: 50 * 1024 * 1024, script: '/a.js', args: [],
-  cwd: '/', interpreter: 'node', node_args: [], out_log: '', err_log: '', pid_file: '', watch: false, autorestart: true,
+  cwd: '/', interpreter: 'node', node_args: [], out_log: '', err_log: '', combined_log: null, pid_file: '', watch: false, autorestart: true,
   exit_code: null, exit_signal: null, last_reason: null, last_reason_detail: null, ...extra,
 });
 

@@ -9,7 +9,7 @@ function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
     id, name: 'web', namespace: 'default', pid: 1000 + id, status: 'online', exec_mode: 'fork', instance: 0, instances: 1,
     restarts: 0, unstable_restarts: 0, started_at: 0, created_at: 0, uptime: 0, cpu: 1.5, memory: 50 * 1024 * 1024,
     script: '/srv/web/server.js', args: [], cwd: '/srv/web', interpreter: 'node', node_args: [], out_log: '/h/logs/web-out.log',
-    err_log: '/h/logs/web-error.log', pid_file: '/h/pids/web-0.pid', watch: false, autorestart: true, exit_code: null,
+    err_log: '/h/logs/web-error.log', combined_log: null, pid_file: '/h/pids/web-0.pid', watch: false, autorestart: true, exit_code: null,
     exit_signal: null, last_reason: 'start', last_reason_detail: null,
     ...extra,
   };
