@@ -48,6 +48,8 @@ Usage: corral <command> [options]
   flush [name|id]                        empty log files
   reloadLogs                             reopen log files (after an external rotation)
   sendSignal <signal> <name|id>          send a signal to a process
+  send <id> <line>                       write a line to a process's stdin
+  attach <id> [separator]                its output here, your lines to its stdin (Ctrl-C detaches)
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
@@ -367,6 +369,74 @@ async function logsCommand(ctx: Context): Promise<void> {
   client.close();
 }
 
+/** `send` and `attach` reach one process: an id, or the name of an app with one instance. */
+async function oneProcess(command: string, target: string | undefined): Promise<ProcessInfo> {
+  if (!target) throw new CorralError(ErrorCode.BadArgument, `${command}: give a process id`);
+  const list = await withClient((client) => client.call('list', {}));
+  const matched = /^\d+$/.test(target) ? list.filter((process) => process.id === Number(target)) : list.filter((process) => process.name === target);
+  if (matched.length === 0) throw new CorralError(ErrorCode.NotFound, `${command}: no process with ${/^\d+$/.test(target) ? 'id' : 'name'} ${JSON.stringify(target)}`);
+  if (matched.length > 1) throw new CorralError(ErrorCode.BadArgument, `${command}: ${JSON.stringify(target)} has ${matched.length} instances: give one id (${matched.map((process) => process.id).join(', ')})`);
+  return matched[0];
+}
+
+/** PM2's `send <id> <line>`: the words, joined by spaces, and a newline go to the process's stdin. */
+async function sendCommand(ctx: Context): Promise<void> {
+  const [target, ...words] = ctx.positionals;
+  const text = [...words, ...ctx.passthrough];
+  if (!target || text.length === 0) throw new CorralError(ErrorCode.BadArgument, 'send: usage: corral send <id> <line>');
+  const process = await oneProcess('send', target);
+  await withClient((client) => client.call('writeStdin', { id: process.id, data: `${text.join(' ')}\n` }));
+  summarize(ctx, 'sent a line to', [process]);
+}
+
+/**
+ * PM2's `attach <id> [separator]`: the process's output streams here, and every line typed (or piped)
+ * goes to its stdin followed by the separator (a newline by default). Ctrl-C detaches; the process
+ * goes on. Restarts keep the id, so the attachment survives them.
+ */
+async function attachCommand(ctx: Context): Promise<void> {
+  const [target, separator = '\n', ...extra] = ctx.positionals;
+  if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'attach: usage: corral attach <id> [separator]');
+  const attached = await oneProcess('attach', target);
+  const client = await connect();
+  const subscription = await client.subscribe();
+  const show = (stream: 'out' | 'err') => (event: LogEvent): void => {
+    if (event.id !== attached.id) return;
+    for (const line of event.lines) (stream === 'out' ? ctx.out : ctx.err)(line);
+  };
+  subscription.on('log:out', show('out'));
+  subscription.on('log:err', show('err'));
+  ctx.err(paint(ctx.style, 'grey', `attached to ${safeText(attached.name)} (id ${attached.id}): lines go to its stdin; Ctrl-C detaches`));
+  const { createInterface } = await import('node:readline');
+  const input = createInterface({ input: process.stdin, terminal: false });
+  let failure: Error | null = null;
+  let sending = Promise.resolve();
+  input.on('line', (line) => {
+    // One write after another, in the order typed.
+    sending = sending.then(async () => {
+      if (failure) return;
+      await client.call('writeStdin', { id: attached.id, data: `${line}${separator}` }).catch((error: Error) => {
+        failure = error;
+        input.close();
+      });
+    });
+  });
+  await new Promise<void>((resolve) => {
+    subscription.on('daemon:exit', () => resolve());
+    client.onDisconnect(() => resolve());
+    subscription.on('process:deleted', (event) => {
+      if (event.id === attached.id) resolve();
+    });
+    input.on('close', () => void sending.then(() => failure && resolve()));
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  input.close();
+  subscription.dispose();
+  client.close();
+  if (failure) throw failure;
+}
+
 async function killCommand(ctx: Context): Promise<void> {
   const paths = homePaths(resolveHome());
   if (!(await socketAnswers(paths.rpcSocket))) {
@@ -609,6 +679,10 @@ async function run(argv: string[]): Promise<void> {
       // PM2's form: the ids as a list, [] when none.
       return ctx.out(inspect(list.filter((process) => process.name === target).map((process) => process.id)));
     }
+    case 'send':
+      return sendCommand(ctx);
+    case 'attach':
+      return attachCommand(ctx);
     case 'set':
     case 'get':
     case 'unset':

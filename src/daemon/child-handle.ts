@@ -7,6 +7,9 @@ export interface ExitResult {
   signal: NodeJS.Signals | null;
 }
 
+/** Unread stdin a child may have pending before more is refused. */
+export const STDIN_BACKLOG_BYTES = 1024 * 1024;
+
 export interface ChildHandle {
   readonly pid: number;
   readonly stdout: Readable | null;
@@ -21,6 +24,11 @@ export interface ChildHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** False when there is no IPC channel or it is closed. */
   send(message: unknown): boolean;
+  /**
+   * Writes to the child's stdin (a pipe held open for `corral send` / `attach`). False when the
+   * child closed it, or has not read what was written before (STDIN_BACKLOG_BYTES).
+   */
+  writeStdin(data: string): boolean;
   /**
    * Signals every process of this launch that is ours at this moment: the child, its process group,
    * and whatever carries its launch marker (children that left the group, descendants that outlived it).

@@ -142,6 +142,8 @@ export class ClusterPrimary {
       onMessage: (listener) => state.listeners.push(listener),
       send: (message) => alive() && this.post({ type: PRIMARY_MESSAGES.send, worker: key, message }),
       hasIpc: alive,
+      // Relayed by the primary, which holds the worker's stdin.
+      writeStdin: (data) => alive() && this.post({ type: PRIMARY_MESSAGES.stdin, worker: key, data }),
       // The worker itself through its parent, the primary (which has not reaped it while it reports it
       // alive); its descendants, also those that left, by their launch marker.
       signal: (signal) => {

@@ -222,6 +222,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       flush: whenReady(async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) })),
       reloadLogs: () => ({ files: logFiles.reopenAll() }),
       sendSignal: whenReady((params) => supervisor.sendSignal(checkTargets(params.targets), params.signal)),
+      writeStdin: whenReady((params) => supervisor.writeStdin(params.id, params.data)),
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),

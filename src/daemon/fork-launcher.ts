@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { AppConfig } from '../shared/config';
 import { isNodeInterpreter } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
-import { watchChild, type ChildHandle } from './child-handle';
+import { STDIN_BACKLOG_BYTES, watchChild, type ChildHandle } from './child-handle';
 import { InstanceProcesses } from './platform/processes';
 
 export interface LaunchSpec {
@@ -31,12 +31,15 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
     env: spec.env,
     // detached: a new session and process group, so stop reaches the app's own children (kill(-pid)).
     detached: true,
-    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    // stdin: a pipe held open, as PM2 does (`corral send`); an app reading it waits instead of
+    // seeing end-of-file (tools such as `esbuild --watch` exit on it).
+    stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
   const { spawned, exited, drained } = watchChild(child, (error) =>
     new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, { cause: error }),
   );
+  child.stdin?.on('error', () => undefined); // the app closed its stdin: a later write just fails
   const processes = new InstanceProcesses(spec.marker, true);
   if (child.pid !== undefined) processes.rooted(child.pid);
 
@@ -61,6 +64,12 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
       }
     },
     hasIpc: () => child.connected,
+    writeStdin: (data) => {
+      const stdin = child.stdin;
+      if (!stdin || stdin.destroyed || !stdin.writable || stdin.writableLength > STDIN_BACKLOG_BYTES) return false;
+      stdin.write(data);
+      return true;
+    },
     // Until Node has reaped the child (exitCode/signalCode set in the same tick), its pid and group id are its own.
     signal: (signal) => processes.signal(signal, child.pid !== undefined && child.exitCode === null && child.signalCode === null),
   };

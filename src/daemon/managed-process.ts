@@ -188,6 +188,14 @@ export class ManagedProcess {
     return true;
   }
 
+  /** `corral send` / `attach`: text for the running child's stdin. */
+  writeStdin(data: string): void {
+    if (!this.child) throw new CorralError(ErrorCode.NotFound, `${this.app.name} (id ${this.id}) is not running`);
+    if (!this.child.writeStdin(data)) {
+      throw new CorralError(ErrorCode.Io, `${this.app.name} (id ${this.id}) does not read its stdin (closed, or 1 MB written and not read yet)`);
+    }
+  }
+
   /** This process's log files (none for /dev/null). */
   logFiles(): string[] {
     return [this.outLog, this.errLog, this.combinedLog].filter((file): file is string => file !== null && file !== '/dev/null');

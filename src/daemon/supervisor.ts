@@ -427,6 +427,15 @@ export class Supervisor {
     return running.map((process) => process.info());
   }
 
+  writeStdin(id: unknown, data: unknown): ProcessInfo {
+    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'writeStdin: id must be a process id');
+    if (typeof data !== 'string') throw new CorralError(ErrorCode.BadArgument, 'writeStdin: data must be a string');
+    const process = this.processes.get(id);
+    if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
+    process.writeStdin(data);
+    return process.info();
+  }
+
   private closing = false;
 
   async stopAll(): Promise<number> {

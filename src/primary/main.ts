@@ -87,7 +87,8 @@ async function fork(request: ForkRequest): Promise<void> {
       args: request.args,
       execArgv: request.execArgv,
       cwd: request.cwd,
-      stdio: ['ignore', out, err, 'ipc'],
+      // stdin is a pipe the primary holds open (as in fork mode): `corral send` writes to it.
+      stdio: ['pipe', out, err, 'ipc'],
       windowsHide: true,
     });
     worker = cluster.fork(request.env);
@@ -99,6 +100,7 @@ async function fork(request: ForkRequest): Promise<void> {
     out.destroy();
     err.destroy();
   }
+  worker.process.stdin?.on('error', () => undefined); // the app closed its stdin: nothing to say
   watch(key, worker, request.killTimeoutMs);
 }
 
@@ -143,6 +145,9 @@ function onDaemonMessage(message: DaemonToPrimary): void {
     else report({ type: PRIMARY_MESSAGES.drained, worker: message.worker });
   } else if (message.type === PRIMARY_MESSAGES.send) {
     if (running?.isConnected()) running.send(message.message as never, () => undefined);
+  } else if (message.type === PRIMARY_MESSAGES.stdin) {
+    const stdin = running?.process.stdin;
+    if (stdin && !stdin.destroyed) stdin.write(message.data);
   } else if (message.type === PRIMARY_MESSAGES.signal) {
     // Node's handle: false once the child is reaped, so this never reaches a recycled pid.
     running?.process.kill(message.signal);

@@ -38,6 +38,8 @@ export const PRIMARY_MESSAGES = {
   drain: 'corral:drain-worker',
   /** daemon -> primary: pass an app message (e.g. 'shutdown') to the worker's process.on('message'). */
   send: 'corral:send-worker',
+  /** daemon -> primary: write to the worker's stdin (`corral send`, `attach`). */
+  stdin: 'corral:stdin-worker',
   /** daemon -> primary: signal the worker itself (the primary is its parent, so the pid is surely its). */
   signal: 'corral:signal-worker',
   /** primary -> daemon: the worker runs. */
@@ -78,6 +80,7 @@ export type DaemonToPrimary =
   | ForkRequest
   | { type: typeof PRIMARY_MESSAGES.drain; worker: number }
   | { type: typeof PRIMARY_MESSAGES.send; worker: number; message: unknown }
+  | { type: typeof PRIMARY_MESSAGES.stdin; worker: number; data: string }
   | { type: typeof PRIMARY_MESSAGES.signal; worker: number; signal: NodeJS.Signals };
 
 export type PrimaryToDaemon =

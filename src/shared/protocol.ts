@@ -147,6 +147,8 @@ export interface Methods {
   flush: { params: { targets?: string[] }; result: { files: string[] } };
   reloadLogs: { params: Record<string, never>; result: { files: number } };
   sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
+  /** PM2's `send` / `attach`: text written to one running process's stdin, as given. */
+  writeStdin: { params: { id: number; data: string }; result: ProcessInfo };
   /** A file was saved (by the editor): feeds the same debounce as the file watchers. */
   notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
   /** The env of one process, asked for explicitly (the only place env values ever leave the daemon). */
@@ -185,7 +187,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'writeStdin', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */

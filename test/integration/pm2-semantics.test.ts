@@ -238,6 +238,67 @@ describe('PM2 semantics', () => {
     assert.ok(!described.includes('pa55'), 'the password is in no argv or output');
   });
 
+  it('send writes a line to one process\'s stdin, fork or cluster; stdin stays open (no end-of-file)', async function () {
+    this.timeout(30_000);
+    const events = await home.events();
+    const outLines = (name: string): Promise<string[]> => home.jlist().then((list) => {
+      const process = list.find((entry) => entry.name === name);
+      return process && fs.existsSync(process.out_log) ? fs.readFileSync(process.out_log, 'utf8').split('\n') : [];
+    });
+    await home.ok(['start', fixture('echo-stdin.js'), '--name', 'echo']);
+    await until(async () => (await outLines('echo')).includes('reading[0]'), 'echo reads');
+    const [echo] = await home.jlist();
+    assert.match((await home.ok(['send', String(echo.id), 'hello', 'world'])).stdout, /sent a line to echo/);
+    await home.ok(['send', 'echo', 'by name']);
+    await until(async () => (await outLines('echo')).includes('got[0]: by name'), 'the line by name');
+    assert.deepEqual((await outLines('echo')).filter((line) => line.startsWith('got') || line.startsWith('stdin')), ['got[0]: hello world', 'got[0]: by name']);
+
+    await home.ok(['start', fixture('echo-stdin.js'), '--name', 'many', '-i', '2']);
+    await until(async () => (await home.jlist()).filter((process) => process.name === 'many' && process.status === 'online').length === 2, 'cluster online');
+    const many = (await home.jlist()).filter((process) => process.name === 'many');
+    const second = many.find((process) => process.instance === 1);
+    assert.ok(second);
+    const lines = (process: { out_log: string }): string[] => (fs.existsSync(process.out_log) ? fs.readFileSync(process.out_log, 'utf8').split('\n') : []);
+    await until(() => lines(second).includes('reading[1]'), 'the worker reads');
+    await home.ok(['send', String(second.id), 'to the second worker']);
+    await until(() => lines(second).includes('got[1]: to the second worker'), 'the worker got its line');
+    assert.ok(!lines(many.find((process) => process.instance === 0) as { out_log: string }).some((line) => line.startsWith('got')), 'only that worker got it');
+
+    const ambiguous = await home.cli(['send', 'many', 'x']);
+    assert.equal(ambiguous.code, 1);
+    assert.match(ambiguous.stderr, /has 2 instances: give one id/);
+    const stopped = events.status('echo', 'stopped');
+    await home.ok(['stop', 'echo']);
+    await stopped;
+    const notRunning = await home.cli(['send', 'echo', 'x']);
+    assert.equal(notRunning.code, 1);
+    assert.match(notRunning.stderr, /not running/);
+    assert.equal((await home.cli(['send', '99', 'x'])).code, 1);
+    assert.equal((await home.cli(['send', '0'])).code, 1, 'a line is required');
+  });
+
+  it('attach streams one process\'s output and sends each typed line to its stdin; Ctrl-C detaches and the app goes on', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', fixture('echo-stdin.js'), '--name', 'shell']);
+    const [shell] = await home.jlist();
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../support/harness');
+    const attach = spawn(process.execPath, [CLI, 'attach', String(shell.id)], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    home.track(attach.pid as number);
+    let output = '';
+    let errors = '';
+    attach.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    attach.stderr.on('data', (chunk: Buffer) => (errors += chunk));
+    await until(() => errors.includes('attached to shell'), 'attached', 10_000);
+    attach.stdin.write('first\nsecond\n');
+    await until(() => output.includes('got[0]: first') && output.includes('got[0]: second'), 'both lines came back through attach', 10_000);
+    const exited = new Promise<number | null>((resolve) => attach.once('exit', (code) => resolve(code)));
+    attach.kill('SIGINT');
+    assert.equal(await exited, 0);
+    const [after] = await home.jlist();
+    assert.deepEqual([after.status, after.pid], ['online', shell.pid]);
+  });
+
   it('restart/reload of an ecosystem file and startOrReload re-read it and apply what changed', async function () {
     this.timeout(60_000);
     const file = path.join(home.home, 'ecosystem.config.js');
