@@ -15,6 +15,8 @@ import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths, resolveHome } from '../shared/paths';
+import { prepareHome } from '../shared/home';
+import { DUMP_VERSION, writeDump } from '../shared/dump';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { formatDuration, parseDuration } from '../shared/units';
 import { VERSION } from '../shared/version';
@@ -53,6 +55,8 @@ Usage: corral <command> [options]
   ecosystem                              write a sample ecosystem.config.js
   save                                   write the process list to dump.json (autosave keeps it current)
   resurrect                              start every saved app that is not running
+  cleardump                              empty dump.json (the list before stays in dump.json.bak)
+  update                                 replace the running daemon with this version's, apps and restart counts kept
   inspect <id> [--close-after 10m]       open the Node inspector of a process for a debugger (closed when it detaches)
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
   startup systemd [--write] [-u user --hp home] [--service-name n], unstartup
@@ -437,13 +441,8 @@ async function attachCommand(ctx: Context): Promise<void> {
   if (failure) throw failure;
 }
 
-async function killCommand(ctx: Context): Promise<void> {
-  const paths = homePaths(resolveHome());
-  if (!(await socketAnswers(paths.rpcSocket))) {
-    ctx.out('No daemon is running.');
-    return;
-  }
-  const client = await DaemonClient.connect({ spawn: false });
+/** Stops every app and the daemon, and waits until its pid is gone. */
+async function endDaemon(client: DaemonClient): Promise<{ pid: number; stopped: number; problems: string[] }> {
   const pid = client.daemon.pid;
   let stopped = 0;
   let problems: string[] = [];
@@ -457,9 +456,60 @@ async function killCommand(ctx: Context): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   if (processAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
+  return { pid, stopped, problems };
+}
+
+async function killCommand(ctx: Context): Promise<void> {
+  const paths = homePaths(resolveHome());
+  if (!(await socketAnswers(paths.rpcSocket))) {
+    ctx.out('No daemon is running.');
+    return;
+  }
+  const { pid, stopped, problems } = await endDaemon(await DaemonClient.connect({ spawn: false }));
   // Everything stopped, so the kill did its job; what could not be saved is said, not fatal.
   printWarnings(ctx, problems);
   ctx.out(`${paint(ctx.style, 'green', '✓')} stopped ${stopped} process${stopped === 1 ? '' : 'es'} and the daemon (pid ${pid})`);
+}
+
+/**
+ * PM2's `update`: the running daemon (of any version: it is asked only to save and to end) is
+ * replaced by this installation's, and the saved list comes back with its restart counts. Apps are
+ * down in between, as in PM2. Nothing is stopped when the list cannot be saved first.
+ */
+async function updateCommand(ctx: Context): Promise<void> {
+  const paths = homePaths(resolveHome());
+  if (!(await socketAnswers(paths.rpcSocket))) {
+    ctx.out(`No daemon is running: the next command starts Corral ${VERSION}.`);
+    return;
+  }
+  const old = await DaemonClient.connect({ spawn: false, anyProtocol: true });
+  const before = old.daemon;
+  try {
+    await old.call('save', {});
+  } catch (error) {
+    old.close();
+    throw new CorralError(ErrorCode.Io, `update: nothing was stopped, because the list could not be saved first: ${(error as Error).message}`, { cause: error });
+  }
+  const { problems } = await endDaemon(old);
+  printWarnings(ctx, problems);
+  const client = await connect();
+  const { processes, warnings } = await client.call('resurrect', {}, LONG_CALL_MS);
+  printWarnings(ctx, warnings);
+  const after = client.daemon;
+  ctx.out(`${paint(ctx.style, 'green', '✓')} updated the daemon: ${safeText(before.version)} (pid ${before.pid}) -> ${after.version} (pid ${after.pid}), ${processes.length} process${processes.length === 1 ? '' : 'es'} back`);
+  if (!ctx.values.silent) await showList(ctx);
+}
+
+/** PM2's `cleardump`: the saved list becomes empty, through the daemon when one runs. */
+async function clearDumpCommand(ctx: Context): Promise<void> {
+  const paths = homePaths(resolveHome());
+  let file = paths.dump;
+  if (await socketAnswers(paths.rpcSocket)) ({ file } = await withClient((client) => client.call('clearDump', {})));
+  else {
+    prepareHome(paths, false);
+    writeDump(file, { version: DUMP_VERSION, savedAt: Date.now(), apps: [] });
+  }
+  ctx.out(`${paint(ctx.style, 'green', '✓')} emptied ${safeText(file)} (the list before is in ${safeText(file)}.bak; autosave writes the live list again at the next change)`);
 }
 
 /** A live table of CPU and memory from the daemon's metrics ticks; q or Ctrl-C quits. */
@@ -797,6 +847,11 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'kill':
       return killCommand(ctx);
+    case 'update':
+    case 'updatePM2':
+      return updateCommand(ctx);
+    case 'cleardump':
+      return clearDumpCommand(ctx);
     case 'ecosystem':
     case 'init': {
       const file = path.resolve('ecosystem.config.js');

@@ -39,6 +39,11 @@ export interface ConnectOptions {
   daemonScript?: string;
   /** How long to wait for a spawned daemon to answer. */
   startTimeoutMs?: number;
+  /**
+   * Talk to a daemon of another protocol version too: only for `update`, which calls nothing but
+   * `save` and `kill` (the same in every version) to replace that daemon.
+   */
+  anyProtocol?: boolean;
 }
 
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -198,12 +203,12 @@ export class DaemonClient {
     const rpc = new RpcClient(socket);
     const client = new DaemonClient(paths, socket, rpc, undefined as unknown as DaemonInfo);
     client.daemon = await client.call('hello', { protocolVersion: PROTOCOL_VERSION }, 5000);
-    if (client.daemon.protocolVersion !== PROTOCOL_VERSION) {
+    if (client.daemon.protocolVersion !== PROTOCOL_VERSION && options.anyProtocol !== true) {
       const newer = client.daemon.protocolVersion < PROTOCOL_VERSION ? 'older' : 'newer';
       client.close();
       throw new CorralError(
         ErrorCode.ProtocolMismatch,
-        `the running daemon (${client.daemon.version}, protocol ${client.daemon.protocolVersion}) is ${newer} than this client (protocol ${PROTOCOL_VERSION}); restart it with "corral kill"`,
+        `the running daemon (${client.daemon.version}, protocol ${client.daemon.protocolVersion}) is ${newer} than this client (protocol ${PROTOCOL_VERSION}); replace it with "corral update" (keeps your apps)`,
       );
     }
     return client;

@@ -237,6 +237,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
         return web.start(host, params.port ?? DEFAULT_WEB_PORT);
       },
       save: whenReady(async () => ({ file: paths.dump, apps: await persistence.save() })),
+      clearDump: whenReady(async () => {
+        await persistence.clear();
+        return { file: paths.dump };
+      }),
       resurrect: whenReady(() => persistence.resurrect()),
       kill: () => shutdown('kill requested', true),
     },

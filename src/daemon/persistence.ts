@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { CorralError, ErrorCode } from '../shared/errors';
-import { readDump, writeDump, writeDumpAsync, DUMP_VERSION } from './dump';
+import { readDump, writeDump, writeDumpAsync, DUMP_VERSION } from '../shared/dump';
 import type { Supervisor } from './supervisor';
 
 const AUTOSAVE_DELAY_MS = 100;
@@ -50,11 +50,11 @@ export class Persistence {
     this.timer.unref(); // a pending write must not keep an otherwise finished process alive
   }
 
-  /** Queues a write of the list as it is when the write starts; resolves with the number of apps. */
-  private enqueueWrite(): Promise<number> {
+  /** Queues a write of the list as it is when the write starts (or of none); resolves with the number of apps. */
+  private enqueueWrite(empty = false): Promise<number> {
     const done = this.writing.then(async () => {
       if (this.frozen) throw new CorralError(ErrorCode.Unsupported, 'the daemon is shutting down; the list was saved by the shutdown itself');
-      const apps = this.supervisor.snapshot();
+      const apps = empty ? [] : this.supervisor.snapshot();
       try {
         await writeDumpAsync(this.file, { version: DUMP_VERSION, savedAt: Date.now(), apps }, () => !this.frozen);
       } catch (error) {
@@ -85,6 +85,16 @@ export class Persistence {
   /** Writes the current list now; rejects with the reason when it could not be written. */
   save(): Promise<number> {
     return this.enqueueWrite();
+  }
+
+  /**
+   * `cleardump`: an empty list, after any autosave already queued (so none lands after it). The next
+   * change saves the live list again, as autosave does after every change.
+   */
+  async clear(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.enqueueWrite(true);
   }
 
   /**

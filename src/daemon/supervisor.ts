@@ -7,7 +7,7 @@ import { formatBytes } from '../shared/units';
 import { AppTriggers } from './app-triggers';
 import { closeInspector, DEFAULT_INSPECT_CLOSE_AFTER_MS, InspectorGuard, MAX_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
 import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
-import type { DumpApp } from './dump';
+import type { DumpApp } from '../shared/dump';
 import { MetricsSampler } from './metrics';
 
 const SIGNALS = new Set<string>([
@@ -286,6 +286,7 @@ export class Supervisor {
     return [...apps.values()].map((instances) => ({
       config: { ...instances[0].app, instances: instances.length },
       stopped: instances.every((process) => process.stoppedByUser()),
+      restarts: instances.map((process) => process.restarts),
     }));
   }
 
@@ -306,15 +307,23 @@ export class Supervisor {
           return;
         }
         if (this.byName(app.name).length > 0) return;
+        // The restart counts go on from where they were (PM2 keeps them too); anything odd counts from 0.
+        const restarts = (process: ManagedProcess): void => {
+          const saved = Array.isArray(entry.restarts) ? entry.restarts[process.instance] : undefined;
+          if (typeof saved === 'number' && Number.isSafeInteger(saved) && saved > 0) process.restarts = saved;
+        };
         if (entry.stopped) {
           for (let instance = 0; instance < app.instances; instance++) {
             const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+            restarts(process);
             this.processes.set(process.id, process);
             brought.push(process);
           }
           return;
         }
-        brought.push(...(await this.startApp(app)));
+        const started = await this.startApp(app);
+        started.forEach(restarts);
+        brought.push(...started);
       }),
     );
     this.onChange();

@@ -168,6 +168,8 @@ export interface Methods {
   web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
   /** Writes dump.json now; fails (E_IO, with the reason) when it cannot be written. */
   save: { params: Record<string, never>; result: { file: string; apps: number } };
+  /** PM2's `cleardump`: dump.json holds an empty list (the one before stays in dump.json.bak). */
+  clearDump: { params: Record<string, never>; result: { file: string } };
   /** Starts every app in dump.json (or .bak) that is not running. */
   resurrect: { params: Record<string, never>; result: { processes: ProcessInfo[]; warnings: string[] } };
   /** Stops every app, then the daemon exits; `problems` names what could not be persisted (a full disk). */
@@ -187,7 +189,7 @@ export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
 export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'writeStdin', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'resurrect', 'kill',
+  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'writeStdin', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'clearDump', 'resurrect', 'kill',
 ];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */

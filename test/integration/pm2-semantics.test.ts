@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { fixture, httpGet, ROOT, TestHome, until, workersListening } from '../support/harness';
+import { fixture, httpGet, processAlive, ROOT, TestHome, until, workersListening } from '../support/harness';
 import { freePort } from '../support/load';
 
 // Ecosystem files and commands written for PM2 mean the same under Corral.
@@ -297,6 +297,43 @@ describe('PM2 semantics', () => {
     assert.equal(await exited, 0);
     const [after] = await home.jlist();
     assert.deepEqual([after.status, after.pid], ['online', shell.pid]);
+  });
+
+  it('update replaces the daemon: apps come back with their restart counts, a stopped app stays stopped', async function () {
+    this.timeout(60_000);
+    await home.ok(['start', fixture('idle.js'), '--name', 'kept']);
+    await home.ok(['start', fixture('idle.js'), '--name', 'resting']);
+    await home.ok(['restart', 'kept']);
+    await home.ok(['restart', 'kept']);
+    await home.ok(['stop', 'resting']);
+    const oldDaemon = home.daemonPid();
+    assert.ok(oldDaemon);
+    const update = await home.ok(['update']);
+    assert.match(update.stdout, /updated the daemon: .*\(pid \d+\) -> .*\(pid \d+\), 2 processes back/);
+    const newDaemon = home.daemonPid();
+    assert.ok(newDaemon && newDaemon !== oldDaemon, 'a new daemon');
+    assert.ok(!processAlive(oldDaemon), 'the old daemon is gone');
+    const list = await home.jlist();
+    assert.deepEqual(list.map((process) => [process.name, process.status, process.restarts]), [['kept', 'online', 2], ['resting', 'stopped', 0]]);
+  });
+
+  it('cleardump empties dump.json through the daemon, or by itself when none runs (never starting one)', async function () {
+    this.timeout(30_000);
+    const dump = path.join(home.home, 'dump.json');
+    const apps = (file: string): string[] => JSON.parse(fs.readFileSync(file, 'utf8')).apps.map((app: { config: { name: string } }) => app.config.name);
+    await home.ok(['start', fixture('idle.js'), '--name', 'saved']);
+    await home.ok(['save']);
+    assert.deepEqual(apps(dump), ['saved']);
+    assert.match((await home.ok(['cleardump'])).stdout, /emptied .*dump\.json/);
+    assert.deepEqual(apps(dump), []);
+    assert.deepEqual(apps(`${dump}.bak`), ['saved'], 'the list before is kept');
+    await home.ok(['save']);
+    await home.ok(['kill']);
+    assert.deepEqual(apps(dump), ['saved']);
+    await home.ok(['cleardump']);
+    assert.deepEqual(apps(dump), []);
+    const pid = home.daemonPid();
+    assert.ok(pid === null || !processAlive(pid), 'no daemon was started');
   });
 
   it('restart/reload of an ecosystem file and startOrReload re-read it and apply what changed', async function () {

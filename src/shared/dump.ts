@@ -1,12 +1,13 @@
 /**
  * The saved process list: dump.json (0600, with each app's env) and dump.json.bak, the one before.
+ * Written by the daemon, and by the CLI's `cleardump` when no daemon runs.
  * Written atomically (temp file, fsync, rename, directory fsync), so a crash mid-write leaves the old
  * dump whole, and a failed write (a full disk) leaves it whole too, with no temp file behind.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppConfig } from '../shared/config';
-import { CorralError, ErrorCode } from '../shared/errors';
+import type { AppConfig } from './config';
+import { CorralError, ErrorCode } from './errors';
 
 export const DUMP_VERSION = 1;
 
@@ -14,6 +15,8 @@ export interface DumpApp {
   config: AppConfig;
   /** Every instance was stopped by a client: resurrect registers it without starting it. */
   stopped: boolean;
+  /** Each instance's restart count, in instance order, carried over by resurrect (and `update`). */
+  restarts?: number[];
 }
 
 export interface Dump {
