@@ -10,7 +10,7 @@ import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
 import { withPm2Shape } from '../client/pm2-shape';
 import { buildStartRequest, splitList, type StartRequest } from '../client/start-request';
-import { flagLabel } from '../client/start-options';
+import { appOptionsFromFlags, flagLabel } from '../client/start-options';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
@@ -19,6 +19,7 @@ import { prepareHome } from '../shared/home';
 import { DUMP_VERSION, writeDump } from '../shared/dump';
 import type { LogEvent, ProcessInfo } from '../shared/protocol';
 import { formatDuration, parseDuration } from '../shared/units';
+import { formatDate } from '../shared/timestamp';
 import { VERSION } from '../shared/version';
 import { safeJson, safeOutput, safeText } from '../shared/terminal-text';
 import { paint, renderDescription, renderMonit, renderProcessTable, type Style } from './format';
@@ -34,18 +35,21 @@ Usage: corral <command> [options]
   start <script|ecosystem|name|id|all|->...  start apps (options below; "-- args" go to the app)
   stop|restart|delete|reload <target>...  a target: name, id, namespace, all, ecosystem file,
                                          script path or /regex/ over names (restart|reload of a
-                                         file re-read it and apply what changed)
+                                         file re-read it and apply what changed; app flags such as
+                                         --max-memory-restart and "-- args" given to restart|reload
+                                         change those apps first; -a/--update-env; --attach)
   startOrRestart|startOrReload|startOrGracefulReload <ecosystem>   start what is new, re-apply the rest
   reset <target>...                      restart counters back to 0
   serve [path] [port] [--spa] [--basic-auth-username u --basic-auth-password p] [--host h]
                                          a static file server as an app (default: . on 8080)
   pid [name], id <name>                  the pids (one per line) / the ids of an app
   scale <name> <n|+n|-n>                 change the number of instances
-  list, ls, status                       the process table
+  list, ls, status [--sort field[:desc]] [-m/--mini-list]   the process table
   jlist                                  the process list as JSON
   describe, show <name|id>               everything about a process (env names only)
   env <id>                               the env values of one process (asked for explicitly)
   logs [name|id] [--lines N] [--nostream] [--raw] [--json] [--err|--out]
+       [--timestamp [format]] [--highlight text] [--format]
   monit                                  live CPU and memory of every process (q to quit)
   flush [name|id]                        empty log files
   reloadLogs                             reopen log files (after an external rotation)
@@ -57,12 +61,13 @@ Usage: corral <command> [options]
   resurrect                              start every saved app that is not running
   cleardump                              empty dump.json (the list before stays in dump.json.bak)
   update                                 replace the running daemon with this version's, apps and restart counts kept
-  inspect <id> [--close-after 10m]       open the Node inspector of a process for a debugger (closed when it detaches)
+  inspect <id|name> [--close-after 10m]       open the Node inspector of a process for a debugger (closed when it detaches)
   web [--port 9615] [--host 127.0.0.1] [--stop]   HTTP API: /, /processes, /metrics (Prometheus)
-  startup systemd [--write] [-u user --hp home] [--service-name n], unstartup
+  startup systemd [--write] [-u user --hp home] [--service-name n] [--wait-ip], unstartup
                                          a systemd unit that restores the saved list at boot
   export <kubernetes|systemd|compose> <ecosystem> [-o file]   the apps for an orchestrator
-  set|get|unset|install                  PM2 module settings: not needed (pm2-logrotate's job is built in)
+  set|get|unset|install|module:*         PM2 module settings: not needed (pm2-logrotate's job is built in)
+  monitor|unmonitor, link|plus|open...   PM2.io only: a note (monitor) or exit 1 (the hosted service)
   ping                                   start the daemon if needed and check it answers
   kill                                   stop every app and the daemon
 
@@ -73,7 +78,9 @@ Start options (PM2's names):
   --max-memory-restart <size>  --cron-restart "<cron>"       --no-autorestart
   --restart-delay <ms>         --exp-backoff-restart-delay <ms>
   --max-restarts <n>           --min-uptime <ms>              --max-restarts-window <ms>
-  --kill-timeout <ms>
+  -k, --kill-timeout <ms>      --no-autostart (registered stopped)
+  --filter-env [prefixes]      (none, or not these, of this shell's env)   --uid/--gid (must be yours)
+  --attach (stream the logs after start/restart/reload)   --watch-delay <s|Nms>
   --wait-ready                 --listen-timeout <ms>          --shutdown-with-message
   --stop-exit-codes <codes>    --merge-logs  --time  --log-date-format <fmt>
   -o, --output <file>          -e, --error <file>             -p, --pid <file>
@@ -82,7 +89,8 @@ Start options (PM2's names):
   --log-max-size <size|0>      --log-retain <n>               --log-compress
   --monitor-tree               --only <a,b> (ecosystem)       -f, --force (another copy of a running script)
   --no-vizion (no git metadata); accepted with a note, no effect: --source-map-support,
-  --disable-source-map-support, -x/--execute-command, --no-pmx, --no-automation, --no-treekill, --trace
+  --disable-source-map-support, -x/--execute-command, --no-pmx, --no-automation, --no-treekill, --trace,
+  --v8, --event-loop-inspector, --deep-monitoring, --parallel <n>; --no-daemon: use corral-runtime
 
 Environment: CORRAL_HOME (default ~/.corral)`;
 
@@ -157,6 +165,26 @@ async function reapplyFiles(ctx: Context, targets: string[], mode: 'restart' | '
   return processes;
 }
 
+/**
+ * PM2's `restart api --max-memory-restart 300M -- new args`: the app options given on the command
+ * line (checked here, with flag names in messages), applied by the daemon before the restart.
+ */
+function commandLineOptions(ctx: Context): Record<string, unknown> | undefined {
+  const options = appOptionsFromFlags(ctx.values);
+  delete options.watch; // `restart --watch` toggles watching instead
+  if (ctx.passthrough.length > 0) options.args = ctx.passthrough;
+  for (const key of ['name', 'instances']) {
+    if (key in options) throw new CorralError(ErrorCode.BadArgument, `${flagLabel(key)}: cannot change on a restart (${key === 'instances' ? 'use corral scale' : 'delete and start the app again'})`);
+  }
+  if (Object.keys(options).length === 0) return undefined;
+  // Paths are the shell's, as at start.
+  for (const key of ['out_file', 'error_file', 'pid_file', 'log_file', 'cwd']) {
+    if (typeof options[key] === 'string' && options[key] !== 'NULL' && options[key] !== '/dev/null') options[key] = path.resolve(options[key] as string);
+  }
+  normalizeApp({ script: process.execPath, ...options }, { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: () => true, label: flagLabel });
+  return options;
+}
+
 /** `--update-env`: this shell's env, for restart and reload. */
 function callerEnv(ctx: Context): Record<string, string> | undefined {
   if (ctx.values['update-env'] !== true) return undefined;
@@ -168,7 +196,8 @@ function callerEnv(ctx: Context): Record<string, string> | undefined {
  * with --spa and basic auth (the credentials go in its env, never its argv).
  */
 async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
-  const [folder = '.', portText = '8080', ...extra] = ctx.positionals;
+  const [folder = '.', portArgument, ...extra] = ctx.positionals;
+  const portText = portArgument ?? (typeof ctx.values.port === 'string' ? ctx.values.port : '8080');
   if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `serve: unexpected argument "${extra[0]}" (usage: corral serve [path] [port])`);
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CorralError(ErrorCode.BadArgument, `serve: port: expected 1-65535, got ${JSON.stringify(portText)}`);
@@ -290,8 +319,38 @@ function withClient<T>(run: (client: DaemonClient) => Promise<T>): Promise<T> {
   return connect().then(run);
 }
 
+const SORT_FIELDS: Record<string, (process: ProcessInfo) => number | string> = {
+  id: (process) => process.id,
+  name: (process) => process.name,
+  pid: (process) => process.pid ?? -1,
+  cpu: (process) => process.cpu,
+  memory: (process) => process.memory,
+  mem: (process) => process.memory,
+  uptime: (process) => process.uptime,
+  restarts: (process) => process.restarts,
+  restart: (process) => process.restarts,
+  status: (process) => process.status,
+};
+
+/** PM2's `--sort <field>[:asc|desc]` for the list. */
+function sortList(ctx: Context, list: ProcessInfo[]): ProcessInfo[] {
+  if (ctx.values.sort === undefined) return list;
+  const [field, direction = 'asc', ...extra] = String(ctx.values.sort).split(':');
+  const key = SORT_FIELDS[field];
+  if (!key || !['asc', 'desc'].includes(direction) || extra.length > 0) {
+    throw new CorralError(ErrorCode.BadArgument, `--sort: expected <field>[:asc|desc] with field one of ${Object.keys(SORT_FIELDS).join(', ')}, got ${JSON.stringify(ctx.values.sort)}`);
+  }
+  const sign = direction === 'desc' ? -1 : 1;
+  return [...list].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return sign * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) || a.id - b.id;
+  });
+}
+
 async function showList(ctx: Context): Promise<void> {
-  const list = await withClient((client) => client.call('list', {}));
+  const list = sortList(ctx, await withClient((client) => client.call('list', {})));
+  // PM2's -m/--mini-list: one line per process, for scripts and narrow terminals.
+  if (ctx.values['mini-list']) return ctx.out(list.map((process) => `${process.id} ${safeText(process.name)} ${process.status} ${process.pid ?? '-'}`).join('\n'));
   ctx.out(renderProcessTable(list, ctx.style));
 }
 
@@ -305,16 +364,17 @@ function matchLocal(list: ProcessInfo[], target: string | undefined): ProcessInf
   return byName.length > 0 ? byName : list.filter((process) => process.namespace === target);
 }
 
-async function logsCommand(ctx: Context): Promise<void> {
-  const target = ctx.positionals[0];
-  const lines = ctx.values.lines === undefined ? 15 : Number(ctx.values.lines);
+/** `logs [target]`; with `chosen` (PM2's --attach after start/restart/reload), the live lines of those processes. */
+async function logsCommand(ctx: Context, chosen?: ProcessInfo[]): Promise<void> {
+  const target = chosen ? undefined : ctx.positionals[0];
+  const lines = ctx.values.lines === undefined ? (chosen ? 0 : 15) : Number(ctx.values.lines);
   if (!Number.isInteger(lines) || lines < 0) throw new CorralError(ErrorCode.BadArgument, `--lines: expected a whole number of 0 or more, got ${JSON.stringify(ctx.values.lines)}`);
   const wantOut = ctx.values.err !== true || ctx.values.out === true;
   const wantErr = ctx.values.out !== true || ctx.values.err === true;
   const raw = ctx.values.raw === true;
   const client = await connect();
   const list = await client.call('list', {});
-  const processes = matchLocal(list, target);
+  const processes = chosen ? list.filter((process) => chosen.some((wanted) => wanted.id === process.id)) : matchLocal(list, target);
   if (target !== undefined && processes.length === 0) {
     client.close();
     throw new CorralError(ErrorCode.NotFound, /^\d+$/.test(target) ? `no process with id ${target}` : `no process or namespace named "${target}"`);
@@ -322,6 +382,16 @@ async function logsCommand(ctx: Context): Promise<void> {
   const json = ctx.values.json === true;
   const asJson = (process: { id: number; name: string }, stream: 'out' | 'err', message: string, time: string | null): string =>
     safeJson({ app: process.name, id: process.id, stream, time, message });
+  // PM2's --timestamp [format] (live lines carry the time they arrived; lines read back from files
+  // have none) and --format (key=value per line).
+  const stampFormat = ctx.values.timestamp === undefined ? null : ctx.values.timestamp || 'YYYY-MM-DD-HH:mm:ss';
+  const stamp = (at: number | null): string => (stampFormat === null || at === null ? '' : `${paint(ctx.style, 'grey', formatDate(new Date(at), String(stampFormat)))} `);
+  const keyValue = ctx.values.format === true;
+  const asKeyValue = (process: { id: number; name: string }, stream: 'out' | 'err', message: string, at: number | null): string =>
+    `${at === null ? '' : `timestamp=${new Date(at).toISOString()} `}app=${process.name} id=${process.id} type=${stream} message=${message}`;
+  // PM2's --highlight <text>: every occurrence stands out (on a terminal).
+  const highlight = typeof ctx.values.highlight === 'string' && ctx.values.highlight !== '' ? ctx.values.highlight : null;
+  const marked = (line: string): string => (highlight && ctx.style.color ? line.split(highlight).join(`\u001b[7m${highlight}\u001b[27m`) : line);
   const width = Math.max(0, ...processes.map((process) => `${process.id}|${safeText(process.name)}`.length));
   const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${safeText(process.name)}`.padEnd(width))} | `);
   // Log lines keep their colours; other escape sequences are shown, not obeyed. --raw into a pipe or a
@@ -338,15 +408,19 @@ async function logsCommand(ctx: Context): Promise<void> {
         for (const line of tail) writeJson(asJson(process, color === 'red' ? 'err' : 'out', line, null));
         continue;
       }
+      if (keyValue) {
+        for (const line of tail) ctx.out(asKeyValue(process, color === 'red' ? 'err' : 'out', line, null));
+        continue;
+      }
       if (!raw) ctx.out(paint(ctx.style, 'grey', `${file} last ${lines} lines:`));
-      for (const line of tail) writeLine(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', line) : line}`);
+      for (const line of tail) writeLine(raw ? line : `${prefix(process)}${color === 'red' ? paint(ctx.style, 'red', marked(line)) : marked(line)}`);
     }
   }
   if (ctx.values.nostream === true) {
     client.close();
     return;
   }
-  const ids = target === undefined ? null : new Set(processes.map((process) => process.id));
+  const ids = target === undefined && !chosen ? null : new Set(processes.map((process) => process.id));
   const subscription = await client.subscribe();
   const print = (stream: 'out' | 'err') => (event: LogEvent): void => {
     if (ids && !ids.has(event.id)) return;
@@ -355,8 +429,12 @@ async function logsCommand(ctx: Context): Promise<void> {
       for (const line of event.lines) writeJson(asJson(event, stream, line, time));
       return;
     }
+    if (keyValue) {
+      for (const line of event.lines) ctx.out(asKeyValue(event, stream, line, event.at));
+      return;
+    }
     for (const line of event.lines) {
-      const text = raw ? line : `${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', line) : line}`;
+      const text = raw ? line : `${stamp(event.at)}${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', marked(line)) : marked(line)}`;
       if (stream === 'err' && raw) process.stderr.write(`${process.stderr.isTTY ? safeOutput(text) : text}\n`);
       else writeLine(text);
     }
@@ -592,6 +670,7 @@ function startupCommand(ctx: Context, install: boolean): void {
     home: userHome ? path.join(userHome, '.corral') : resolveHome(),
     user: !systemWide,
     runAs: user,
+    waitIp: ctx.values['wait-ip'] === true,
   });
   if (ctx.values.write !== true) {
     ctx.out(unit);
@@ -636,14 +715,24 @@ async function run(argv: string[]): Promise<void> {
   const parsed = parseCommandLine(argv);
   const ctx: Context = {
     ...parsed,
-    style: { color: process.stdout.isTTY === true && !process.env.NO_COLOR },
+    style: { color: process.stdout.isTTY === true && !process.env.NO_COLOR && parsed.values['no-color'] !== true },
     out: (text) => process.stdout.write(`${safeOutput(text)}\n`),
     err: (text) => process.stderr.write(`${safeOutput(text)}\n`),
     outRaw: (text) => process.stdout.write(`${text}\n`),
   };
   const [command, ...rest] = parsed.positionals;
   ctx.positionals = rest;
-  if (ctx.values.version && !command) return ctx.out(VERSION);
+  if ((ctx.values.version || ctx.values.V) && !command) return ctx.out(VERSION);
+  if (ctx.values['no-daemon']) {
+    throw new CorralError(ErrorCode.BadArgument, '--no-daemon: run the apps in the foreground with corral-runtime instead (corral-runtime start ecosystem.config.js), as pm2-runtime does');
+  }
+  if (ctx.values.write && command === 'start') {
+    throw new CorralError(ErrorCode.BadArgument, '--write: Corral does not write <name>-pm2.json; corral ecosystem writes a sample file, and an ecosystem file is the saved form of an app');
+  }
+  if (ctx.values.parallel !== undefined && !/^\d+$/.test(String(ctx.values.parallel))) {
+    throw new CorralError(ErrorCode.BadArgument, `--parallel: expected a number, got ${JSON.stringify(ctx.values.parallel)}`);
+  }
+  if (ctx.values.parallel !== undefined) ctx.err(`${paint(ctx.style, 'yellow', 'note')} --parallel: accepted, no effect (Corral restarts every app named at once; a cluster app's reload goes one worker at a time)`);
   if (ctx.values.help || !command || command === 'help') return ctx.out(HELP);
 
   switch (command) {
@@ -655,6 +744,7 @@ async function run(argv: string[]): Promise<void> {
       if (failed.length > 0) {
         throw new CorralError(ErrorCode.Internal, failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'));
       }
+      if (ctx.values.attach) await logsCommand(ctx, processes);
       return;
     }
     case 'startOrRestart':
@@ -681,10 +771,14 @@ async function run(argv: string[]): Promise<void> {
       const method = command === 'del' ? 'delete' : command;
       const updateEnv = method === 'restart' ? callerEnv(ctx) : undefined;
       const toggleWatch = method === 'restart' && ctx.values.watch === true;
-      const processes = await withClient((client) => client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}) }, LONG_CALL_MS));
+      const options = method === 'restart' ? commandLineOptions(ctx) : undefined;
+      const processes = await withClient((client) =>
+        client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS),
+      );
       requireSome(method, targets, processes);
       summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
       if (!ctx.values.silent) await showList(ctx);
+      if (ctx.values.attach && method === 'restart') await logsCommand(ctx, processes);
       return;
     }
     case 'reload': {
@@ -696,10 +790,12 @@ async function run(argv: string[]): Promise<void> {
       }
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const updateEnv = callerEnv(ctx);
-      const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}) }, LONG_CALL_MS));
+      const options = commandLineOptions(ctx);
+      const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS));
       requireSome('reload', targets, processes);
       summarize(ctx, 'reloaded', processes);
       if (!ctx.values.silent) await showList(ctx);
+      if (ctx.values.attach) await logsCommand(ctx, processes);
       return;
     }
     case 'serve':
@@ -742,7 +838,27 @@ async function run(argv: string[]): Promise<void> {
     case 'conf':
     case 'config':
     case 'logrotate':
+    case 'module:install':
+    case 'module:uninstall':
+    case 'module:update':
+    case 'module:generate':
+    case 'module:publish':
+    case 'publish':
+    case 'package':
       return moduleCommand(ctx, command);
+    case 'monitor':
+    case 'unmonitor':
+      // PM2.io's per-app switch: nothing to turn on or off here, and a script calling it goes on.
+      ctx.err(`${paint(ctx.style, 'yellow', 'note')} ${command}: PM2.io monitoring only; nothing to do in Corral (corral monit shows live figures)`);
+      return;
+    case 'link':
+    case 'unlink':
+    case 'plus':
+    case 'register':
+    case 'login':
+    case 'logout':
+    case 'open':
+      throw new CorralError(ErrorCode.Unsupported, `${command}: PM2.io (PM2 Plus) only; Corral has no hosted service (corral web serves the HTTP API and Prometheus metrics)`);
     case 'scale': {
       const [name, instances, ...extra] = ctx.positionals;
       if (!name || instances === undefined || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'scale: usage: corral scale <name> <n | +n | -n>');
@@ -774,7 +890,6 @@ async function run(argv: string[]): Promise<void> {
     case 'log':
       return logsCommand(ctx);
     case 'monit':
-    case 'monitor':
     case 'imonit':
     case 'dashboard':
     case 'dash':
@@ -809,10 +924,11 @@ async function run(argv: string[]): Promise<void> {
     case 'inspect':
     case 'debug': {
       const [target, ...extra] = ctx.positionals;
-      if (!target || !/^\d+$/.test(target) || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id> [--close-after 10m]');
+      if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id|name> [--close-after 10m]');
+      const { id } = await oneProcess('inspect', target);
       const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
       if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined) throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
-      const result = await withClient((client) => client.call('inspect', { id: Number(target), ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
+      const result = await withClient((client) => client.call('inspect', { id, ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
       // A daemon from before the bound says nothing about it (undefined): then neither do we.
       const closes = result.closesAfterMs === undefined ? ''
         : result.closesAfterMs === null ? '\nit is the app\'s own inspector: Corral leaves it open'

@@ -35,6 +35,9 @@ export const APP_FLAGS: Record<string, string> = {
   'log-retain': 'log_retain',
   log: 'log_file',
   'log-type': 'log_type',
+  'filter-env': 'filter_env',
+  uid: 'uid',
+  gid: 'gid',
 };
 
 /** Boolean flags that set an option to true. */
@@ -52,6 +55,10 @@ export const APP_SWITCHES: Record<string, string> = {
 /** PM2 flags that set an option to a fixed value (most are accepted with a note that they have no effect). */
 export const APP_FIXED_FLAGS: Record<string, [option: string, value: unknown]> = {
   'no-vizion': ['vizion', false],
+  'no-autostart': ['autostart', false],
+  v8: ['v8', true],
+  'event-loop-inspector': ['event_loop_inspector', true],
+  'deep-monitoring': ['deep_monitoring', true],
   'source-map-support': ['source_map_support', true],
   'disable-source-map-support': ['disable_source_map_support', true],
   'execute-command': ['execute_command', true],
@@ -84,7 +91,7 @@ export const CLI_OPTIONS: Options = {
   'max-restarts': { type: 'string' },
   'max-restarts-window': { type: 'string' },
   'min-uptime': { type: 'string' },
-  'kill-timeout': { type: 'string' },
+  'kill-timeout': { type: 'string', short: 'k' },
   'wait-ready': { type: 'boolean' },
   'listen-timeout': { type: 'string' },
   'merge-logs': { type: 'boolean' },
@@ -108,7 +115,18 @@ export const CLI_OPTIONS: Options = {
   'monitor-tree': { type: 'boolean' },
   only: { type: 'string' },
   force: { type: 'boolean', short: 'f' },
-  'update-env': { type: 'boolean' },
+  'update-env': { type: 'boolean', short: 'a' },
+  'filter-env': { type: 'string' },
+  uid: { type: 'string' },
+  gid: { type: 'string' },
+  'no-daemon': { type: 'boolean' },
+  attach: { type: 'boolean' },
+  parallel: { type: 'string' },
+  'wait-ip': { type: 'boolean' },
+  // list
+  'mini-list': { type: 'boolean', short: 'm' },
+  sort: { type: 'string' },
+  'no-color': { type: 'boolean' },
   spa: { type: 'boolean' },
   user: { type: 'string', short: 'u' },
   hp: { type: 'string' },
@@ -128,9 +146,13 @@ export const CLI_OPTIONS: Options = {
   err: { type: 'boolean' },
   out: { type: 'boolean' },
   json: { type: 'boolean' },
+  timestamp: { type: 'string' },
+  highlight: { type: 'string' },
+  format: { type: 'boolean' },
   // general
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  V: { type: 'boolean' },
   silent: { type: 'boolean', short: 's' },
 };
 
@@ -141,7 +163,9 @@ export function appOptionsFromFlags(values: Record<string, unknown>): Record<str
     const value = values[flag];
     if (value === undefined) continue;
     if (option === 'stop_exit_codes') options[option] = (value as string[]).flatMap((item) => item.split(',')).map((item) => item.trim());
-    else if (option === 'log_file' && value === '') options[option] = true;
+    else if ((option === 'log_file' || option === 'filter_env') && value === '') options[option] = true;
+    // PM2's --watch-delay is in seconds unless it says otherwise ("4" is 4 s, "4000ms" is 4000 ms).
+    else if (option === 'watch_delay' && typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) options[option] = Math.round(Number(value) * 1000);
     else options[option] = value;
   }
   for (const [flag, option] of Object.entries(APP_SWITCHES)) if (values[flag] === true) options[option] = true;

@@ -35,8 +35,9 @@ export async function buildStartRequest(
   const overrides = appOptionsFromFlags(line.values);
   const envName = typeof line.values.env === 'string' ? line.values.env : undefined;
   if (isEcosystemFile(target)) {
-    const namespace = overrides.namespace;
-    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), overrides: namespace ? { namespace } : undefined });
+    // What PM2 applies from the command line to every app of a file: namespace, watch, ignore_watch.
+    const fromFlags = Object.fromEntries(['namespace', 'watch', 'ignore_watch'].filter((key) => overrides[key] !== undefined).map((key) => [key, overrides[key]]));
+    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), overrides: Object.keys(fromFlags).length > 0 ? fromFlags : undefined });
     return { kind: 'apps', apps, warnings, fromEcosystem: true };
   }
   const stat = fs.statSync(target, { throwIfNoEntry: false });

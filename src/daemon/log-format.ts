@@ -4,7 +4,7 @@
  */
 import type { AppConfig } from '../shared/config';
 import { toLines } from './line-splitter';
-import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from './timestamp';
+import { DEFAULT_DATE_FORMAT, formatDate, prefixLines } from '../shared/timestamp';
 
 export type StreamKind = 'out' | 'err';
 

@@ -1,6 +1,6 @@
 /** The process table: creates, finds and drives managed processes. */
 import * as path from 'node:path';
-import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
+import { inheritsVariable, isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
 import { formatBytes } from '../shared/units';
@@ -121,7 +121,7 @@ export class Supervisor {
       await Promise.all(existing.map((process) => process.reconfigure({ ...app, instances: existing.length })));
       for (const process of kept) {
         if (process.isRunning()) await process.reload({ reason: 'reload' });
-        else await process.start('start');
+        else if (app.autostart) await process.start('start');
       }
       await this.syncTriggers(app);
       if (existing.length !== app.instances) await this.scale(app.name, String(app.instances));
@@ -131,7 +131,8 @@ export class Supervisor {
       await Promise.all(
         existing.map(async (process) => {
           await process.reconfigure(app);
-          await (process.isRunning() ? process.restart({ reason: 'start' }) : process.start('start'));
+          if (process.isRunning()) await process.restart({ reason: 'start' });
+          else if (app.autostart) await process.start('start');
         }),
       );
       await this.syncTriggers(app);
@@ -145,7 +146,8 @@ export class Supervisor {
     }
     if (existing.length > 0) await this.remove(existing);
     this.sampler.ensure();
-    await Promise.all(created.map((process) => process.start('start')));
+    // autostart: false registers the app stopped; `start <name>` starts it.
+    if (app.autostart) await Promise.all(created.map((process) => process.start('start')));
     await this.syncTriggers(app);
     return created;
   }
@@ -164,8 +166,9 @@ export class Supervisor {
     return processes.map((process) => process.info());
   }
 
-  async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false): Promise<ProcessInfo[]> {
+  async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false, options?: unknown): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
+    await this.applyOptions(processes, options);
     this.updateEnv(processes, updateEnv);
     if (toggleWatch) await this.toggleWatch(processes);
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
@@ -183,6 +186,25 @@ export class Supervisor {
     }
   }
 
+  /**
+   * PM2's `restart api --max-memory-restart 300M -- new args`: options from the command line over the
+   * config of each app named, all checked before any changes; the restart or reload then applies them.
+   */
+  private async applyOptions(processes: ManagedProcess[], options: unknown): Promise<void> {
+    if (options === undefined) return;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new CorralError(ErrorCode.BadArgument, 'options: expected an object of app options');
+    const fixed = ['name', 'script', 'instances', 'exec_mode', 'env'].find((key) => key in options);
+    if (fixed) throw new CorralError(ErrorCode.BadArgument, `options.${fixed}: cannot change on a restart (scale changes instances; start the app again for the rest)`);
+    const updated = [...new Set(processes.map((process) => process.app.name))].map((name, index) => {
+      const instances = this.byName(name);
+      return { instances, app: revalidateApp({ ...instances[0].app, ...options }, index) };
+    });
+    for (const { instances, app } of updated) {
+      await Promise.all(instances.map((process) => process.reconfigure({ ...app, instances: instances.length })));
+      await this.syncTriggers(app);
+    }
+  }
+
   /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */
   private updateEnv(processes: ManagedProcess[], updateEnv: unknown): void {
     if (updateEnv === undefined) return;
@@ -192,7 +214,10 @@ export class Supervisor {
     // Named, never shown: env values are often secrets.
     const bad = Object.entries(updateEnv as Record<string, string>).find(([key, value]) => key === '' || /[=\0]/.test(key) || value.includes('\0'));
     if (bad) throw new CorralError(ErrorCode.BadArgument, `updateEnv: ${bad[0].replace(/\0/g, '\\0')}: names must be non-empty without "=" or NUL, values without NUL`);
-    for (const process of processes) process.app = { ...process.app, env: { ...process.app.env, ...(updateEnv as Record<string, string>) } };
+    for (const process of processes) {
+      const caller = Object.entries(updateEnv as Record<string, string>).filter(([key]) => inheritsVariable(process.app.filter_env, key));
+      process.app = { ...process.app, env: { ...process.app.env, ...Object.fromEntries(caller) } };
+    }
   }
 
   reset(targets: string[]): ProcessInfo[] {
@@ -225,8 +250,9 @@ export class Supervisor {
    * Reloads app by app; within an app one instance at a time, so all but one keep serving. The first
    * failure stops that app's reload (its remaining instances keep their old workers) and is reported.
    */
-  async reload(targets: string[], updateEnv?: Record<string, string>): Promise<ProcessInfo[]> {
+  async reload(targets: string[], updateEnv?: Record<string, string>, options?: unknown): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
+    await this.applyOptions(processes, options);
     this.updateEnv(processes, updateEnv);
     const byApp = new Map<string, ManagedProcess[]>();
     for (const process of processes) byApp.set(process.app.name, [...(byApp.get(process.app.name) ?? []), process]);

@@ -4,6 +4,7 @@
  * extension and the daemon (which re-validates everything a client sends).
  */
 import { createHash } from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Croner from 'croner';
 import { CorralError, ErrorCode } from './errors';
@@ -40,6 +41,10 @@ export interface AppConfig {
   restart_delay: number;
   exp_backoff_restart_delay: number;
   autorestart: boolean;
+  /** false: the app is registered stopped, and starts only when asked by name (PM2's autostart). */
+  autostart: boolean;
+  /** The client's env the app does not get: true drops all of it, a list drops names with those prefixes. */
+  filter_env: boolean | string[];
   stop_exit_codes: number[];
   cron_restart: string | null;
   kill_timeout: number;
@@ -103,6 +108,13 @@ const ALIASES: Record<string, string> = {
   cron: 'cron_restart',
   instance_id_env: 'instance_var',
   cmd: 'script',
+  exec: 'script',
+  command: 'script',
+  out_log: 'out_file',
+  err_log: 'error_file',
+  log: 'log_file',
+  interpreterArgs: 'node_args',
+  user: 'uid',
 };
 
 const KNOWN = new Set([
@@ -112,6 +124,7 @@ const KNOWN = new Set([
   'listen_timeout', 'wait_ready', 'shutdown_with_message', 'out_file', 'error_file', 'merge_logs',
   'log_date_format', 'time', 'pid_file', 'namespace', 'instance_var', 'increment_var', 'monitor_tree',
   'log_max_size', 'log_retain', 'log_compress', 'vizion', 'append_env_to_name', 'log_file', 'log_type', 'disable_logs',
+  'autostart', 'filter_env', 'port', 'uid', 'gid',
 ]);
 
 /** PM2 options that Corral accepts silently because they have no effect here. */
@@ -125,6 +138,13 @@ const ACCEPTED_WITHOUT_EFFECT: Record<string, string> = {
   treekill: 'Corral always stops the whole process tree',
   execute_command: 'Corral always runs the script as its own process',
   force: 'starting an ecosystem file re-applies it to running apps',
+  v8: 'PM2.io only',
+  event_loop_inspector: 'PM2.io only',
+  deep_monitoring: 'PM2.io only',
+  io: 'PM2.io only',
+  windowsHide: 'Corral never opens a console window for an app',
+  kill_retry_time: 'Corral sends SIGKILL once kill_timeout has passed',
+  post_update: 'runs after PM2\'s pull/upgrade commands, which Corral does not have',
 };
 
 export interface NormalizeContext {
@@ -218,6 +238,35 @@ export function validateName(name: unknown): string | undefined {
 /** What a value is, without the value: for fields whose values may be secrets. */
 function kindOf(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** Whether a variable of the client's env reaches an app with this filter_env. */
+export function inheritsVariable(filter: boolean | string[], key: string): boolean {
+  return filter !== true && !(Array.isArray(filter) && filter.some((prefix) => key.startsWith(prefix)));
+}
+
+/** filter_env as PM2 takes it: true, a prefix, "A,B" or a list of prefixes; undefined when invalid. */
+function parseFilterEnv(value: unknown): boolean | string[] | undefined {
+  if (value === undefined || value === null || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  if (typeof value === 'string' && value.trim() !== '') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
+  return undefined;
+}
+
+/** The daemon's user as uid and name ([] where there is none, e.g. Windows). */
+function ownUser(): Array<string | number> {
+  try {
+    const { uid, username } = os.userInfo();
+    return uid >= 0 ? [uid, username] : [username];
+  } catch {
+    return [];
+  }
+}
+
+function ownGroup(): Array<string | number> {
+  const gid = process.getgid?.();
+  return gid === undefined ? [] : [gid];
 }
 
 function describeValue(value: unknown): string {
@@ -351,7 +400,17 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const cwd = path.resolve(ctx.baseDir, cwdRaw ?? '.');
   let script = '';
   let interpreter = 'node';
-  const scriptRaw = input.script;
+  let scriptRaw = input.script;
+  /** `script: "npm run start"`: the words after the first, ahead of `args` (split without a shell). */
+  let scriptArgs: string[] = [];
+  if (typeof scriptRaw === 'string' && /\s/.test(scriptRaw.trim()) && !scriptRaw.includes('\0')) {
+    const asFile = path.resolve(cwd, scriptRaw);
+    const isFile = ctx.fileExists ? ctx.fileExists(asFile) : path.isAbsolute(scriptRaw);
+    if (!isFile) {
+      const words = splitArgs(scriptRaw);
+      if (words.length > 0) [scriptRaw, ...scriptArgs] = words;
+    }
+  }
   const interpreterRaw = readString('interpreter');
   if (scriptRaw === undefined || scriptRaw === null || scriptRaw === '') {
     fail('script', 'missing: give the file to run');
@@ -431,7 +490,13 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     else if (value.includes('\0')) fail(`${field}.${key}`, `${NUL_PROBLEM} (the value is not shown)`);
     else env[key] = value;
   };
-  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string') setVariable('env', key, value);
+  // PM2's filter_env: true keeps none of the client's env; prefixes keep all but the names they start.
+  let filter_env = parseFilterEnv(input.filter_env);
+  if (filter_env === undefined) {
+    expected('filter_env', 'true or a list of name prefixes', input.filter_env);
+    filter_env = false;
+  }
+  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string' && inheritsVariable(filter_env, key)) setVariable('env', key, value);
   const mergeEnv = (field: string): void => {
     const value = input[field];
     if (value === undefined || value === null) return;
@@ -449,6 +514,22 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   };
   mergeEnv('env');
   if (ctx.envName) mergeEnv(`env_${ctx.envName}`);
+  // PM2's `port`: the app's PORT.
+  if (input.port !== undefined && input.port !== null) {
+    const port = typeof input.port === 'string' && /^\d+$/.test(input.port) ? Number(input.port) : input.port;
+    if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535) env.PORT = String(port);
+    else expected('port', 'a port number from 1 to 65535', input.port);
+  }
+  // PM2's uid/gid (user) run the app as another user, which needs root; Corral runs every app as
+  // the daemon's user, so naming that user is fine and naming another is refused, never ignored.
+  for (const field of ['uid', 'gid'] as const) {
+    const wanted = input[field];
+    if (wanted === undefined || wanted === null) continue;
+    const own = field === 'uid' ? ownUser() : ownGroup();
+    if (!own.some((candidate) => String(candidate) === String(wanted))) {
+      fail(field, `Corral runs apps as the user that runs it${own.length > 0 ? ` (${own.join(', ')})` : ''}: start Corral as ${describeValue(wanted)} instead`);
+    }
+  }
   for (const key of Object.keys(input)) if (key.startsWith('env_') && typeof input[key] !== 'object') fail(key, `expected an object of NAME: value, got ${kindOf(input[key])}`);
 
   // --- watching ---
@@ -487,6 +568,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     if (codes.every((code) => typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255)) stop_exit_codes = codes as number[];
     else expected('stop_exit_codes', 'an exit code (0-255) or an array of them', codesRaw);
   }
+  // PM2 takes 0 (or "0") as "no cron restart".
+  if (input.cron_restart === 0 || input.cron_restart === '0') input.cron_restart = undefined;
   const cron_restart = readString('cron_restart') ?? null;
   if (cron_restart) {
     try {
@@ -532,7 +615,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     name,
     namespace,
     script,
-    args: readArgs('args'),
+    args: [...scriptArgs, ...readArgs('args')],
     interpreter,
     node_args: readArgs('node_args'),
     cwd,
@@ -552,6 +635,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     restart_delay: readDuration('restart_delay', DEFAULTS.restart_delay),
     exp_backoff_restart_delay: readDuration('exp_backoff_restart_delay', DEFAULTS.exp_backoff_restart_delay),
     autorestart: readBool('autorestart', true),
+    autostart: readBool('autostart', true),
+    filter_env,
     stop_exit_codes,
     cron_restart,
     kill_timeout: readDuration('kill_timeout', DEFAULTS.kill_timeout),
@@ -592,8 +677,11 @@ export function revalidateApp(raw: unknown, index: number): AppConfig {
   }
   const { app } = normalizeApp(
     // null is "never rotate" once normalized, but "unset" in user input: say it the unambiguous way.
-    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode, log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size },
+    // The env was filtered when it was built (filter_env): checked here, not filtered again.
+    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode, log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size, filter_env: false },
     { source: '', index, baseDir: candidate.cwd, baseEnv: env, cpuCount: 1 },
   );
-  return app;
+  const filter_env = parseFilterEnv(candidate.filter_env);
+  if (filter_env === undefined) throw new ConfigError([`apps[${index}].filter_env: expected true or a list of name prefixes`]);
+  return { ...app, filter_env };
 }

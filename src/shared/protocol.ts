@@ -134,12 +134,13 @@ export interface Methods {
   /** `start <name|id|all>` of apps the daemon already knows: starts those not running. */
   startExisting: { params: TargetParams; result: ProcessInfo[] };
   stop: { params: TargetParams; result: ProcessInfo[] };
-  restart: { params: TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean }; result: ProcessInfo[] };
+  /** `options`: app options (ecosystem names) from the command line, over each app's config first. */
+  restart: { params: TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean; options?: Record<string, unknown> }; result: ProcessInfo[] };
   delete: { params: TargetParams; result: ProcessInfo[] };
   /** PM2's `reset`: restart and unstable-restart counters back to 0. */
   reset: { params: TargetParams; result: ProcessInfo[] };
   /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
-  reload: { params: TargetParams & { updateEnv?: Record<string, string> }; result: ProcessInfo[] };
+  reload: { params: TargetParams & { updateEnv?: Record<string, string>; options?: Record<string, unknown> }; result: ProcessInfo[] };
   /** Set an app's instance count: a number, or "+n" / "-n" relative to now. */
   scale: { params: { name: string; instances: number | string }; result: ProcessInfo[] };
   list: { params: Record<string, never>; result: ProcessInfo[] };
