@@ -150,6 +150,29 @@ describe('config normalization', () => {
     assert.throws(() => revalidateApp(null, 0), /expected an app object/);
   });
 
+  it('PM2\'s filter_env, port, script with arguments, log_file and autostart survive the trip to the daemon unchanged', () => {
+    const onlyA = ctx({ fileExists: (file) => file === '/srv/app/a.js' });
+    for (const raw of [
+      { script: 'a.js', filter_env: true, env: { OWN: '1' } },
+      { script: 'a.js', filter_env: 'PATH,HO', port: '8081' },
+      { script: 'npm run start', args: ['--', 'x'], log_file: true, autostart: false },
+      { script: 'a.js', log: 'all.log', log_type: 'json', cron_restart: 0 },
+    ]) {
+      const { app } = normalizeApp(raw, onlyA);
+      assert.deepEqual(revalidateApp(JSON.parse(JSON.stringify(app)), 0), app, JSON.stringify(raw));
+    }
+    const filtered = normalizeApp({ script: 'a.js', filter_env: true, env: { OWN: '1' } }, ctx()).app;
+    assert.deepEqual(filtered.env, { OWN: '1' }, 'none of the shell env, the app\'s own env kept');
+    assert.deepEqual(Object.keys(normalizeApp({ script: 'a.js', filter_env: ['HO'] }, ctx()).app.env), ['PATH']);
+    assert.equal(normalizeApp({ script: 'a.js', port: 8081, env: { PORT: '1' } }, ctx()).app.env.PORT, '8081', 'port wins over env.PORT');
+    const words = normalizeApp({ script: 'npm run start', args: ['--', 'x'] }, onlyA).app;
+    assert.deepEqual([words.script, words.args, words.interpreter], ['npm', ['run', 'start', '--', 'x'], 'none']);
+    assert.deepEqual([normalizeApp({ script: 'a.js', log: 'all.log' }, ctx()).app.log_file, normalizeApp({ script: 'a.js', log_file: 'NULL' }, ctx()).app.log_file], ['/srv/app/all.log', null]);
+    assert.match(problems({ script: 'a.js', filter_env: 5 })[0], /filter_env: expected true or a list of name prefixes/);
+    assert.match(problems({ script: 'a.js', port: 70000 })[0], /port: expected a port number/);
+    assert.match(problems({ script: 'a.js', log_file: 3 })[0], /log_file: expected a file path or true/);
+  });
+
   it('makes names safe for file names, one file name per name', () => {
     assert.equal(fileSafeName('api'), 'api');
     assert.equal(fileSafeName('my_app-2.v1'), 'my_app-2.v1');
