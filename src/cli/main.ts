@@ -9,7 +9,7 @@ import { readLastLines } from '../client/log-tail';
 import { processAlive } from '../client/process-alive';
 import { parseCommandLine } from '../client/argv';
 import { withPm2Shape } from '../client/pm2-shape';
-import { buildStartRequest, splitList, type StartRequest } from '../client/start-request';
+import { buildStartRequest, ecosystemDefaults, splitList, type StartRequest } from '../client/start-request';
 import { appOptionsFromFlags, flagLabel } from '../client/start-options';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { ConfigError, normalizeApp, type AppConfig } from '../shared/config';
@@ -154,7 +154,7 @@ async function reapplyFiles(ctx: Context, targets: string[], mode: 'restart' | '
   const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
   const apps: AppConfig[] = [];
   for (const file of targets.filter(isEcosystemTarget)) {
-    const loaded = await loadEcosystem(file, { envName, only: splitList(ctx.values.only) });
+    const loaded = await loadEcosystem(file, { envName, only: splitList(ctx.values.only), defaults: ecosystemDefaults(ctx.values) });
     printWarnings(ctx, loaded.warnings);
     apps.push(...loaded.apps);
   }
@@ -171,7 +171,9 @@ async function reapplyFiles(ctx: Context, targets: string[], mode: 'restart' | '
  */
 function commandLineOptions(ctx: Context): Record<string, unknown> | undefined {
   const options = appOptionsFromFlags(ctx.values);
-  delete options.watch; // `restart --watch` toggles watching instead
+  // `restart --watch` toggles watching instead; a list of paths (--watch=src) is an option like any other.
+  if (options.watch === true) delete options.watch;
+  else if (Array.isArray(options.watch)) options.watch = (options.watch as string[]).map((item) => path.resolve(item));
   if (ctx.passthrough.length > 0) options.args = ctx.passthrough;
   for (const key of ['name', 'instances']) {
     if (key in options) throw new CorralError(ErrorCode.BadArgument, `${flagLabel(key)}: cannot change on a restart (${key === 'instances' ? 'use corral scale' : 'delete and start the app again'})`);
@@ -313,6 +315,13 @@ function stdinRequest(ctx: Context): StartRequest {
 function summarize(ctx: Context, verb: string, processes: ProcessInfo[]): void {
   if (ctx.values.silent) return;
   for (const process of processes) ctx.out(`${paint(ctx.style, 'green', '✓')} ${verb} ${safeText(process.name)} (id ${process.id})`);
+}
+
+/** After an action: what it did, the list, and with PM2's --attach the live logs of those processes. */
+async function finish(ctx: Context, verb: string, processes: ProcessInfo[], attachable = true): Promise<void> {
+  summarize(ctx, verb, processes);
+  if (!ctx.values.silent) await showList(ctx);
+  if (ctx.values.attach && attachable && processes.length > 0) await logsCommand(ctx, processes);
 }
 
 function withClient<T>(run: (client: DaemonClient) => Promise<T>): Promise<T> {
@@ -672,7 +681,8 @@ function startupCommand(ctx: Context, install: boolean): void {
     runAs: user,
     waitIp: ctx.values['wait-ip'] === true,
   });
-  if (ctx.values.write !== true) {
+  // PM2's -w is --write; Corral's is --watch (a documented difference), but `startup -w` installs as in PM2.
+  if (ctx.values.write !== true && ctx.values.watch !== true) {
     ctx.out(unit);
     ctx.err(`(the same command with --write installs this as ${unitFile}${systemWide ? ', as root' : ''})`);
     return;
@@ -738,9 +748,8 @@ async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       const processes = await startCommand(ctx);
-      if (ctx.values.silent) return;
       const failed = processes.filter((process) => process.status === 'errored');
-      await showList(ctx);
+      if (!ctx.values.silent) await showList(ctx);
       if (failed.length > 0) {
         throw new CorralError(ErrorCode.Internal, failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'));
       }
@@ -753,50 +762,37 @@ async function run(argv: string[]): Promise<void> {
       const [file, ...extra] = ctx.positionals;
       if (!file || extra.length > 0 || !isEcosystemFile(file)) throw new CorralError(ErrorCode.BadArgument, `${command}: give one ecosystem file`);
       const processes = await reapplyFiles(ctx, [file], command === 'startOrRestart' ? 'restart' : 'reload');
-      summarize(ctx, command === 'startOrRestart' ? 'started or restarted' : 'started or reloaded', processes);
-      if (!ctx.values.silent) await showList(ctx);
-      return;
+      return finish(ctx, command === 'startOrRestart' ? 'started or restarted' : 'started or reloaded', processes);
     }
     case 'stop':
     case 'restart':
     case 'delete':
     case 'del': {
       if (command === 'restart' && ctx.positionals.some(isEcosystemTarget)) {
-        const processes = await reapplyFiles(ctx, ctx.positionals, 'restart');
-        summarize(ctx, 'restarted', processes);
-        if (!ctx.values.silent) await showList(ctx);
-        return;
+        return finish(ctx, 'restarted', await reapplyFiles(ctx, ctx.positionals, 'restart'));
       }
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const method = command === 'del' ? 'delete' : command;
       const updateEnv = method === 'restart' ? callerEnv(ctx) : undefined;
-      const toggleWatch = method === 'restart' && ctx.values.watch === true;
+      // `restart --watch` toggles watching; `restart --watch=src` (or --watch <folder>) watches those paths.
+      const toggleWatch = method === 'restart' && ctx.values.watch === true && ctx.values['watch-paths'] === undefined;
       const options = method === 'restart' ? commandLineOptions(ctx) : undefined;
       const processes = await withClient((client) =>
         client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS),
       );
       requireSome(method, targets, processes);
-      summarize(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes);
-      if (!ctx.values.silent) await showList(ctx);
-      if (ctx.values.attach && method === 'restart') await logsCommand(ctx, processes);
-      return;
+      return finish(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes, method !== 'delete');
     }
     case 'reload': {
       if (ctx.positionals.some(isEcosystemTarget)) {
-        const processes = await reapplyFiles(ctx, ctx.positionals, 'reload');
-        summarize(ctx, 'reloaded', processes);
-        if (!ctx.values.silent) await showList(ctx);
-        return;
+        return finish(ctx, 'reloaded', await reapplyFiles(ctx, ctx.positionals, 'reload'));
       }
       const targets = await expandTargets(ctx, requireTargets(ctx, command));
       const updateEnv = callerEnv(ctx);
       const options = commandLineOptions(ctx);
       const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS));
       requireSome('reload', targets, processes);
-      summarize(ctx, 'reloaded', processes);
-      if (!ctx.values.silent) await showList(ctx);
-      if (ctx.values.attach) await logsCommand(ctx, processes);
-      return;
+      return finish(ctx, 'reloaded', processes);
     }
     case 'serve':
     case 'expose': {

@@ -85,8 +85,8 @@ export interface EcosystemOptions {
   /** `--only a,b`: just these apps. */
   only?: string[];
   baseEnv?: Record<string, string | undefined>;
-  /** Options from the command line that override every app's (e.g. namespace). */
-  overrides?: Record<string, unknown>;
+  /** Options from the command line for every app that does not set them itself (PM2: namespace, watch, uid...). */
+  defaults?: Record<string, unknown>;
 }
 
 export interface LoadedEcosystem {
@@ -136,7 +136,7 @@ function ecosystemFromContent(content: unknown, shown: string, baseDir: string, 
   const normalized: AppConfig[] = [];
   apps.forEach((raw, index) => {
     try {
-      const merged = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object), ...options.overrides } : raw;
+      const merged = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...options.defaults, ...(raw as object) } : raw;
       const result = normalizeApp(merged, {
         source: shown,
         index,

@@ -35,9 +35,7 @@ export async function buildStartRequest(
   const overrides = appOptionsFromFlags(line.values);
   const envName = typeof line.values.env === 'string' ? line.values.env : undefined;
   if (isEcosystemFile(target)) {
-    // What PM2 applies from the command line to every app of a file: namespace, watch, ignore_watch.
-    const fromFlags = Object.fromEntries(['namespace', 'watch', 'ignore_watch'].filter((key) => overrides[key] !== undefined).map((key) => [key, overrides[key]]));
-    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), overrides: Object.keys(fromFlags).length > 0 ? fromFlags : undefined });
+    const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), defaults: ecosystemDefaults(line.values) });
     return { kind: 'apps', apps, warnings, fromEcosystem: true };
   }
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -51,6 +49,18 @@ export async function buildStartRequest(
   const namesAnother = overrides.name !== undefined && overrides.name !== target;
   if (!stat?.isFile() && !looksLikeFile(target) && (stat || !which(target) || (!namesAnother && (await isKnown(target))))) return { kind: 'existing', target };
   return scriptRequest(target, line.passthrough, overrides, envName);
+}
+
+/**
+ * What PM2 takes from the command line for the apps of an ecosystem file, where an app does not set
+ * it itself: namespace, watch (as true), ignore_watch, uid and gid. Also for restart|reload <file>.
+ */
+export function ecosystemDefaults(values: Record<string, unknown>): Record<string, unknown> | undefined {
+  const flags = appOptionsFromFlags(values);
+  const defaults: Record<string, unknown> = {};
+  for (const key of ['namespace', 'ignore_watch', 'uid', 'gid']) if (flags[key] !== undefined) defaults[key] = flags[key];
+  if (flags.watch !== undefined && flags.watch !== false) defaults.watch = true;
+  return Object.keys(defaults).length > 0 ? defaults : undefined;
 }
 
 function scriptRequest(script: string, args: string[], overrides: Record<string, unknown>, envName: string | undefined): StartRequest {

@@ -4,6 +4,7 @@
  * extension and the daemon (which re-validates everything a client sends).
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Croner from 'croner';
@@ -264,9 +265,18 @@ function ownUser(): Array<string | number> {
   }
 }
 
+/** The daemon's group as gid, and its names where the system lists them in /etc/group. */
 function ownGroup(): Array<string | number> {
   const gid = process.getgid?.();
-  return gid === undefined ? [] : [gid];
+  if (gid === undefined) return [];
+  let names: string[] = [];
+  try {
+    // name:password:gid:members, one group per line.
+    names = fs.readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields.length >= 3 && Number(fields[2]) === gid).map((fields) => fields[0]);
+  } catch {
+    // no /etc/group (Windows, some containers): the number only
+  }
+  return [gid, ...names];
 }
 
 function describeValue(value: unknown): string {
@@ -403,16 +413,24 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   let scriptRaw = input.script;
   /** `script: "npm run start"`: the words after the first, ahead of `args` (split without a shell). */
   let scriptArgs: string[] = [];
+  let scriptUnusable = false;
   if (typeof scriptRaw === 'string' && /\s/.test(scriptRaw.trim()) && !scriptRaw.includes('\0')) {
     const asFile = path.resolve(cwd, scriptRaw);
     const isFile = ctx.fileExists ? ctx.fileExists(asFile) : path.isAbsolute(scriptRaw);
     if (!isFile) {
-      const words = splitArgs(scriptRaw);
-      if (words.length > 0) [scriptRaw, ...scriptArgs] = words;
+      try {
+        const words = splitArgs(scriptRaw);
+        if (words.length > 0) [scriptRaw, ...scriptArgs] = words;
+      } catch (error) {
+        fail('script', `not a file, and not a command line either: ${(error as Error).message}`);
+        scriptUnusable = true;
+      }
     }
   }
   const interpreterRaw = readString('interpreter');
-  if (scriptRaw === undefined || scriptRaw === null || scriptRaw === '') {
+  if (scriptUnusable) {
+    // said above
+  } else if (scriptRaw === undefined || scriptRaw === null || scriptRaw === '') {
     fail('script', 'missing: give the file to run');
   } else if (typeof scriptRaw !== 'string') {
     expected('script', 'a file path', scriptRaw);

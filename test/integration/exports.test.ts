@@ -53,6 +53,9 @@ describe('export and startup commands', () => {
     assert.match(fs.readFileSync(unit, 'utf8'), new RegExp(`CORRAL_HOME=${home.home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     await home.ok(['unstartup', 'systemd'], { env });
     assert.ok(!fs.existsSync(unit));
+    await home.ok(['startup', 'systemd', '-w'], { env });
+    assert.ok(fs.existsSync(unit), 'PM2\'s startup -w installs too');
+    await home.ok(['unstartup', 'systemd'], { env });
     const other = await home.cli(['startup', 'launchd'], { env });
     assert.match(other.stderr, /only "systemd" is supported/);
   });

@@ -88,15 +88,35 @@ describe('PM2 options and flags', () => {
     assert.match(noDaemon.stderr, /corral-runtime/);
   });
 
-  it('an ecosystem start applies --watch and --namespace from the command line to every app', async function () {
+  it('an ecosystem start or restart takes --watch, --namespace and --gid from the command line for the apps that set none', async function () {
     this.timeout(20_000);
     const file = path.join(home.home, 'apps.json');
-    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: fixture('idle.js') }, { name: 'b', script: fixture('idle.js'), cwd: home.home }] }));
-    await home.ok(['start', file, '--watch', '--namespace', 'team']);
-    for (const name of ['a', 'b']) {
-      const description = await describeApp(name);
-      assert.deepEqual([description.config.watch, description.namespace], [true, 'team']);
-    }
+    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: fixture('idle.js') }, { name: 'b', script: fixture('idle.js'), namespace: 'own', watch: false }] }));
+    const group = fs.readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')).find((fields) => Number(fields[2]) === process.getgid?.())?.[0];
+    await home.ok(['start', file, '--watch=src', '--namespace', 'team', ...(group ? ['--gid', group] : [])]);
+    const a = await describeApp('a');
+    const b = await describeApp('b');
+    assert.deepEqual([a.config.watch, a.namespace], [true, 'team'], 'what the app leaves out (watch: true as in PM2)');
+    assert.deepEqual([b.config.watch, b.namespace], [false, 'own'], 'what the app sets itself stays');
+    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: fixture('idle.js') }, { name: 'c', script: fixture('idle.js') }] }));
+    await home.ok(['restart', file, '--namespace', 'team']);
+    assert.equal((await describeApp('c')).namespace, 'team', 'restart <file> too');
+    const refused = await home.cli(['start', file, '--uid', `nobody-else-${process.pid}`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /--uid|uid: Corral runs apps as the user/);
+  });
+
+  it('restart <app> --watch=<paths> watches those paths (a bare --watch toggles); a script with a broken quote names the field', async function () {
+    this.timeout(20_000);
+    const src = fs.mkdtempSync(path.join(home.home, 'src-'));
+    await home.ok(['start', fixture('idle.js'), '--name', 'p']);
+    await home.ok(['restart', 'p', '--watch', src]);
+    assert.deepEqual((await describeApp('p')).config.watch, [src]);
+    const file = path.join(home.home, 'quote.json');
+    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'q', script: "npm 'run" }] }));
+    const broken = await home.cli(['start', file]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /quote\.json: apps\[0\]\.script: not a file, and not a command line either: unterminated ' quote/);
   });
 
   it('list --sort, -m, --no-color; -V; serve --port; startup --wait-ip; PM2.io commands', async function () {
