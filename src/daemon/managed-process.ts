@@ -23,7 +23,7 @@ import {
   type RestartRecord,
   type StateReason,
 } from '../shared/protocol';
-import type { ChildHandle } from './child-handle';
+import type { ChildHandle, ExitResult } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
 import type { InspectorGuard } from './inspector-guard';
@@ -317,7 +317,7 @@ export class ManagedProcess {
     const child = this.ctx.launch({ app, env: { ...this.environment(), [INSTANCE_VARIABLE]: marker }, marker, nodePath: this.ctx.nodePath });
     this.pipe(child.stdout, () => this.outFile, 'log:out');
     this.pipe(child.stderr, () => this.errFile, 'log:err');
-    child.exited.then((result) => this.onExit(child, result.code, result.signal));
+    child.exited.then((result) => this.onExit(child, result));
     child.listening?.then(() => {
       if (this.child === child) this.listens = true;
     });
@@ -445,7 +445,8 @@ export class ManagedProcess {
     this.setStatus(ProcessStatus.Online, reason, detail, files);
   }
 
-  private onExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: ChildHandle, result: ExitResult): void {
+    const { code, signal, forced } = result;
     if (this.child !== child) return;
     this.child = null;
     // Whatever the app left behind in its process group goes with it.
@@ -454,7 +455,7 @@ export class ManagedProcess {
     this.exitCode = code;
     this.exitSignal = signal;
     const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
-    const exit = { code, signal, uptimeMs, at: Date.now() };
+    const exit = { code, signal, forced, uptimeMs, at: Date.now() };
     if (this.desired === 'stopped') {
       if (this.status !== ProcessStatus.Errored) this.setStatus(ProcessStatus.Stopped, this.lastReason ?? 'user', describeExit(exit));
       return;
@@ -506,7 +507,7 @@ export class ManagedProcess {
     if (!graceful) child.signal('SIGINT');
     const killTimer = setTimeout(() => {
       this.ctx.log(`${this.app.name}[${this.id}] pid ${child.pid} did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
-      child.signal('SIGKILL');
+      child.forceKill();
     }, this.app.kill_timeout);
     await child.exited;
     clearTimeout(killTimer);
