@@ -6,10 +6,7 @@
  * User operations are queued per process, so a stop never races a restart of the same process.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileSafeName, isNodeInterpreter, type AppConfig } from '../shared/config';
+import type { AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { HomePaths } from '../shared/paths';
 import {
@@ -25,14 +22,14 @@ import {
 } from '../shared/protocol';
 import type { ChildHandle, ExitResult } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
-import { LineSplitter, toLines } from './line-splitter';
 import type { InspectorGuard } from './inspector-guard';
-import { RecentLines } from './recent-lines';
 import { versioningOf } from './git-info';
-import type { LogFile, LogFiles } from './log-files';
+import type { LogFiles } from './log-files';
 import { INSTANCE_VARIABLE } from './platform/processes';
+import { processEnvironment } from './process-env';
+import { processFiles, removePidFile, writePidFile } from './process-files';
+import { ProcessOutput } from './process-output';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
-import { formatForFile } from './log-format';
 
 export interface ProcessContext {
   paths: HomePaths;
@@ -45,8 +42,6 @@ export interface ProcessContext {
 }
 
 const HISTORY_LIMIT = 20;
-const INSPECTOR_BANNER = Buffer.from('Debugger listening on ');
-const INSPECTOR_WORD = Buffer.from('Debugger ');
 
 /** Why an operation happens, carried into the state events it causes. */
 export interface Cause {
@@ -57,24 +52,13 @@ export interface Cause {
 }
 const DRAIN_WAIT_MS = 2000;
 
-/** `<base>-<id><ext>`: per-instance file names when several instances would share one. */
-function perInstance(file: string, id: number): string {
-  const extension = path.extname(file);
-  return `${file.slice(0, file.length - extension.length)}-${id}${extension}`;
-}
-
 export class ManagedProcess {
   status: ProcessStatus = ProcessStatus.Stopped;
   restarts = 0;
   cpu = 0;
   memory = 0;
-  /** The last lines of each stream, for viewers that backfill before streaming. */
-  readonly recent = { 'log:out': new RecentLines(), 'log:err': new RecentLines() };
-  /** The inspector's WebSocket URL once the process printed "Debugger listening on ...". */
-  inspectorUrl: string | null = null;
-  private inspectorWaiters: Array<(url: string) => void> = [];
-  /** Set when `corral inspect` opened the inspector: closes it once unused (inspector-guard.ts). */
-  inspectorGuard: InspectorGuard | null = null;
+  /** stdout and stderr: recent lines, log files, live events, the inspector banner (process-output.ts). */
+  readonly output: ProcessOutput;
   /** node_args added to the next launch only (a restart with the inspector). */
   nextLaunchNodeArgs: string[] = [];
   /** Git facts about the app's code, refreshed (off the start path) at every launch. */
@@ -96,9 +80,6 @@ export class ManagedProcess {
   private restartState: RestartState = INITIAL_RESTART_STATE;
   private queue: Promise<unknown> = Promise.resolve();
   private settleWaiters: Array<() => void> = [];
-  private outFile: LogFile | null = null;
-  private errFile: LogFile | null = null;
-  private combinedFile: LogFile | null = null;
   outLog = '';
   errLog = '';
   /** log_file: both streams in one file; null when the app has none. */
@@ -111,7 +92,36 @@ export class ManagedProcess {
     readonly instance: number,
     private readonly ctx: ProcessContext,
   ) {
+    this.output = new ProcessOutput(id, () => this.app, ctx);
     this.openLogs();
+  }
+
+  /** The last lines of each stream, for viewers that backfill before streaming. */
+  get recent(): ProcessOutput['recent'] {
+    return this.output.recent;
+  }
+
+  /** The inspector's WebSocket URL once the process printed "Debugger listening on ...". */
+  get inspectorUrl(): string | null {
+    return this.output.inspectorUrl;
+  }
+
+  set inspectorUrl(url: string | null) {
+    this.output.inspectorUrl = url;
+  }
+
+  /** Set when `corral inspect` opened the inspector: closes it once unused (inspector-guard.ts). */
+  get inspectorGuard(): InspectorGuard | null {
+    return this.output.inspectorGuard;
+  }
+
+  set inspectorGuard(guard: InspectorGuard | null) {
+    this.output.inspectorGuard = guard;
+  }
+
+  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. */
+  waitForInspector(timeoutMs: number): Promise<string | null> {
+    return this.output.waitForInspector(timeoutMs);
   }
 
   get pid(): number | null {
@@ -291,32 +301,19 @@ export class ManagedProcess {
 
   /** The environment the process runs (or will run) with. */
   environment(): Record<string, string> {
-    const { app } = this;
-    // CORRAL_HOME and pm_id also let a new daemon recognize this process if its daemon died.
-    const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name, CORRAL_HOME: this.ctx.paths.home };
-    env[app.instance_var] = String(this.instance);
-    // A daemon running on VS Code's Electron starts Node apps with that binary: it must act as Node.
-    if (process.versions.electron && isNodeInterpreter(app.interpreter)) env.ELECTRON_RUN_AS_NODE = '1';
-    if (app.increment_var) {
-      const base = Number(app.env[app.increment_var] ?? 0);
-      env[app.increment_var] = String((Number.isFinite(base) ? base : 0) + this.instance);
-    }
-    return env;
+    return processEnvironment(this.app, this.id, this.instance, this.ctx.paths.home);
   }
 
   /** Spawns a child with this process's config and wires its output and exit; no state change. */
   private spawnChild(): ChildHandle {
     const extra = this.nextLaunchNodeArgs;
     this.nextLaunchNodeArgs = [];
-    this.inspectorUrl = null;
-    this.inspectorGuard?.dispose(); // a new child: the old one's inspector is gone with it
-    this.inspectorGuard = null;
+    this.output.forgetInspector();
     const app = extra.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...extra] } : this.app;
     // A new marker per launch: what proves a process belongs to this launch when it is signalled.
     const marker = `${this.id}:${randomBytes(6).toString('hex')}`;
     const child = this.ctx.launch({ app, env: { ...this.environment(), [INSTANCE_VARIABLE]: marker }, marker, nodePath: this.ctx.nodePath });
-    this.pipe(child.stdout, () => this.outFile, 'log:out');
-    this.pipe(child.stderr, () => this.errFile, 'log:err');
+    this.output.attach(child, new AbortController().signal);
     child.exited.then((result) => this.onExit(child, result));
     child.listening?.then(() => {
       if (this.child === child) this.listens = true;
@@ -516,114 +513,21 @@ export class ManagedProcess {
     await Promise.race([child.drained, new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref())]);
   }
 
-  private pipe(stream: Readable | null, file: () => LogFile | null, event: 'log:out' | 'log:err'): void {
-    if (!stream) return;
-    const splitter = new LineSplitter();
-    const recent = this.recent[event];
-    const kind = event === 'log:out' ? 'out' : 'err';
-    const emit = (complete: Buffer): void => {
-      const offset = recent.add(complete);
-      if (event === 'log:err' && complete.includes(INSPECTOR_WORD)) {
-        if (complete.includes(INSPECTOR_BANNER)) this.noteInspector(complete.toString('utf8'));
-        this.inspectorGuard?.noteOutput(complete.toString('utf8'));
-      }
-      let lines: string[] | null = null;
-      const own = file();
-      const combined = this.combinedFile;
-      if (own || combined) {
-        const formatted = formatForFile(complete, kind, this.id, this.app);
-        lines = formatted.lines;
-        // One LogFile per path: a log_file that is also out_file gets each line once.
-        const full = (own === combined ? [own] : [own, combined]).filter((target): target is LogFile => target !== null && !target.write(formatted.data));
-        if (full.length > 0) {
-          // Backpressure: the app blocks on its pipe rather than the daemon buffering without bound.
-          stream.pause();
-          void Promise.all(full.map((target) => target.drain())).then(() => stream.resume());
-        }
-      }
-      if (this.ctx.hasSubscribers()) {
-        this.ctx.publish(event, { id: this.id, name: this.app.name, lines: lines ?? toLines(complete), offset, at: Date.now() });
-      }
-    };
-    stream.on('data', (chunk: Buffer) => {
-      const complete = splitter.push(chunk);
-      if (complete) emit(complete);
-    });
-    stream.on('end', () => {
-      const rest = splitter.end();
-      if (rest) emit(rest);
-    });
-    stream.on('error', () => undefined);
-  }
-
-  private noteInspector(text: string): void {
-    // Only a plain ws://host:port/uuid: the URL is printed to terminals and handed to debuggers.
-    const url = /Debugger listening on (ws:\/\/(?:[\w.-]+|\[[\da-fA-F:.]+\]):\d{1,5}\/[\w-]+)(?:\s|$)/.exec(text)?.[1];
-    if (!url) return;
-    this.inspectorUrl = url;
-    const waiters = this.inspectorWaiters;
-    this.inspectorWaiters = [];
-    for (const resolve of waiters) resolve(url);
-  }
-
-  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. */
-  waitForInspector(timeoutMs: number): Promise<string | null> {
-    if (this.inspectorUrl) return Promise.resolve(this.inspectorUrl);
-    return new Promise((resolve) => {
-      const done = (url: string | null): void => {
-        clearTimeout(timer);
-        this.inspectorWaiters = this.inspectorWaiters.filter((waiter) => waiter !== onUrl);
-        resolve(url);
-      };
-      const onUrl = (url: string): void => done(url);
-      const timer = setTimeout(() => done(null), timeoutMs);
-      this.inspectorWaiters.push(onUrl);
-    });
-  }
-
   private openLogs(): void {
-    const { app, ctx } = this;
-    const safe = fileSafeName(app.name);
-    const split = app.instances > 1 && !app.merge_logs;
-    const pick = (custom: string | null, kind: 'out' | 'error'): string => {
-      if (custom) return split && custom !== '/dev/null' ? perInstance(custom, this.id) : custom;
-      return path.join(ctx.paths.logsDir, split ? `${safe}-${kind}-${this.id}.log` : `${safe}-${kind}.log`);
-    };
-    this.outLog = pick(app.out_file, 'out');
-    this.errLog = pick(app.error_file, 'error');
-    if (app.log_file === null) this.combinedLog = null;
-    else if (app.log_file === true) this.combinedLog = path.join(ctx.paths.logsDir, split ? `${safe}-${this.id}.log` : `${safe}.log`);
-    else this.combinedLog = split ? perInstance(app.log_file, this.id) : app.log_file;
-    this.pidFile = app.pid_file
-      ? app.instances > 1
-        ? perInstance(app.pid_file, this.id)
-        : app.pid_file
-      : path.join(ctx.paths.pidsDir, `${safe}-${this.id}.pid`);
-    const rotation = { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress };
-    this.outFile = ctx.logFiles.acquire(this.outLog, rotation);
-    this.errFile = ctx.logFiles.acquire(this.errLog, rotation);
-    this.combinedFile = this.combinedLog === null ? null : ctx.logFiles.acquire(this.combinedLog, rotation);
+    const { app } = this;
+    ({ outLog: this.outLog, errLog: this.errLog, combinedLog: this.combinedLog, pidFile: this.pidFile } = processFiles(app, this.id, this.ctx.paths));
+    this.output.open(this, { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress });
   }
 
-  private async closeLogs(): Promise<void> {
-    await this.ctx.logFiles.release(this.outFile);
-    await this.ctx.logFiles.release(this.errFile);
-    await this.ctx.logFiles.release(this.combinedFile);
-    this.outFile = null;
-    this.errFile = null;
-    this.combinedFile = null;
+  private closeLogs(): Promise<void> {
+    return this.output.close();
   }
 
   private writePidFile(pid: number): void {
-    try {
-      fs.mkdirSync(path.dirname(this.pidFile), { recursive: true });
-      fs.writeFileSync(this.pidFile, `${pid}\n`, { mode: 0o644 });
-    } catch (error) {
-      this.ctx.log(`${this.app.name}[${this.id}] cannot write pid file ${this.pidFile}: ${(error as Error).message}`);
-    }
+    writePidFile(this.pidFile, pid, (problem) => this.ctx.log(`${this.app.name}[${this.id}] ${problem}`));
   }
 
   private removePidFile(): void {
-    fs.rm(this.pidFile, { force: true }, () => undefined);
+    removePidFile(this.pidFile);
   }
 }
