@@ -77,11 +77,24 @@ export class Lifetime {
 /** The lifetimes of one owner that have not ended, and the timers they hold: a test checks that none is left. */
 export class OpenLifetimes {
   private readonly open = new Set<Lifetime>();
+  private waiters: Array<() => void> = [];
 
   add<T extends Lifetime>(lifetime: T): T {
     this.open.add(lifetime);
-    lifetime.onEnd(() => this.open.delete(lifetime));
+    lifetime.onEnd(() => {
+      this.open.delete(lifetime);
+      if (this.open.size > 0) return;
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve();
+    });
     return lifetime;
+  }
+
+  /** Resolves once none is open. */
+  none(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   count(): { open: number; timers: number } {

@@ -106,6 +106,11 @@ export class ManagedProcess {
     return this.open.count();
   }
 
+  /** Resolves once no lifetime is open: stopped or errored, and the last launch has read its output. */
+  allEnded(): Promise<void> {
+    return this.open.none();
+  }
+
   // --- operations (queued) ---
 
   start(reason: StateReason = 'start'): Promise<void> {

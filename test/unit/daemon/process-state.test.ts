@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allTransitions, nextStatus, STATE_EVENTS, TRANSITIONS } from '../../../src/daemon/process-state';
+import { allTransitions, nextStatus, ProcessState, STATE_EVENTS, TRANSITIONS } from '../../../src/daemon/process-state';
 import { CorralError, ErrorCode } from '../../../src/shared/errors';
 import { ProcessStatus } from '../../../src/shared/protocol';
 
@@ -98,5 +98,69 @@ describe('process state table', () => {
       .filter(([from]) => (statuses as string[]).includes(from))
       .map(([from, event, to]) => row(from, event, to));
     assert.deepEqual([...rows].sort(), [...EXPECTED].sort());
+  });
+});
+
+describe('ProcessState', () => {
+  const make = (): { state: ProcessState<string, { ended: boolean; end(): void }>; told: string[] } => {
+    const told: string[] = [];
+    const state = new ProcessState<string, { ended: boolean; end(): void }>((status, cause) => told.push(`${status} ${cause.reason}`));
+    return { state, told };
+  };
+  const delay = (): { ended: boolean; end(): void } => ({ ended: false, end() { this.ended = true; } });
+
+  it('holds the launch while launching, online and stopping, and drops it once stopped', () => {
+    const { state, told } = make();
+    assert.equal(state.launch, null);
+    state.move('launch', { reason: 'start' }, { launch: 'first' });
+    state.move('up', { reason: 'start' });
+    assert.equal(state.launch, 'first');
+    state.move('reloaded', { reason: 'reload' }, { launch: 'second' });
+    state.move('stop', { reason: 'user' });
+    assert.deepEqual([state.status, state.launch], ['stopping', 'second']);
+    state.move('exit', { reason: 'user', detail: 'exited with code 0 after 5 ms' });
+    assert.deepEqual([state.status, state.launch], ['stopped', null]);
+    assert.deepEqual(told, ['launching start', 'online start', 'online reload', 'stopping user', 'stopped user']);
+    assert.equal(state.lastDetail, 'exited with code 0 after 5 ms');
+    // The history leaves out the plain start's online, as describe always showed it.
+    assert.deepEqual(state.history.map((record) => record.detail), ['launching', 'online', 'stopping', 'stopped: exited with code 0 after 5 ms']);
+  });
+
+  it('ends the restart delay when it leaves waiting-restart, by a stop or by the relaunch', () => {
+    for (const event of ['stop', 'launch'] as const) {
+      const { state } = make();
+      const pending = delay();
+      state.move('launch', { reason: 'start' }, { launch: 'first' });
+      state.move('up', { reason: 'start' });
+      state.move('exit-restart', { reason: 'crash' }, { delay: pending });
+      assert.deepEqual([state.status, state.launch, pending.ended], ['waiting-restart', null, false]);
+      state.move(event, { reason: 'user' }, { launch: 'second' });
+      assert.equal(pending.ended, true, event);
+    }
+  });
+
+  it('an invalid move, or one without what its status holds, throws and changes nothing', () => {
+    const { state, told } = make();
+    assert.throws(() => state.move('up', { reason: 'start' }), /invalid state transition: up while stopped/);
+    assert.throws(() => state.move('launch', { reason: 'start' }), /launch to launching needs a launch/);
+    state.move('launch', { reason: 'start' }, { launch: 'first' });
+    state.move('up', { reason: 'start' });
+    assert.throws(() => state.move('exit-restart', { reason: 'crash' }), /needs a restart delay/);
+    assert.throws(() => state.move('exit', { reason: 'user' }), /invalid state transition: exit while online/);
+    assert.deepEqual([state.status, state.launch, state.lastReason], ['online', 'first', 'start']);
+    assert.deepEqual(told, ['launching start', 'online start']);
+  });
+
+  it('settled() resolves at the first status that is not launching', async () => {
+    const { state } = make();
+    await state.settled(); // stopped: at once
+    state.move('launch', { reason: 'start' }, { launch: 'first' });
+    let settled = false;
+    const waiting = state.settled().then(() => (settled = true));
+    await Promise.resolve();
+    assert.equal(settled, false);
+    state.move('launch-failed', { reason: 'launch-failed' });
+    await waiting;
+    assert.equal(state.status, 'errored');
   });
 });
