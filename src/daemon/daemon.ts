@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import type { AxonSocket } from 'pm2-axon';
-import { CorralError, ErrorCode } from '../shared/errors';
 import { pubSocket, repSocket } from '../shared/axon';
 import { prepareHome } from '../shared/home';
 import { homePaths, socketPathProblem, type HomePaths } from '../shared/paths';
@@ -23,7 +22,7 @@ import { OutputSockets } from './output-sockets';
 import { Persistence } from './persistence';
 import { DEFAULT_WEB_PORT, WebServer } from './web-server';
 import { guardConnections, serveRpc } from './rpc-server';
-import { checkTargets, Supervisor } from './supervisor';
+import { Supervisor } from './supervisor';
 
 /** daemon.log, rotated at 10 MB with 3 old files kept. Never carries env values. */
 function createDaemonLog(file: string): (message: string) => void {
@@ -204,24 +203,21 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   serveRpc(
     rep,
     {
-      hello: (params) => {
-        if (typeof params.protocolVersion !== 'number') throw new CorralError(ErrorCode.BadArgument, 'hello: protocolVersion must be a number');
-        return info();
-      },
+      hello: () => info(),
       ping: () => info(),
       start: whenReady((params) => supervisor.start(params.apps, params.replace === true, params.mode === 'reload' ? 'reload' : 'restart')),
-      startExisting: whenReady((params) => supervisor.startExisting(checkTargets(params.targets))),
-      stop: whenReady((params) => supervisor.stop(checkTargets(params.targets))),
-      restart: whenReady((params) => supervisor.restart(checkTargets(params.targets), params.updateEnv, params.toggleWatch === true, params.options)),
-      delete: whenReady((params) => supervisor.delete(checkTargets(params.targets))),
-      reset: whenReady((params) => supervisor.reset(checkTargets(params.targets))),
-      reload: whenReady((params) => supervisor.reload(checkTargets(params.targets), params.updateEnv, params.options)),
+      startExisting: whenReady((params) => supervisor.startExisting(params.targets)),
+      stop: whenReady((params) => supervisor.stop(params.targets)),
+      restart: whenReady((params) => supervisor.restart(params.targets, params.updateEnv, params.toggleWatch === true, params.options)),
+      delete: whenReady((params) => supervisor.delete(params.targets)),
+      reset: whenReady((params) => supervisor.reset(params.targets)),
+      reload: whenReady((params) => supervisor.reload(params.targets, params.updateEnv, params.options)),
       scale: whenReady((params) => supervisor.scale(params.name, params.instances)),
       list: whenReady(() => supervisor.list()),
-      describe: whenReady((params) => supervisor.describe(checkTargets(params.targets))),
-      flush: whenReady(async (params) => ({ files: await supervisor.flush(params.targets === undefined ? undefined : checkTargets(params.targets)) })),
+      describe: whenReady((params) => supervisor.describe(params.targets)),
+      flush: whenReady(async (params) => ({ files: await supervisor.flush(params.targets) })),
       reloadLogs: () => ({ files: logFiles.reopenAll() }),
-      sendSignal: whenReady((params) => supervisor.sendSignal(checkTargets(params.targets), params.signal)),
+      sendSignal: whenReady((params) => supervisor.sendSignal(params.targets, params.signal)),
       writeStdin: whenReady((params) => supervisor.writeStdin(params.id, params.data)),
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
@@ -232,9 +228,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
           await web.stop();
           return { url: null, tokenFile: null };
         }
-        const host = params.host ?? '127.0.0.1';
-        if (typeof host !== 'string' || host.length > 255) throw new CorralError(ErrorCode.BadArgument, 'web: host must be an address');
-        return web.start(host, params.port ?? DEFAULT_WEB_PORT);
+        return web.start(params.host ?? '127.0.0.1', params.port ?? DEFAULT_WEB_PORT);
       },
       save: whenReady(async () => ({ file: paths.dump, apps: await persistence.save() })),
       clearDump: whenReady(async () => {

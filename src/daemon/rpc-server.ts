@@ -1,11 +1,13 @@
 /**
- * The RPC surface: one handler per protocol method, each checking its own params. Every reply is a
- * Reply envelope, so an error's code reaches the client (pm2-axon-rpc itself keeps only a message).
+ * The RPC surface: one handler per protocol method, called only with params that passed the
+ * method's schema (wire-params.ts). Every reply is a Reply envelope, so an error's code reaches the
+ * client (pm2-axon-rpc itself keeps only a message).
  */
 import { Server } from 'pm2-axon-rpc';
 import type { Socket as NetSocket } from 'node:net';
 import type { AxonSocket } from 'pm2-axon';
-import { CorralError, ErrorCode, toWireError } from '../shared/errors';
+import { CorralError, toWireError } from '../shared/errors';
+import { checkParams } from './wire-params';
 import { METHOD_NAMES, type MethodName, type Params, type Reply, type Result } from '../shared/protocol';
 
 export type Handlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
@@ -106,13 +108,9 @@ export function serveRpc(socket: AxonSocket, handlers: Handlers, log: (message: 
           log(`rpc ${method}: cannot send reply: ${(error as Error).message}`);
         }
       };
-      if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-        respond({ ok: false, error: toWireError(new CorralError(ErrorCode.BadArgument, `${method}: expected an object of parameters`)) });
-        return;
-      }
       const handler = handlers[method] as (params: unknown) => unknown;
       Promise.resolve()
-        .then(() => handler(params))
+        .then(() => handler(checkParams(method, params)))
         .then(
           (result) => respond({ ok: true, result }),
           (error: unknown) => {

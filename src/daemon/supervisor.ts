@@ -1,11 +1,10 @@
 /** The process table: creates, finds and drives managed processes. */
-import * as path from 'node:path';
 import { inheritsVariable, isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
 import { formatBytes } from '../shared/units';
 import { AppTriggers } from './app-triggers';
-import { closeInspector, DEFAULT_INSPECT_CLOSE_AFTER_MS, InspectorGuard, MAX_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
+import { closeInspector, DEFAULT_INSPECT_CLOSE_AFTER_MS, InspectorGuard } from './inspector-guard';
 import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
 import type { DumpApp } from '../shared/dump';
 import { MetricsSampler } from './metrics';
@@ -13,13 +12,6 @@ import { MetricsSampler } from './metrics';
 const SIGNALS = new Set<string>([
   'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGALRM', 'SIGPIPE',
 ]);
-
-export function checkTargets(targets: unknown): string[] {
-  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((target) => typeof target === 'string' && target.length > 0 && target.length <= 256)) {
-    throw new CorralError(ErrorCode.BadArgument, 'targets: expected one or more names, ids, namespaces or "all"');
-  }
-  return targets;
-}
 
 export class Supervisor {
   private readonly processes = new Map<number, ManagedProcess>();
@@ -53,7 +45,6 @@ export class Supervisor {
 
   /** Processes named by ids, names, namespaces or "all", in id order; throws naming the first unknown target. */
   resolve(targets: string[]): ManagedProcess[] {
-    checkTargets(targets);
     const found = new Map<number, ManagedProcess>();
     for (const target of targets) {
       const matches = this.match(target);
@@ -82,9 +73,7 @@ export class Supervisor {
    * already in the table is an error while it runs, unless `replace` (an ecosystem re-start), in which
    * case it takes the new config and restarts; a stopped one takes the new config and starts.
    */
-  async start(rawApps: unknown, replace: boolean, mode: 'restart' | 'reload' = 'restart'): Promise<ProcessInfo[]> {
-    if (!Array.isArray(rawApps) || rawApps.length === 0) throw new CorralError(ErrorCode.BadArgument, 'apps: expected a non-empty array of apps');
-    const apps = rawApps.map((raw, index) => revalidateApp(raw, index));
+  async start(apps: AppConfig[], replace: boolean, mode: 'restart' | 'reload' = 'restart'): Promise<ProcessInfo[]> {
     const names = new Set<string>();
     for (const app of apps) {
       if (names.has(app.name)) throw new CorralError(ErrorCode.BadConfig, `apps: the name "${app.name}" is used twice`);
@@ -166,7 +155,7 @@ export class Supervisor {
     return processes.map((process) => process.info());
   }
 
-  async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false, options?: unknown): Promise<ProcessInfo[]> {
+  async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false, options?: Record<string, unknown>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await this.applyOptions(processes, options);
     await this.updateEnv(processes, updateEnv);
@@ -190,9 +179,8 @@ export class Supervisor {
    * PM2's `restart api --max-memory-restart 300M -- new args`: options from the command line over the
    * config of each app named, all checked before any changes; the restart or reload then applies them.
    */
-  private async applyOptions(processes: ManagedProcess[], options: unknown): Promise<void> {
+  private async applyOptions(processes: ManagedProcess[], options: Record<string, unknown> | undefined): Promise<void> {
     if (options === undefined) return;
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new CorralError(ErrorCode.BadArgument, 'options: expected an object of app options');
     const fixed = ['name', 'script', 'instances', 'exec_mode', 'env'].find((key) => key in options);
     if (fixed) throw new CorralError(ErrorCode.BadArgument, `options.${fixed}: cannot change on a restart (scale changes instances; start the app again for the rest)`);
     const updated = [...new Set(processes.map((process) => process.app.name))].map((name, index) => {
@@ -206,15 +194,9 @@ export class Supervisor {
   }
 
   /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */
-  private async updateEnv(processes: ManagedProcess[], updateEnv: unknown): Promise<void> {
+  private async updateEnv(processes: ManagedProcess[], updateEnv: Record<string, string> | undefined): Promise<void> {
     if (updateEnv === undefined) return;
-    if (updateEnv === null || typeof updateEnv !== 'object' || Array.isArray(updateEnv) || !Object.values(updateEnv).every((value) => typeof value === 'string')) {
-      throw new CorralError(ErrorCode.BadArgument, 'updateEnv: expected an object of strings');
-    }
-    // Named, never shown: env values are often secrets.
-    const bad = Object.entries(updateEnv as Record<string, string>).find(([key, value]) => key === '' || /[=\0]/.test(key) || value.includes('\0'));
-    if (bad) throw new CorralError(ErrorCode.BadArgument, `updateEnv: ${bad[0].replace(/\0/g, '\\0')}: names must be non-empty without "=" or NUL, values without NUL`);
-    const entries = Object.entries(updateEnv as Record<string, string>);
+    const entries = Object.entries(updateEnv);
     await Promise.all(
       processes.map((process) =>
         process.update((app) => ({ ...app, env: { ...app.env, ...Object.fromEntries(entries.filter(([key]) => inheritsVariable(app.filter_env, key))) } })),
@@ -252,7 +234,7 @@ export class Supervisor {
    * Reloads app by app; within an app one instance at a time, so all but one keep serving. The first
    * failure stops that app's reload (its remaining instances keep their old workers) and is reported.
    */
-  async reload(targets: string[], updateEnv?: Record<string, string>, options?: unknown): Promise<ProcessInfo[]> {
+  async reload(targets: string[], updateEnv?: Record<string, string>, options?: Record<string, unknown>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await this.applyOptions(processes, options);
     await this.updateEnv(processes, updateEnv);
@@ -276,8 +258,7 @@ export class Supervisor {
   }
 
   /** Sets the number of instances of one app: "4", "+2" or "-1". */
-  async scale(name: unknown, instances: unknown): Promise<ProcessInfo[]> {
-    if (typeof name !== 'string' || name === '') throw new CorralError(ErrorCode.BadArgument, 'scale: expected an app name');
+  async scale(name: string, instances: number | string): Promise<ProcessInfo[]> {
     const current = this.byName(name).sort((a, b) => a.instance - b.instance);
     if (current.length === 0) throw new CorralError(ErrorCode.NotFound, `no app named "${name}"`);
     const text = String(instances).trim();
@@ -360,9 +341,9 @@ export class Supervisor {
   }
 
   /** One process's environment, on explicit request only. */
-  env(target: unknown): { id: number; name: string; env: Record<string, string> } {
+  env(target: string): { id: number; name: string; env: Record<string, string> } {
     if (target === 'all') throw new CorralError(ErrorCode.BadArgument, 'env: give one process id or name, not "all"');
-    const [process, ...more] = this.resolve(checkTargets([target]));
+    const [process, ...more] = this.resolve([target]);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process named ${JSON.stringify(target)}`);
     if (more.length > 0) throw new CorralError(ErrorCode.BadArgument, `env: "${String(target)}" names ${more.length + 1} processes; give one id`);
     return { id: process.id, name: process.app.name, env: process.environment() };
@@ -375,11 +356,7 @@ export class Supervisor {
    * detaches, or after `closeAfterMs` with no debugger attached (inspector-guard.ts). An inspector the
    * app opened itself (its node_args) is reported as it is and left alone.
    */
-  async inspect(id: unknown, closeAfterMs: unknown = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'inspect: id must be a process id');
-    if (typeof closeAfterMs !== 'number' || !Number.isInteger(closeAfterMs) || closeAfterMs < 100 || closeAfterMs > MAX_INSPECT_CLOSE_AFTER_MS) {
-      throw new CorralError(ErrorCode.BadArgument, `inspect: closeAfterMs must be a whole number of milliseconds from 100 to ${MAX_INSPECT_CLOSE_AFTER_MS} (24 h), got ${JSON.stringify(closeAfterMs)}`);
-    }
+  async inspect(id: number, closeAfterMs = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
     if (!isNodeInterpreter(process.app.interpreter)) throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
@@ -435,9 +412,7 @@ export class Supervisor {
     await process.restart({ reason: 'user', detail: 'restarted to close its inspector' }).catch((error: Error) => this.ctx.log(`${label} restart to close the inspector failed: ${error.message}`));
   }
 
-  recentLogs(id: unknown, lines: unknown): { out: RecentLogs; err: RecentLogs } {
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: id must be a process id');
-    if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 10_000) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: lines must be a whole number from 0 to 10000');
+  recentLogs(id: number, lines: number): { out: RecentLogs; err: RecentLogs } {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
     return { out: process.output.recent['log:out'].last(lines), err: process.output.recent['log:err'].last(lines) };
@@ -455,8 +430,8 @@ export class Supervisor {
     return flushed;
   }
 
-  sendSignal(targets: string[], signal: unknown): ProcessInfo[] {
-    const name = typeof signal === 'string' ? (signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`) : '';
+  sendSignal(targets: string[], signal: string): ProcessInfo[] {
+    const name = signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
     if (!SIGNALS.has(name)) throw new CorralError(ErrorCode.BadArgument, `signal: unknown signal ${JSON.stringify(signal)}`);
     const processes = this.resolve(targets);
     const running = processes.filter((process) => process.signal(name as NodeJS.Signals));
@@ -464,9 +439,7 @@ export class Supervisor {
     return running.map((process) => process.info());
   }
 
-  writeStdin(id: unknown, data: unknown): ProcessInfo {
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw new CorralError(ErrorCode.BadArgument, 'writeStdin: id must be a process id');
-    if (typeof data !== 'string') throw new CorralError(ErrorCode.BadArgument, 'writeStdin: data must be a string');
+  writeStdin(id: number, data: string): ProcessInfo {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
     process.writeStdin(data);
@@ -528,12 +501,9 @@ export class Supervisor {
     await triggers.ready;
   }
 
-  notifyFileSaved(paths: unknown): string[] {
-    if (!Array.isArray(paths) || paths.length > 10_000 || !paths.every((file) => typeof file === 'string' && path.isAbsolute(file) && file.length < 4096)) {
-      throw new CorralError(ErrorCode.BadArgument, 'paths: expected an array of absolute file paths');
-    }
+  notifyFileSaved(paths: string[]): string[] {
     const apps: string[] = [];
-    for (const [name, triggers] of this.triggers) if (triggers.notifySaved(paths as string[])) apps.push(name);
+    for (const [name, triggers] of this.triggers) if (triggers.notifySaved(paths)) apps.push(name);
     return apps;
   }
 
