@@ -2,10 +2,10 @@
 import { inheritsVariable, isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
-import { formatBytes } from '../shared/units';
-import { AppTriggers } from './app-triggers';
-import { closeInspector, DEFAULT_INSPECT_CLOSE_AFTER_MS, InspectorGuard } from './inspector-guard';
-import { ManagedProcess, type Cause, type ProcessContext } from './managed-process';
+import { AutoRestarts } from './auto-restarts';
+import { DEFAULT_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
+import { Inspectors } from './inspect-process';
+import { ManagedProcess, type ProcessContext } from './managed-process';
 import type { DumpApp } from '../shared/dump';
 import { MetricsSampler } from './metrics';
 
@@ -15,9 +15,9 @@ const SIGNALS = new Set<string>([
 
 export class Supervisor {
   private readonly processes = new Map<number, ManagedProcess>();
-  private readonly triggers = new Map<string, AppTriggers>();
-  private readonly memoryRestarts = new Set<number>();
   private readonly sampler: MetricsSampler;
+  private readonly autoRestarts: AutoRestarts;
+  private readonly inspectors: Inspectors;
   private nextId = 0;
 
   /** Called after every change to the set of apps or their configs (autosave listens). */
@@ -27,11 +27,13 @@ export class Supervisor {
     private readonly ctx: ProcessContext,
     metricsIntervalMs = 2000,
   ) {
+    this.autoRestarts = new AutoRestarts(ctx, (name) => this.byName(name));
+    this.inspectors = new Inspectors((message) => ctx.log(message));
     this.sampler = new MetricsSampler(
       metricsIntervalMs,
       () => this.processes.values(),
       (sampled, at) => this.onSample(sampled as ManagedProcess[], at),
-      (process) => this.checkMemoryLimit(process as ManagedProcess),
+      (process) => this.autoRestarts.checkMemory(process as ManagedProcess),
     );
   }
 
@@ -222,10 +224,7 @@ export class Supervisor {
     for (const process of processes) {
       this.processes.delete(process.id);
       this.ctx.publish('process:deleted', { id: process.id, name: process.app.name });
-      if (this.byName(process.app.name).length === 0) {
-        void this.triggers.get(process.app.name)?.close();
-        this.triggers.delete(process.app.name);
-      }
+      if (this.byName(process.app.name).length === 0) this.autoRestarts.forget(process.app.name);
     }
     if (this.processes.size === 0) this.sampler.stop();
   }
@@ -349,67 +348,12 @@ export class Supervisor {
     return { id: process.id, name: process.app.name, env: process.environment() };
   }
 
-  /**
-   * Opens the Node inspector of one process for a debugger: SIGUSR1 (Node opens it on its debug
-   * port), or when that does not work (the app handles SIGUSR1, the port is taken) a restart of that
-   * instance alone with --inspect on a free port. Either way it is closed again once the debugger
-   * detaches, or after `closeAfterMs` with no debugger attached (inspector-guard.ts). An inspector the
-   * app opened itself (its node_args) is reported as it is and left alone.
-   */
+  /** Opens the Node inspector of one process for a debugger (inspect-process.ts), closed again once unused. */
   async inspect(id: number, closeAfterMs = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
     if (!isNodeInterpreter(process.app.interpreter)) throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
-    await this.inspectorClosing.get(id); // one being closed right now is closed first, then opened anew
-    if (process.pid === null) throw new CorralError(ErrorCode.BadArgument, `${process.app.name} (id ${id}) is not running`);
-    const result = (url: string, restarted: boolean, closesAfterMs: number | null): InspectResult => {
-      const { hostname, port } = new URL(url);
-      return { url, host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), restarted, closesAfterMs };
-    };
-    if (process.output.inspectorUrl) {
-      if (!process.output.inspectorGuard) return result(process.output.inspectorUrl, false, null);
-      process.output.inspectorGuard.extend(closeAfterMs);
-      return result(process.output.inspectorUrl, false, closeAfterMs);
-    }
-    const opened = process.output.waitForInspector(2000);
-    process.signal('SIGUSR1');
-    const url = await opened;
-    if (url) {
-      this.guardInspector(process, url, closeAfterMs);
-      return result(url, false, closeAfterMs);
-    }
-    const relaunched = process.output.waitForInspector(10_000);
-    await process.restart({ reason: 'user', detail: 'restarted with the inspector open' }, { nodeArgs: ['--inspect=127.0.0.1:0'] });
-    const again = await relaunched;
-    if (!again) throw new CorralError(ErrorCode.Timeout, `${process.app.name} (id ${id}): the inspector did not open`);
-    this.guardInspector(process, again, closeAfterMs);
-    return result(again, true, closeAfterMs);
-  }
-
-  private readonly inspectorClosing = new Map<number, Promise<void>>();
-
-  private guardInspector(process: ManagedProcess, url: string, closeAfterMs: number): void {
-    const pid = process.pid;
-    process.output.inspectorGuard?.dispose();
-    process.output.inspectorGuard = new InspectorGuard(closeAfterMs, (why) => {
-      // The same child, the same inspector: otherwise it went away with its process.
-      if (process.pid !== pid || process.output.inspectorUrl !== url) return;
-      const closing = this.closeInspector(process, url, why).finally(() => this.inspectorClosing.delete(process.id));
-      this.inspectorClosing.set(process.id, closing);
-    });
-  }
-
-  private async closeInspector(process: ManagedProcess, url: string, why: string): Promise<void> {
-    process.output.inspectorGuard = null;
-    const label = `${process.app.name}[${process.id}]`;
-    if (await closeInspector(url)) {
-      if (process.output.inspectorUrl === url) process.output.inspectorUrl = null;
-      this.ctx.log(`${label} inspector closed (${why})`);
-      return;
-    }
-    if (process.output.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway
-    this.ctx.log(`${label} inspector did not close from outside (${why}); restarting the instance without it`);
-    await process.restart({ reason: 'user', detail: 'restarted to close its inspector' }).catch((error: Error) => this.ctx.log(`${label} restart to close the inspector failed: ${error.message}`));
+    return this.inspectors.open(process, closeAfterMs);
   }
 
   recentLogs(id: number, lines: number): { out: RecentLogs; err: RecentLogs } {
@@ -452,59 +396,22 @@ export class Supervisor {
     this.closing = true;
     const processes = [...this.processes.values()];
     this.sampler.stop();
-    await Promise.all([...this.triggers.values()].map((triggers) => triggers.close()));
-    this.triggers.clear();
+    await this.autoRestarts.close();
     await Promise.all(processes.map((process) => process.dispose()));
     return processes.length;
   }
 
-  // --- automatic triggers: memory limit (on every sample), file changes, cron ---
-
   private onSample(sampled: ManagedProcess[], at: number): void {
-    for (const process of sampled) this.checkMemoryLimit(process);
+    for (const process of sampled) this.autoRestarts.checkMemory(process);
     this.ctx.publish('metrics', { at, processes: sampled.map((process) => ({ id: process.id, cpu: process.cpu, memory: process.memory })) });
   }
 
-  /** Over max_memory_restart: restart that instance (reload in cluster mode, so no downtime). */
-  private checkMemoryLimit(process: ManagedProcess): void {
-    const limit = process.app.max_memory_restart;
-    if (limit === null || process.memory <= limit || this.memoryRestarts.has(process.id) || process.status !== 'online') return;
-    this.memoryRestarts.add(process.id);
-    const cause = { reason: 'memory' as const, detail: `memory ${formatBytes(process.memory)} (${process.memory} bytes) over max_memory_restart ${formatBytes(limit)}` };
-    const operation = process.app.exec_mode === 'cluster' ? process.reload(cause) : process.restart(cause);
-    void operation.catch((error: Error) => this.ctx.log(`${process.app.name}[${process.id}] memory restart failed: ${error.message}`)).finally(() => this.memoryRestarts.delete(process.id));
-  }
-
-  /** A watch or cron trigger: restart the app (reload in cluster mode), except what a client stopped. */
-  private fire(name: string, cause: Cause): void {
-    const processes = this.byName(name).filter((process) => !process.stoppedByUser());
-    if (processes.length === 0) return;
-    const cluster = processes[0].app.exec_mode === 'cluster';
-    const run = async (): Promise<void> => {
-      if (cluster) for (const process of processes) await process.reload(cause);
-      else await Promise.all(processes.map((process) => process.restart(cause)));
-    };
-    run().catch((error: Error) => this.ctx.log(`${name}: ${cause.reason} restart failed: ${error.message}`));
-  }
-
-  private async syncTriggers(app: AppConfig): Promise<void> {
-    await this.triggers.get(app.name)?.close();
-    this.triggers.delete(app.name);
-    if (app.watch === false && !app.cron_restart) return;
-    const own = this.byName(app.name).flatMap((process) => process.logFiles());
-    const triggers = new AppTriggers(app, {
-      alwaysIgnored: [this.ctx.paths.logsDir, this.ctx.paths.pidsDir, this.ctx.paths.daemonLog, this.ctx.paths.dump, ...own],
-      fire: (cause) => this.fire(app.name, cause),
-      log: (message) => this.ctx.log(message),
-    });
-    this.triggers.set(app.name, triggers);
-    await triggers.ready;
+  private syncTriggers(app: AppConfig): Promise<void> {
+    return this.autoRestarts.sync(app, this.byName(app.name));
   }
 
   notifyFileSaved(paths: string[]): string[] {
-    const apps: string[] = [];
-    for (const [name, triggers] of this.triggers) if (triggers.notifySaved(paths)) apps.push(name);
-    return apps;
+    return this.autoRestarts.notifySaved(paths);
   }
 
   /** Run one metrics tick now (tests and benchmarks; lists never call this). */
