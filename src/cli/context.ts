@@ -37,6 +37,7 @@ export function withClient<T>(run: (client: DaemonClient) => Promise<T>): Promis
 
 export function printWarnings(ctx: Context, warnings: string[]): void {
   // Warnings name files and apps that came from elsewhere: no control character reaches the terminal.
+  // eslint-disable-next-line no-control-regex
   for (const warning of warnings) ctx.err(`${paint(ctx.style, 'yellow', 'warning')} ${warning.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}`);
 }
 

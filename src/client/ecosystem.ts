@@ -21,7 +21,6 @@ export function isEcosystemFile(file: string): boolean {
 }
 
 // Kept out of esbuild's sight so a real dynamic import() survives bundling to CommonJS.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{ default?: unknown }>;
 
 async function loadModule(file: string): Promise<unknown> {

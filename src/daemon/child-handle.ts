@@ -2,9 +2,32 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
+/** How a child ended (execa's result shape). */
 export interface ExitResult {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** We sent SIGKILL because it outlived its graceful stop (forceKill), not the app's own death by a signal. */
+  forced: boolean;
+  /** From its spawn to its exit; 0 when it never spawned. */
+  durationMs: number;
+}
+
+/** Measures an ExitResult the same way for both launchers: note the spawn and a forced kill, then read the result at the exit. */
+export class ExitClock {
+  private spawnedAt: number | null = null;
+  private forced = false;
+
+  spawned(): void {
+    this.spawnedAt = Date.now();
+  }
+
+  forcing(): void {
+    this.forced = true;
+  }
+
+  result(code: number | null, signal: NodeJS.Signals | null): ExitResult {
+    return { code, signal, forced: this.forced, durationMs: this.spawnedAt === null ? 0 : Date.now() - this.spawnedAt };
+  }
 }
 
 /** Unread stdin a child may have pending before more is refused. */
@@ -34,6 +57,8 @@ export interface ChildHandle {
    * and whatever carries its launch marker (children that left the group, descendants that outlived it).
    */
   signal(signal: NodeJS.Signals): void;
+  /** SIGKILL as signal() sends it, because the graceful stop ran out of time: the exit result says `forced`. */
+  forceKill(): void;
   hasIpc(): boolean;
   /** Cluster workers: resolves when the worker listens on a server. */
   readonly listening?: Promise<void>;
@@ -48,7 +73,8 @@ export interface ChildHandle {
 export function watchChild(
   child: ChildProcess,
   spawnError: (error: NodeJS.ErrnoException) => Error,
-): Pick<ChildHandle, 'spawned' | 'exited' | 'drained'> {
+): Pick<ChildHandle, 'spawned' | 'exited' | 'drained'> & { clock: ExitClock } {
+  const clock = new ExitClock();
   let spawnedResolve!: () => void;
   let spawnedReject!: (error: Error) => void;
   const spawned = new Promise<void>((resolve, reject) => {
@@ -61,14 +87,15 @@ export function watchChild(
   let isSpawned = false;
   child.once('spawn', () => {
     isSpawned = true;
+    clock.spawned();
     spawnedResolve();
   });
   child.on('error', (error: NodeJS.ErrnoException) => {
     if (isSpawned) return; // later errors (a failed send, a failed kill) are not fatal here
     spawnedReject(spawnError(error));
-    exitResolve({ code: null, signal: null });
+    exitResolve(clock.result(null, null));
   });
-  child.once('exit', (code, signal) => exitResolve({ code, signal }));
+  child.once('exit', (code, signal) => exitResolve(clock.result(code, signal)));
   const pipes = [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve())));
-  return { spawned, exited, drained: Promise.all(pipes).then(() => undefined) };
+  return { spawned, exited, drained: Promise.all(pipes).then(() => undefined), clock };
 }

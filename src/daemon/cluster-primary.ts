@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PRIMARY_MESSAGES, type DaemonToPrimary, type PrimaryToDaemon } from '../shared/container-protocol';
 import { CorralError, ErrorCode } from '../shared/errors';
-import type { ChildHandle, ExitResult } from './child-handle';
+import { ExitClock, type ChildHandle, type ExitResult } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
 import { LineSplitter, toLines } from './line-splitter';
 import type { OutputSockets } from './output-sockets';
@@ -30,8 +30,9 @@ interface WorkerState {
   processes: InstanceProcesses;
   listeners: Array<(message: unknown) => void>;
   onDrained: (() => void) | null;
+  clock: ExitClock;
   spawned(error?: Error): void;
-  exit(result: ExitResult): void;
+  exit(code: number | null, signal: NodeJS.Signals | null): void;
   listening(): void;
   cancelOutput(): void;
 }
@@ -101,10 +102,15 @@ export class ClusterPrimary {
       processes: new InstanceProcesses(spec.marker, false),
       listeners: [],
       onDrained: null,
-      spawned: (error) => (error ? rejectSpawned(error) : resolveSpawned()),
-      exit: (result) => {
+      clock: new ExitClock(),
+      spawned: (error) => {
+        if (error) return rejectSpawned(error);
+        state.clock.spawned();
+        resolveSpawned();
+      },
+      exit: (code, signal) => {
         state.exited = true;
-        resolveExited(result);
+        resolveExited(state.clock.result(code, signal));
       },
       listening: () => resolveListening(),
       cancelOutput: () => {
@@ -129,6 +135,12 @@ export class ClusterPrimary {
     if (!sent) this.fail(key, new CorralError(ErrorCode.Internal, 'cannot start a cluster worker: the cluster primary is gone'));
 
     const alive = (): boolean => !state.exited && this.child.connected;
+    // The worker itself through its parent, the primary (which has not reaped it while it reports it
+    // alive); its descendants, also those that left, by their launch marker.
+    const signal = (name: NodeJS.Signals): void => {
+      const rootAlive = state.pid > 0 && alive() && this.post({ type: PRIMARY_MESSAGES.signal, worker: key, signal: name });
+      state.processes.signal(name, rootAlive);
+    };
     return {
       get pid() {
         return state.pid;
@@ -144,11 +156,10 @@ export class ClusterPrimary {
       hasIpc: alive,
       // Relayed by the primary, which holds the worker's stdin.
       writeStdin: (data) => alive() && this.post({ type: PRIMARY_MESSAGES.stdin, worker: key, data }),
-      // The worker itself through its parent, the primary (which has not reaped it while it reports it
-      // alive); its descendants, also those that left, by their launch marker.
-      signal: (signal) => {
-        const rootAlive = state.pid > 0 && alive() && this.post({ type: PRIMARY_MESSAGES.signal, worker: key, signal });
-        state.processes.signal(signal, rootAlive);
+      signal,
+      forceKill: () => {
+        state.clock.forcing();
+        signal('SIGKILL');
       },
       drain: (timeoutMs) =>
         new Promise<void>((resolve) => {
@@ -196,23 +207,23 @@ export class ClusterPrimary {
         state.onDrained?.();
         break;
       case PRIMARY_MESSAGES.exited:
-        this.settle(message.worker, { code: message.code, signal: message.signal });
+        this.settle(message.worker, message.code, message.signal);
         break;
     }
   }
 
   private fail(key: number, error: Error): void {
     this.workers.get(key)?.spawned(error);
-    this.settle(key, { code: null, signal: null });
+    this.settle(key, null, null);
   }
 
   /** The worker is done: its handle exits, and a primary with no worker left is retired. */
-  private settle(key: number, result: ExitResult): void {
+  private settle(key: number, code: number | null, signal: NodeJS.Signals | null): void {
     const state = this.workers.get(key);
     if (!state) return;
     this.workers.delete(key);
     state.cancelOutput();
-    state.exit(result);
+    state.exit(code, signal);
     if (this.workers.size === 0 && !this.closed) {
       this.closed = true;
       this.onClosed();
@@ -232,7 +243,7 @@ export class ClusterPrimary {
         continue;
       }
       state.processes.signal('SIGKILL', false);
-      this.settle(key, { code: null, signal: 'SIGKILL' });
+      this.settle(key, null, 'SIGKILL');
     }
   }
 }

@@ -36,12 +36,15 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
     stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  const { spawned, exited, drained } = watchChild(child, (error) =>
+  const { spawned, exited, drained, clock } = watchChild(child, (error) =>
     new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, { cause: error }),
   );
   child.stdin?.on('error', () => undefined); // the app closed its stdin: a later write just fails
   const processes = new InstanceProcesses(spec.marker, true);
   if (child.pid !== undefined) processes.rooted(child.pid);
+
+  // Until Node has reaped the child (exitCode/signalCode set in the same tick), its pid and group id are its own.
+  const signal = (name: NodeJS.Signals): void => processes.signal(name, child.pid !== undefined && child.exitCode === null && child.signalCode === null);
 
   return {
     get pid() {
@@ -70,7 +73,10 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
       stdin.write(data);
       return true;
     },
-    // Until Node has reaped the child (exitCode/signalCode set in the same tick), its pid and group id are its own.
-    signal: (signal) => processes.signal(signal, child.pid !== undefined && child.exitCode === null && child.signalCode === null),
+    signal,
+    forceKill: () => {
+      clock.forcing();
+      signal('SIGKILL');
+    },
   };
 }

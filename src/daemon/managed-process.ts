@@ -1,15 +1,13 @@
 /**
- * One instance of an app and its state machine:
- *   stopped -> launching -> online -> stopping -> stopped
- *   online -(exit)-> waiting-restart -> launching      (the restart policy decides)
- *   online -(exit)-> errored | stopped                  (too unstable | autorestart off, stop_exit_codes)
- * User operations are queued per process, so a stop never races a restart of the same process.
+ * One instance of an app. Its status lives in a ProcessState (process-state.ts), which changes it
+ * along the table there and nowhere else; the launch (launch.ts) and a pending restart are held by
+ * the status itself, so they cannot disagree with it.
+ *
+ * Operations are queued per process, so a stop never races a restart of the same process; the
+ * crash relaunch and the outcome of wait_ready / listen_timeout go through the same queue. A child's
+ * exit is an event, not an operation: it moves the state at once (a queued stop waits for it).
  */
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileSafeName, isNodeInterpreter, type AppConfig } from '../shared/config';
+import type { AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { HomePaths } from '../shared/paths';
 import {
@@ -20,19 +18,19 @@ import {
   type Versioning,
   type ProcessDescription,
   type ProcessInfo,
-  type RestartRecord,
   type StateReason,
 } from '../shared/protocol';
-import type { ChildHandle } from './child-handle';
+import type { ChildHandle, ExitResult } from './child-handle';
 import type { LaunchSpec } from './fork-launcher';
-import { LineSplitter, toLines } from './line-splitter';
-import type { InspectorGuard } from './inspector-guard';
-import { RecentLines } from './recent-lines';
 import { versioningOf } from './git-info';
-import type { LogFile, LogFiles } from './log-files';
-import { INSTANCE_VARIABLE } from './platform/processes';
+import { Launch } from './launch';
+import { Lifetime, OpenLifetimes } from './lifetime';
+import type { LogFiles } from './log-files';
+import { processEnvironment } from './process-env';
+import { processFiles, removePidFile, writePidFile, type ProcessFiles } from './process-files';
+import { ProcessOutput } from './process-output';
+import { ProcessState, type Cause } from './process-state';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
-import { formatForFile } from './log-format';
 
 export interface ProcessContext {
   paths: HomePaths;
@@ -44,108 +42,94 @@ export interface ProcessContext {
   log(message: string): void;
 }
 
-const HISTORY_LIMIT = 20;
-const INSPECTOR_BANNER = Buffer.from('Debugger listening on ');
-const INSPECTOR_WORD = Buffer.from('Debugger ');
-
-/** Why an operation happens, carried into the state events it causes. */
-export interface Cause {
-  reason: StateReason;
-  detail?: string;
-  /** For watch restarts: the changed files. */
-  files?: string[];
-}
-const DRAIN_WAIT_MS = 2000;
-
-/** `<base>-<id><ext>`: per-instance file names when several instances would share one. */
-function perInstance(file: string, id: number): string {
-  const extension = path.extname(file);
-  return `${file.slice(0, file.length - extension.length)}-${id}${extension}`;
-}
+export type { Cause } from './process-state';
 
 export class ManagedProcess {
-  status: ProcessStatus = ProcessStatus.Stopped;
   restarts = 0;
   cpu = 0;
   memory = 0;
-  /** The last lines of each stream, for viewers that backfill before streaming. */
-  readonly recent = { 'log:out': new RecentLines(), 'log:err': new RecentLines() };
-  /** The inspector's WebSocket URL once the process printed "Debugger listening on ...". */
-  inspectorUrl: string | null = null;
-  private inspectorWaiters: Array<(url: string) => void> = [];
-  /** Set when `corral inspect` opened the inspector: closes it once unused (inspector-guard.ts). */
-  inspectorGuard: InspectorGuard | null = null;
-  /** node_args added to the next launch only (a restart with the inspector). */
-  nextLaunchNodeArgs: string[] = [];
+  /** stdout and stderr: recent lines, log files, live events, the inspector (process-output.ts). */
+  readonly output: ProcessOutput;
   /** Git facts about the app's code, refreshed (off the start path) at every launch. */
   versioning: Versioning | null = null;
   /** Recent CPU/memory samples, filled by the metrics sampler. */
   readonly samples: MetricsSample[] = [];
   readonly createdAt = Date.now();
+  /** Log and pid file names (process-files.ts), set by the config. */
+  files!: ProcessFiles;
+  private config: AppConfig;
+  private readonly state = new ProcessState<Launch, Lifetime>((status, cause) => this.announce(status, cause));
+  /** Not ended yet: the current launch, one retiring or reading its last output, a restart delay. */
+  private readonly open = new OpenLifetimes();
   private startedAt: number | null = null;
-  private exitCode: number | null = null;
-  private exitSignal: string | null = null;
-  private lastReason: StateReason | null = null;
-  private lastDetail: string | null = null;
-  private readonly history: RestartRecord[] = [];
-  private desired: 'online' | 'stopped' = 'stopped';
+  private lastExit: ExitResult | null = null;
   /** A worker of this process has listened on a server: reloads then wait for the replacement to listen. */
   private listens = false;
-  private child: ChildHandle | null = null;
-  private restartTimer: NodeJS.Timeout | null = null;
   private restartState: RestartState = INITIAL_RESTART_STATE;
   private queue: Promise<unknown> = Promise.resolve();
-  private settleWaiters: Array<() => void> = [];
-  private outFile: LogFile | null = null;
-  private errFile: LogFile | null = null;
-  private combinedFile: LogFile | null = null;
-  outLog = '';
-  errLog = '';
-  /** log_file: both streams in one file; null when the app has none. */
-  combinedLog: string | null = null;
-  pidFile = '';
 
   constructor(
     readonly id: number,
-    public app: AppConfig,
+    app: AppConfig,
     readonly instance: number,
     private readonly ctx: ProcessContext,
   ) {
+    this.config = app;
+    this.output = new ProcessOutput(id, () => this.config, ctx);
     this.openLogs();
   }
 
+  /** The config; changed only by queued operations (reconfigure, update). */
+  get app(): AppConfig {
+    return this.config;
+  }
+
+  get status(): ProcessStatus {
+    return this.state.status;
+  }
+
+  private get launch(): Launch | null {
+    return this.state.launch;
+  }
+
   get pid(): number | null {
-    return this.child && this.child.pid > 0 ? this.child.pid : null;
+    const child = this.launch?.child;
+    return child && child.pid > 0 ? child.pid : null;
   }
 
   isRunning(): boolean {
-    return this.child !== null;
+    return this.launch !== null;
   }
 
-  // --- user operations (queued) ---
+  /** Lifetimes (launches, a restart delay) not ended yet and the timers they hold: none of either once stopped and settled. */
+  lifetimes(): { open: number; timers: number } {
+    return this.open.count();
+  }
+
+  /** Resolves once no lifetime is open: stopped or errored, and the last launch has read its output. */
+  allEnded(): Promise<void> {
+    return this.open.none();
+  }
+
+  // --- operations (queued) ---
 
   start(reason: StateReason = 'start'): Promise<void> {
     return this.enqueue(async () => {
-      this.desired = 'online';
-      if (this.child || this.restartTimer) return; // already running or about to restart
+      // Launching, online or about to restart already (stopping never outlasts the operation that began it).
+      if (this.status !== ProcessStatus.Stopped && this.status !== ProcessStatus.Errored) return;
       this.restartState = INITIAL_RESTART_STATE;
-      await this.launch({ reason });
-    }).then(() => this.settled());
+      await this.launchChild({ reason });
+    }).then(() => this.state.settled());
   }
 
-  restart(cause: Cause = { reason: 'user' }): Promise<void> {
-    return this.enqueue(async () => {
-      await this.stopChild(cause.reason, cause.detail);
-      this.restarts++;
-      this.restartState = INITIAL_RESTART_STATE;
-      this.desired = 'online';
-      await this.launch(cause);
-    }).then(() => this.settled());
+  /** `nodeArgs`: node_args added to this launch only (a restart with the inspector). */
+  restart(cause: Cause = { reason: 'user' }, options: { nodeArgs?: string[] } = {}): Promise<void> {
+    return this.enqueue(() => this.relaunch(cause, options.nodeArgs)).then(() => this.state.settled());
   }
 
   /** Stopped on purpose by a client (not by a crash policy or an exit): triggers leave it alone. */
   stoppedByUser(): boolean {
-    return this.status === ProcessStatus.Stopped && (this.lastReason === null || this.lastReason === 'user' || this.lastReason === 'scale');
+    return this.status === ProcessStatus.Stopped && (this.state.lastReason === null || this.state.lastReason === 'user' || this.state.lastReason === 'scale');
   }
 
   stop(reason: StateReason = 'user'): Promise<void> {
@@ -158,12 +142,19 @@ export class ManagedProcess {
     this.restartState = INITIAL_RESTART_STATE;
   }
 
-  /** Replace the config (ecosystem re-start); takes effect at the next launch. */
+  /** Replace the config (ecosystem re-start) and reopen the log files it names; takes effect at the next launch. */
   reconfigure(app: AppConfig): Promise<void> {
     return this.enqueue(async () => {
-      await this.closeLogs();
-      this.app = app;
+      await this.output.close();
+      this.config = app;
       this.openLogs();
+    });
+  }
+
+  /** A config change for the next launch that keeps the log files as they are (env, watch, instances). */
+  update(change: (app: AppConfig) => AppConfig): Promise<void> {
+    return this.enqueue(async () => {
+      this.config = change(this.config);
     });
   }
 
@@ -173,38 +164,84 @@ export class ManagedProcess {
    */
   dispose(options: { drain?: boolean } = {}): Promise<void> {
     return this.enqueue(async () => {
-      if (options.drain && this.child?.drain && !this.restartTimer) {
-        this.desired = 'stopped';
-        await this.child.drain(this.app.kill_timeout);
+      const launch = this.launch;
+      if (options.drain && launch?.child?.drain) {
+        this.state.move('stop', { reason: 'scale' });
+        await launch.child.drain(this.app.kill_timeout);
+        await this.terminate(launch);
+      } else {
+        await this.stopChild(options.drain ? 'scale' : 'user');
       }
-      await this.stopChild(options.drain ? 'scale' : 'user');
-      await this.closeLogs();
+      await this.output.close();
+    });
+  }
+
+  /**
+   * Zero-downtime replacement (cluster mode): start a new worker, wait until it listens (or says
+   * ready with wait_ready; at most listen_timeout), then drain and stop the old one. If the new one
+   * dies first, the old one keeps serving and the reload fails with the reason.
+   */
+  reload(cause: Cause = { reason: 'reload' }): Promise<void> {
+    return this.enqueue(async () => {
+      const old = this.state.phase.status === ProcessStatus.Online ? this.launch : null;
+      // Fork mode, or nothing serving to keep: a reload is a restart.
+      if (this.app.exec_mode !== 'cluster' || !old) return this.relaunch(cause);
+      const replacement = this.spawn();
+      let outcome: 'up' | 'timeout';
+      try {
+        outcome = await replacement.takeOver(this.app, this.listens);
+      } catch (error) {
+        throw new CorralError(ErrorCode.Internal, `${this.label}: reload failed, the new worker ${(error as Error).message}; the old worker keeps serving`);
+      }
+      const child = replacement.child as ChildHandle;
+      if (this.launch !== old) {
+        // The old worker died meanwhile (and the policy took over): the replacement is surplus.
+        child.signal('SIGKILL');
+        return;
+      }
+      this.startedAt = Date.now();
+      this.restarts++;
+      this.restartState = INITIAL_RESTART_STATE;
+      this.writePidFile(child.pid);
+      const how = outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.child?.pid}`;
+      this.state.move('reloaded', { ...cause, detail: cause.detail ? `${cause.detail}; ${how}` : how }, { launch: replacement });
+      // The replaced worker leaves the rotation, then stops gracefully.
+      await old.child?.drain?.(this.app.kill_timeout);
+      await this.terminate(old);
     });
   }
 
   signal(signal: NodeJS.Signals): boolean {
-    if (!this.child) return false;
-    this.child.signal(signal);
+    const child = this.launch?.child;
+    if (!child) return false;
+    child.signal(signal);
     return true;
   }
 
   /** `corral send` / `attach`: text for the running child's stdin. */
   writeStdin(data: string): void {
-    if (!this.child) throw new CorralError(ErrorCode.NotFound, `${this.app.name} (id ${this.id}) is not running`);
-    if (!this.child.writeStdin(data)) {
+    const child = this.launch?.child;
+    if (!child) throw new CorralError(ErrorCode.NotFound, `${this.app.name} (id ${this.id}) is not running`);
+    if (!child.writeStdin(data)) {
       throw new CorralError(ErrorCode.Io, `${this.app.name} (id ${this.id}) does not read its stdin (closed, or 1 MB written and not read yet)`);
     }
   }
 
   /** This process's log files (none for /dev/null). */
   logFiles(): string[] {
-    return [this.outLog, this.errLog, this.combinedLog].filter((file): file is string => file !== null && file !== '/dev/null');
+    const { outLog, errLog, combinedLog } = this.files;
+    return [outLog, errLog, combinedLog].filter((file): file is string => file !== null && file !== '/dev/null');
+  }
+
+  /** The environment the process runs (or will run) with. */
+  environment(): Record<string, string> {
+    return processEnvironment(this.app, this.id, this.instance, this.ctx.paths.home);
   }
 
   // --- reading ---
 
   info(): ProcessInfo {
-    const running = this.child !== null && this.status !== ProcessStatus.Launching;
+    const running = this.launch !== null && this.status !== ProcessStatus.Launching;
     return {
       id: this.id,
       name: this.app.name,
@@ -226,26 +263,30 @@ export class ManagedProcess {
       cwd: this.app.cwd,
       interpreter: this.app.interpreter,
       node_args: this.app.node_args,
-      out_log: this.outLog,
-      err_log: this.errLog,
-      combined_log: this.combinedLog,
-      pid_file: this.pidFile,
+      out_log: this.files.outLog,
+      err_log: this.files.errLog,
+      combined_log: this.files.combinedLog,
+      pid_file: this.files.pidFile,
       watch: this.app.watch,
       autorestart: this.app.autorestart,
-      exit_code: this.exitCode,
-      exit_signal: this.exitSignal,
-      last_reason: this.lastReason,
-      last_reason_detail: this.lastDetail,
+      exit_code: this.lastExit?.code ?? null,
+      exit_signal: this.lastExit?.signal ?? null,
+      last_reason: this.state.lastReason,
+      last_reason_detail: this.state.lastDetail,
       versioning: this.versioning,
     };
   }
 
   describe(): ProcessDescription {
     const { env, ...config } = this.app;
-    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.history], samples: [...this.samples] };
+    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.state.history], samples: [...this.samples] };
   }
 
   // --- internals ---
+
+  private get label(): string {
+    return `${this.app.name}[${this.id}]`;
+  }
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
     const next = this.queue.then(operation, operation);
@@ -253,21 +294,15 @@ export class ManagedProcess {
     return next;
   }
 
-  /** Resolves once the process is no longer launching (online, crashed, errored or stopped). */
-  private settled(): Promise<void> {
-    if (this.status !== ProcessStatus.Launching) return Promise.resolve();
-    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  /** An operation no client waits for (the crash relaunch, the readiness outcome): its failure goes to daemon.log. */
+  private background(operation: () => Promise<void>): void {
+    this.enqueue(operation).catch((error: Error) => this.ctx.log(`${this.label} ${error.message}`));
   }
 
-  private setStatus(status: ProcessStatus, reason: StateReason, detail = '', files?: string[]): void {
-    this.status = status;
-    this.lastReason = reason;
-    this.lastDetail = detail || null;
-    if (reason !== 'start' || status !== ProcessStatus.Online) {
-      this.history.push({ at: Date.now(), reason, detail: `${status}${detail ? `: ${detail}` : ''}` });
-      if (this.history.length > HISTORY_LIMIT) this.history.shift();
-    }
-    this.ctx.log(`${this.app.name}[${this.id}] ${status} (${reason})${detail ? ` ${detail}` : ''}`);
+  /** Tells a state change: daemon.log, then the clients' `process:event`. */
+  private announce(status: ProcessStatus, cause: Cause): void {
+    const { reason, detail = '' } = cause;
+    this.ctx.log(`${this.label} ${status} (${reason})${detail ? ` ${detail}` : ''}`);
     this.ctx.publish('process:event', {
       id: this.id,
       name: this.app.name,
@@ -276,353 +311,106 @@ export class ManagedProcess {
       pid: this.pid,
       reason,
       detail,
-      exit_code: this.exitCode,
-      exit_signal: this.exitSignal,
+      exit_code: this.lastExit?.code ?? null,
+      exit_signal: this.lastExit?.signal ?? null,
       restarts: this.restarts,
       at: Date.now(),
-      ...(files && files.length > 0 ? { files } : {}),
-    });
-    if (status !== ProcessStatus.Launching) {
-      const waiters = this.settleWaiters;
-      this.settleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-  }
-
-  /** The environment the process runs (or will run) with. */
-  environment(): Record<string, string> {
-    const { app } = this;
-    // CORRAL_HOME and pm_id also let a new daemon recognize this process if its daemon died.
-    const env: Record<string, string> = { ...app.env, name: app.name, pm_id: String(this.id), CORRAL_APP_NAME: app.name, CORRAL_HOME: this.ctx.paths.home };
-    env[app.instance_var] = String(this.instance);
-    // A daemon running on VS Code's Electron starts Node apps with that binary: it must act as Node.
-    if (process.versions.electron && isNodeInterpreter(app.interpreter)) env.ELECTRON_RUN_AS_NODE = '1';
-    if (app.increment_var) {
-      const base = Number(app.env[app.increment_var] ?? 0);
-      env[app.increment_var] = String((Number.isFinite(base) ? base : 0) + this.instance);
-    }
-    return env;
-  }
-
-  /** Spawns a child with this process's config and wires its output and exit; no state change. */
-  private spawnChild(): ChildHandle {
-    const extra = this.nextLaunchNodeArgs;
-    this.nextLaunchNodeArgs = [];
-    this.inspectorUrl = null;
-    this.inspectorGuard?.dispose(); // a new child: the old one's inspector is gone with it
-    this.inspectorGuard = null;
-    const app = extra.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...extra] } : this.app;
-    // A new marker per launch: what proves a process belongs to this launch when it is signalled.
-    const marker = `${this.id}:${randomBytes(6).toString('hex')}`;
-    const child = this.ctx.launch({ app, env: { ...this.environment(), [INSTANCE_VARIABLE]: marker }, marker, nodePath: this.ctx.nodePath });
-    this.pipe(child.stdout, () => this.outFile, 'log:out');
-    this.pipe(child.stderr, () => this.errFile, 'log:err');
-    child.exited.then((result) => this.onExit(child, result.code, result.signal));
-    child.listening?.then(() => {
-      if (this.child === child) this.listens = true;
-    });
-    return child;
-  }
-
-  /** Resolves true once the child sent 'ready' (wait_ready), false if it exits first. */
-  private readyMessage(child: ChildHandle): Promise<boolean> {
-    return new Promise((resolve) => {
-      child.onMessage((message) => {
-        if (message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready')) resolve(true);
-      });
-      child.exited.then(() => resolve(false));
+      ...(cause.files && cause.files.length > 0 ? { files: cause.files } : {}),
     });
   }
 
-  private async launch(cause: Cause): Promise<void> {
-    const { reason } = cause;
-    this.clearRestartTimer();
-    this.exitCode = null;
-    this.exitSignal = null;
-    this.setStatus(ProcessStatus.Launching, reason, cause.detail, cause.files);
-    let child: ChildHandle;
+  /** A new launch with a spawned child, its output and exit wired; no state change. Throws what the launcher throws. */
+  private spawn(nodeArgs: string[] = [], launch = new Launch(this.open)): Launch {
+    this.output.forgetInspector(); // a new child: the old one's inspector is gone with it
+    const app = nodeArgs.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...nodeArgs] } : this.app;
+    const child = launch.spawn((spec) => this.ctx.launch(spec), this.id, { app, env: this.environment(), nodePath: this.ctx.nodePath });
+    this.output.attach(child, launch.lifetime.signal);
+    launch.exited.then((exit) => this.onExit(launch, exit)).catch((error: Error) => this.ctx.log(`${this.label} ${error.message}`));
+    void child.listening?.then(() => {
+      if (this.launch === launch) this.listens = true;
+    });
+    return launch;
+  }
+
+  private async relaunch(cause: Cause, nodeArgs?: string[]): Promise<void> {
+    await this.stopChild(cause.reason, cause.detail);
+    this.restarts++;
+    this.restartState = INITIAL_RESTART_STATE;
+    await this.launchChild(cause, nodeArgs);
+  }
+
+  private async launchChild(cause: Cause, nodeArgs?: string[]): Promise<void> {
+    const launch = new Launch(this.open);
+    this.lastExit = null;
+    this.state.move('launch', cause, { launch });
     try {
-      child = this.spawnChild();
+      this.spawn(nodeArgs, launch);
+      await (launch.child as ChildHandle).spawned;
     } catch (error) {
-      this.desired = 'stopped';
-      this.setStatus(ProcessStatus.Errored, 'launch-failed', (error as Error).message);
+      launch.end();
+      this.state.move('launch-failed', { reason: 'launch-failed', detail: (error as Error).message });
       return;
     }
-    this.child = child;
-    try {
-      await child.spawned;
-    } catch (error) {
-      if (this.child === child) this.child = null;
-      this.desired = 'stopped';
-      this.setStatus(ProcessStatus.Errored, 'launch-failed', (error as Error).message);
-      return;
-    }
+    const child = launch.child as ChildHandle;
     this.startedAt = Date.now();
     this.writePidFile(child.pid);
     if (this.app.vizion) void versioningOf(this.app.script, this.app.cwd).then((versioning) => (this.versioning = versioning));
     else this.versioning = null;
-    if (this.app.wait_ready && child.hasIpc()) {
-      const timer = setTimeout(() => this.markOnline(child, 'ready-timeout', `no "ready" message within listen_timeout (${this.app.listen_timeout} ms)`), this.app.listen_timeout);
-      void this.readyMessage(child).then((ready) => {
-        clearTimeout(timer);
-        if (ready) this.markOnline(child, reason, cause.detail, cause.files);
+    if (!this.app.wait_ready || !child.hasIpc()) return this.state.move('up', cause);
+    const { listen_timeout } = this.app;
+    void launch.readiness(listen_timeout).then((outcome) => {
+      if (!outcome) return; // exited or stopped first
+      const up = outcome === 'ready' ? cause : { reason: 'ready-timeout' as const, detail: `no "ready" message within listen_timeout (${listen_timeout} ms)` };
+      this.background(async () => {
+        if (this.state.phase.status === ProcessStatus.Launching && this.launch === launch) this.state.move('up', up);
       });
-    } else {
-      this.markOnline(child, reason, cause.detail, cause.files);
-    }
-  }
-
-  /**
-   * Zero-downtime replacement (cluster mode): start a new worker, wait until it listens (or says
-   * ready with wait_ready; at most listen_timeout), then drain and stop the old one. If the new one
-   * dies first, the old one keeps serving and the reload fails with the reason.
-   */
-  reload(cause: Cause = { reason: 'reload' }): Promise<void> {
-    return this.enqueue(async () => {
-      const old = this.child;
-      if (this.app.exec_mode !== 'cluster' || !old || this.status !== ProcessStatus.Online) {
-        // Fork mode, or nothing serving to keep: a reload is a restart.
-        await this.stopChild(cause.reason, cause.detail);
-        this.restarts++;
-        this.restartState = INITIAL_RESTART_STATE;
-        this.desired = 'online';
-        await this.launch(cause);
-        return;
-      }
-      const replacement = this.spawnChild();
-      try {
-        await replacement.spawned;
-      } catch (error) {
-        throw new CorralError(ErrorCode.Internal, `${this.app.name}[${this.id}]: reload failed, the new worker did not start (${(error as Error).message}); the old worker keeps serving`);
-      }
-      // A worker that serves nothing (a queue consumer) is up once it runs; one that listened before
-      // must listen again before it takes over.
-      const up = this.app.wait_ready
-        ? this.readyMessage(replacement)
-        : this.listens && replacement.listening
-          ? replacement.listening.then(() => true)
-          : Promise.resolve(true);
-      let timer: NodeJS.Timeout | undefined;
-      const outcome = await Promise.race([
-        up.then((ok) => (ok ? 'up' : 'exited')),
-        replacement.exited.then(() => 'exited' as const),
-        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.app.listen_timeout))),
-      ]);
-      clearTimeout(timer);
-      if (outcome === 'exited') {
-        const exit = await replacement.exited;
-        replacement.signal('SIGKILL');
-        throw new CorralError(
-          ErrorCode.Internal,
-          `${this.app.name}[${this.id}]: reload failed, the new worker ${describeExit({ ...exit, uptimeMs: 0 }).replace(/ after 0 ms$/, '')} before it was ready; the old worker keeps serving`,
-        );
-      }
-      if (this.child !== old) {
-        // The old worker died meanwhile (and the policy took over): the replacement is surplus.
-        replacement.signal('SIGKILL');
-        return;
-      }
-      this.child = replacement;
-      this.startedAt = Date.now();
-      this.restarts++;
-      this.restartState = INITIAL_RESTART_STATE;
-      this.writePidFile(replacement.pid);
-      const how = outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.pid}`;
-      this.setStatus(ProcessStatus.Online, cause.reason, cause.detail ? `${cause.detail}; ${how}` : how, cause.files);
-      await this.retire(old);
     });
   }
 
-  /** Takes a replaced worker out of rotation and stops it gracefully. */
-  private async retire(old: ChildHandle): Promise<void> {
-    await old.drain?.(this.app.kill_timeout);
-    await this.terminate(old);
-    old.signal('SIGKILL');
-  }
-
-  private markOnline(child: ChildHandle, reason: StateReason, detail = '', files?: string[]): void {
-    if (this.child !== child || this.status !== ProcessStatus.Launching) return;
-    this.setStatus(ProcessStatus.Online, reason, detail, files);
-  }
-
-  private onExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    this.child = null;
-    // Whatever the app left behind in its process group goes with it.
-    child.signal('SIGKILL');
-    this.removePidFile();
-    this.exitCode = code;
-    this.exitSignal = signal;
-    const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
-    const exit = { code, signal, uptimeMs, at: Date.now() };
-    if (this.desired === 'stopped') {
-      if (this.status !== ProcessStatus.Errored) this.setStatus(ProcessStatus.Stopped, this.lastReason ?? 'user', describeExit(exit));
-      return;
-    }
-    const decision = decideAfterExit(this.app, this.restartState, exit);
+  private onExit(launch: Launch, exit: ExitResult): void {
+    // A replaced or retired worker, or a spawn failure (launchChild reports that one).
+    if (this.launch !== launch || !launch.started) return;
+    removePidFile(this.files.pidFile);
+    this.lastExit = exit;
+    const facts = { ...exit, uptimeMs: exit.durationMs, at: Date.now() };
+    if (this.state.phase.status === ProcessStatus.Stopping) return this.state.move('exit', { reason: this.state.lastReason ?? 'user', detail: describeExit(facts) });
+    const decision = decideAfterExit(this.app, this.restartState, facts);
     this.restartState = decision.state;
-    if (decision.action === 'stop') {
-      this.desired = 'stopped';
-      this.setStatus(ProcessStatus.Stopped, 'exit', decision.detail);
-    } else if (decision.action === 'errored') {
-      this.desired = 'stopped';
-      this.setStatus(ProcessStatus.Errored, 'unstable', decision.detail);
-    } else {
-      this.setStatus(ProcessStatus.WaitingRestart, 'crash', decision.detail);
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        if (this.desired !== 'online' || this.child) return;
+    if (decision.action === 'stop') return this.state.move('exit-stop', { reason: 'exit', detail: decision.detail });
+    if (decision.action === 'errored') return this.state.move('exit-errored', { reason: 'unstable', detail: decision.detail });
+    const delay = this.open.add(new Lifetime());
+    this.state.move('exit-restart', { reason: 'crash', detail: decision.detail }, { delay });
+    void delay.sleep(decision.delayMs).then((due) => {
+      if (!due) return; // stopped or restarted meanwhile
+      this.background(async () => {
+        if (this.state.phase.status !== ProcessStatus.WaitingRestart || this.state.phase.delay !== delay) return;
         this.restarts++;
-        void this.launch({ reason: 'crash' });
-      }, decision.delayMs);
-    }
+        await this.launchChild({ reason: 'crash' });
+      });
+    });
   }
 
-  private clearRestartTimer(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-  }
-
-  /** Graceful stop: shutdown message or SIGINT to the group, SIGKILL after kill_timeout. */
+  /** Graceful stop of the current child; a pending restart is cancelled instead. */
   private async stopChild(reason: StateReason, detail = ''): Promise<void> {
-    this.desired = 'stopped';
-    if (this.restartTimer) {
-      this.clearRestartTimer();
-      this.setStatus(ProcessStatus.Stopped, reason, 'restart cancelled');
-      return;
-    }
-    const child = this.child;
-    if (!child) {
-      if (this.status === ProcessStatus.Online || this.status === ProcessStatus.Launching) this.setStatus(ProcessStatus.Stopped, reason);
-      return;
-    }
-    this.setStatus(ProcessStatus.Stopping, reason, detail);
-    await this.terminate(child);
+    if (this.state.phase.status === ProcessStatus.WaitingRestart) return this.state.move('stop', { reason, detail: 'restart cancelled' });
+    const launch = this.launch;
+    if (!launch) return; // stopped or errored: nothing runs
+    this.state.move('stop', { reason, detail });
+    await this.terminate(launch);
   }
 
-  /** Shutdown message or SIGINT to the group; SIGKILL after kill_timeout; then read the pipes dry. */
-  private async terminate(child: ChildHandle): Promise<void> {
-    const graceful = this.app.shutdown_with_message && child.send('shutdown');
-    if (!graceful) child.signal('SIGINT');
-    const killTimer = setTimeout(() => {
-      this.ctx.log(`${this.app.name}[${this.id}] pid ${child.pid} did not exit within kill_timeout (${this.app.kill_timeout} ms): SIGKILL`);
-      child.signal('SIGKILL');
-    }, this.app.kill_timeout);
-    await child.exited;
-    clearTimeout(killTimer);
-    // Read what is still in the pipes before anyone closes the log files. A process that escaped the
-    // group could hold a pipe open forever, so the wait is bounded.
-    await Promise.race([child.drained, new Promise((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref())]);
-  }
-
-  private pipe(stream: Readable | null, file: () => LogFile | null, event: 'log:out' | 'log:err'): void {
-    if (!stream) return;
-    const splitter = new LineSplitter();
-    const recent = this.recent[event];
-    const kind = event === 'log:out' ? 'out' : 'err';
-    const emit = (complete: Buffer): void => {
-      const offset = recent.add(complete);
-      if (event === 'log:err' && complete.includes(INSPECTOR_WORD)) {
-        if (complete.includes(INSPECTOR_BANNER)) this.noteInspector(complete.toString('utf8'));
-        this.inspectorGuard?.noteOutput(complete.toString('utf8'));
-      }
-      let lines: string[] | null = null;
-      const own = file();
-      const combined = this.combinedFile;
-      if (own || combined) {
-        const formatted = formatForFile(complete, kind, this.id, this.app);
-        lines = formatted.lines;
-        // One LogFile per path: a log_file that is also out_file gets each line once.
-        const full = (own === combined ? [own] : [own, combined]).filter((target): target is LogFile => target !== null && !target.write(formatted.data));
-        if (full.length > 0) {
-          // Backpressure: the app blocks on its pipe rather than the daemon buffering without bound.
-          stream.pause();
-          void Promise.all(full.map((target) => target.drain())).then(() => stream.resume());
-        }
-      }
-      if (this.ctx.hasSubscribers()) {
-        this.ctx.publish(event, { id: this.id, name: this.app.name, lines: lines ?? toLines(complete), offset, at: Date.now() });
-      }
-    };
-    stream.on('data', (chunk: Buffer) => {
-      const complete = splitter.push(chunk);
-      if (complete) emit(complete);
-    });
-    stream.on('end', () => {
-      const rest = splitter.end();
-      if (rest) emit(rest);
-    });
-    stream.on('error', () => undefined);
-  }
-
-  private noteInspector(text: string): void {
-    // Only a plain ws://host:port/uuid: the URL is printed to terminals and handed to debuggers.
-    const url = /Debugger listening on (ws:\/\/(?:[\w.-]+|\[[\da-fA-F:.]+\]):\d{1,5}\/[\w-]+)(?:\s|$)/.exec(text)?.[1];
-    if (!url) return;
-    this.inspectorUrl = url;
-    const waiters = this.inspectorWaiters;
-    this.inspectorWaiters = [];
-    for (const resolve of waiters) resolve(url);
-  }
-
-  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. */
-  waitForInspector(timeoutMs: number): Promise<string | null> {
-    if (this.inspectorUrl) return Promise.resolve(this.inspectorUrl);
-    return new Promise((resolve) => {
-      const done = (url: string | null): void => {
-        clearTimeout(timer);
-        this.inspectorWaiters = this.inspectorWaiters.filter((waiter) => waiter !== onUrl);
-        resolve(url);
-      };
-      const onUrl = (url: string): void => done(url);
-      const timer = setTimeout(() => done(null), timeoutMs);
-      this.inspectorWaiters.push(onUrl);
-    });
+  private terminate(launch: Launch): Promise<void> {
+    const { kill_timeout } = this.app;
+    return launch.terminate(this.app, () => this.ctx.log(`${this.label} pid ${launch.child?.pid} did not exit within kill_timeout (${kill_timeout} ms): SIGKILL`));
   }
 
   private openLogs(): void {
-    const { app, ctx } = this;
-    const safe = fileSafeName(app.name);
-    const split = app.instances > 1 && !app.merge_logs;
-    const pick = (custom: string | null, kind: 'out' | 'error'): string => {
-      if (custom) return split && custom !== '/dev/null' ? perInstance(custom, this.id) : custom;
-      return path.join(ctx.paths.logsDir, split ? `${safe}-${kind}-${this.id}.log` : `${safe}-${kind}.log`);
-    };
-    this.outLog = pick(app.out_file, 'out');
-    this.errLog = pick(app.error_file, 'error');
-    if (app.log_file === null) this.combinedLog = null;
-    else if (app.log_file === true) this.combinedLog = path.join(ctx.paths.logsDir, split ? `${safe}-${this.id}.log` : `${safe}.log`);
-    else this.combinedLog = split ? perInstance(app.log_file, this.id) : app.log_file;
-    this.pidFile = app.pid_file
-      ? app.instances > 1
-        ? perInstance(app.pid_file, this.id)
-        : app.pid_file
-      : path.join(ctx.paths.pidsDir, `${safe}-${this.id}.pid`);
-    const rotation = { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress };
-    this.outFile = ctx.logFiles.acquire(this.outLog, rotation);
-    this.errFile = ctx.logFiles.acquire(this.errLog, rotation);
-    this.combinedFile = this.combinedLog === null ? null : ctx.logFiles.acquire(this.combinedLog, rotation);
-  }
-
-  private async closeLogs(): Promise<void> {
-    await this.ctx.logFiles.release(this.outFile);
-    await this.ctx.logFiles.release(this.errFile);
-    await this.ctx.logFiles.release(this.combinedFile);
-    this.outFile = null;
-    this.errFile = null;
-    this.combinedFile = null;
+    const { app } = this;
+    this.files = processFiles(app, this.id, this.ctx.paths);
+    this.output.open(this.files, { maxBytes: app.log_max_size, retain: app.log_retain, compress: app.log_compress });
   }
 
   private writePidFile(pid: number): void {
-    try {
-      fs.mkdirSync(path.dirname(this.pidFile), { recursive: true });
-      fs.writeFileSync(this.pidFile, `${pid}\n`, { mode: 0o644 });
-    } catch (error) {
-      this.ctx.log(`${this.app.name}[${this.id}] cannot write pid file ${this.pidFile}: ${(error as Error).message}`);
-    }
-  }
-
-  private removePidFile(): void {
-    fs.rm(this.pidFile, { force: true }, () => undefined);
+    writePidFile(this.files.pidFile, pid, (problem) => this.ctx.log(`${this.label} ${problem}`));
   }
 }

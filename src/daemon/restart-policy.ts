@@ -28,6 +28,8 @@ export interface ExitFacts {
   uptimeMs: number;
   /** When the exit happened (ms since the epoch). */
   at: number;
+  /** SIGKILLed by us after kill_timeout (child-handle.ts ExitResult). */
+  forced?: boolean;
 }
 
 export type RestartDecision =
@@ -38,7 +40,7 @@ export type RestartDecision =
 export const INITIAL_RESTART_STATE: RestartState = { unstableRestarts: 0, backoffMs: 0, crashTimes: [] };
 
 export function describeExit(exit: Omit<ExitFacts, 'at'>): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? 'unknown'}`;
+  const how = exit.signal ? `was killed by ${exit.signal}${exit.forced ? ' (no exit within kill_timeout)' : ''}` : `exited with code ${exit.code ?? 'unknown'}`;
   return `${how} after ${exit.uptimeMs} ms`;
 }
 

@@ -169,7 +169,7 @@ export class Supervisor {
   async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false, options?: unknown): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await this.applyOptions(processes, options);
-    this.updateEnv(processes, updateEnv);
+    await this.updateEnv(processes, updateEnv);
     if (toggleWatch) await this.toggleWatch(processes);
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
     this.onChange();
@@ -180,9 +180,9 @@ export class Supervisor {
   private async toggleWatch(processes: ManagedProcess[]): Promise<void> {
     for (const name of new Set(processes.map((process) => process.app.name))) {
       const instances = this.byName(name);
-      const app = { ...instances[0].app, watch: instances[0].app.watch === false };
-      await Promise.all(instances.map((process) => process.reconfigure(app)));
-      await this.syncTriggers(app);
+      const watch = instances[0].app.watch === false;
+      await Promise.all(instances.map((process) => process.update((app) => ({ ...app, watch }))));
+      await this.syncTriggers(instances[0].app);
     }
   }
 
@@ -206,7 +206,7 @@ export class Supervisor {
   }
 
   /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */
-  private updateEnv(processes: ManagedProcess[], updateEnv: unknown): void {
+  private async updateEnv(processes: ManagedProcess[], updateEnv: unknown): Promise<void> {
     if (updateEnv === undefined) return;
     if (updateEnv === null || typeof updateEnv !== 'object' || Array.isArray(updateEnv) || !Object.values(updateEnv).every((value) => typeof value === 'string')) {
       throw new CorralError(ErrorCode.BadArgument, 'updateEnv: expected an object of strings');
@@ -214,10 +214,12 @@ export class Supervisor {
     // Named, never shown: env values are often secrets.
     const bad = Object.entries(updateEnv as Record<string, string>).find(([key, value]) => key === '' || /[=\0]/.test(key) || value.includes('\0'));
     if (bad) throw new CorralError(ErrorCode.BadArgument, `updateEnv: ${bad[0].replace(/\0/g, '\\0')}: names must be non-empty without "=" or NUL, values without NUL`);
-    for (const process of processes) {
-      const caller = Object.entries(updateEnv as Record<string, string>).filter(([key]) => inheritsVariable(process.app.filter_env, key));
-      process.app = { ...process.app, env: { ...process.app.env, ...Object.fromEntries(caller) } };
-    }
+    const entries = Object.entries(updateEnv as Record<string, string>);
+    await Promise.all(
+      processes.map((process) =>
+        process.update((app) => ({ ...app, env: { ...app.env, ...Object.fromEntries(entries.filter(([key]) => inheritsVariable(app.filter_env, key))) } })),
+      ),
+    );
   }
 
   reset(targets: string[]): ProcessInfo[] {
@@ -253,7 +255,7 @@ export class Supervisor {
   async reload(targets: string[], updateEnv?: Record<string, string>, options?: unknown): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     await this.applyOptions(processes, options);
-    this.updateEnv(processes, updateEnv);
+    await this.updateEnv(processes, updateEnv);
     const byApp = new Map<string, ManagedProcess[]>();
     for (const process of processes) byApp.set(process.app.name, [...(byApp.get(process.app.name) ?? []), process]);
     const failures: string[] = [];
@@ -285,7 +287,8 @@ export class Supervisor {
     const target = match[1] === '+' ? current.length + amount : match[1] === '-' ? current.length - amount : amount;
     if (target < 1 || target > 1024) throw new CorralError(ErrorCode.BadArgument, `scale: ${name} would have ${target} instances; keep between 1 and 1024 (use stop or delete for none)`);
     const app = { ...current[0].app, instances: target };
-    for (const process of current) process.app = { ...process.app, instances: target };
+    // The log files stay as they are: the running instances keep writing where they did.
+    await Promise.all(current.map((process) => process.update((config) => ({ ...config, instances: target }))));
     if (target > current.length) {
       const used = new Set(current.map((process) => process.instance));
       const created: ManagedProcess[] = [];
@@ -386,21 +389,20 @@ export class Supervisor {
       const { hostname, port } = new URL(url);
       return { url, host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), restarted, closesAfterMs };
     };
-    if (process.inspectorUrl) {
-      if (!process.inspectorGuard) return result(process.inspectorUrl, false, null);
-      process.inspectorGuard.extend(closeAfterMs);
-      return result(process.inspectorUrl, false, closeAfterMs);
+    if (process.output.inspectorUrl) {
+      if (!process.output.inspectorGuard) return result(process.output.inspectorUrl, false, null);
+      process.output.inspectorGuard.extend(closeAfterMs);
+      return result(process.output.inspectorUrl, false, closeAfterMs);
     }
-    const opened = process.waitForInspector(2000);
+    const opened = process.output.waitForInspector(2000);
     process.signal('SIGUSR1');
     const url = await opened;
     if (url) {
       this.guardInspector(process, url, closeAfterMs);
       return result(url, false, closeAfterMs);
     }
-    process.nextLaunchNodeArgs = ['--inspect=127.0.0.1:0'];
-    const relaunched = process.waitForInspector(10_000);
-    await process.restart({ reason: 'user', detail: 'restarted with the inspector open' });
+    const relaunched = process.output.waitForInspector(10_000);
+    await process.restart({ reason: 'user', detail: 'restarted with the inspector open' }, { nodeArgs: ['--inspect=127.0.0.1:0'] });
     const again = await relaunched;
     if (!again) throw new CorralError(ErrorCode.Timeout, `${process.app.name} (id ${id}): the inspector did not open`);
     this.guardInspector(process, again, closeAfterMs);
@@ -411,24 +413,24 @@ export class Supervisor {
 
   private guardInspector(process: ManagedProcess, url: string, closeAfterMs: number): void {
     const pid = process.pid;
-    process.inspectorGuard?.dispose();
-    process.inspectorGuard = new InspectorGuard(closeAfterMs, (why) => {
+    process.output.inspectorGuard?.dispose();
+    process.output.inspectorGuard = new InspectorGuard(closeAfterMs, (why) => {
       // The same child, the same inspector: otherwise it went away with its process.
-      if (process.pid !== pid || process.inspectorUrl !== url) return;
+      if (process.pid !== pid || process.output.inspectorUrl !== url) return;
       const closing = this.closeInspector(process, url, why).finally(() => this.inspectorClosing.delete(process.id));
       this.inspectorClosing.set(process.id, closing);
     });
   }
 
   private async closeInspector(process: ManagedProcess, url: string, why: string): Promise<void> {
-    process.inspectorGuard = null;
+    process.output.inspectorGuard = null;
     const label = `${process.app.name}[${process.id}]`;
     if (await closeInspector(url)) {
-      if (process.inspectorUrl === url) process.inspectorUrl = null;
+      if (process.output.inspectorUrl === url) process.output.inspectorUrl = null;
       this.ctx.log(`${label} inspector closed (${why})`);
       return;
     }
-    if (process.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway
+    if (process.output.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway
     this.ctx.log(`${label} inspector did not close from outside (${why}); restarting the instance without it`);
     await process.restart({ reason: 'user', detail: 'restarted to close its inspector' }).catch((error: Error) => this.ctx.log(`${label} restart to close the inspector failed: ${error.message}`));
   }
@@ -438,7 +440,7 @@ export class Supervisor {
     if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > 10_000) throw new CorralError(ErrorCode.BadArgument, 'recentLogs: lines must be a whole number from 0 to 10000');
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
-    return { out: process.recent['log:out'].last(lines), err: process.recent['log:err'].last(lines) };
+    return { out: process.output.recent['log:out'].last(lines), err: process.output.recent['log:err'].last(lines) };
   }
 
   describe(targets: string[]): ProcessDescription[] {

@@ -3,7 +3,10 @@ import * as fs from 'node:fs';
 import type { DaemonClient } from '../../src/client/client';
 import { fixture, processAlive, TestHome, until } from '../support/harness';
 
-/** Pings the daemon every 25 ms in the background and remembers the slowest answer. */
+/**
+ * Pings the daemon every 25 ms in the background: every ping must be answered within 2 s (the call's
+ * timeout), whatever the app does. How fast it answers is measured by `npm run bench`, not here.
+ */
 class PingMonitor {
   slowest = 0;
   failures = 0;
@@ -40,8 +43,7 @@ describe('faults: misbehaving apps', () => {
   afterEach(async () => {
     const { slowest, failures } = await monitor.stop();
     await home.cleanup();
-    assert.equal(failures, 0, 'every ping answered');
-    assert.ok(slowest < 200, `the slowest ping took ${slowest.toFixed(1)} ms`);
+    assert.equal(failures, 0, `every ping answered within 2 s (the slowest took ${slowest.toFixed(1)} ms)`);
   });
 
   it('SIGKILL of an app: restarted, the daemon unaffected', async () => {

@@ -67,8 +67,10 @@ describe('PM2 semantics', () => {
   it('reload --update-env gives the app the caller\'s env, as restart --update-env does', async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('print-env.js'), '--name', 'envy'], { env: { PRINT_VARS: 'GREETING', GREETING: 'hello' } });
-    await home.ok(['reload', 'envy', '--update-env'], { env: { PRINT_VARS: 'GREETING', GREETING: 'bonjour' } });
     const [envy] = await home.jlist();
+    // The first run must have printed before the reload ends it (online is not "has written").
+    await until(() => fs.existsSync(envy.out_log) && fs.readFileSync(envy.out_log, 'utf8').includes('hello'), 'the first run');
+    await home.ok(['reload', 'envy', '--update-env'], { env: { PRINT_VARS: 'GREETING', GREETING: 'bonjour' } });
     const lines = await until(() => {
       const found = fs.readFileSync(envy.out_log, 'utf8').trim().split('\n').filter(Boolean);
       return found.length >= 2 ? found : undefined;

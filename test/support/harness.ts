@@ -43,6 +43,8 @@ export function runCli(home: string, args: string[], options: CliOptions = {}): 
       env: { ...process.env, ...options.env, CORRAL_HOME: home, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A CLI that exits before reading its stdin (a bad option) closes the pipe first: no EPIPE crash here.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';

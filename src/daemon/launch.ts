@@ -1,0 +1,128 @@
+/**
+ * One launch of a process: its child and the Lifetime (lifetime.ts) that owns the launch's timers
+ * (kill_timeout, listen_timeout, the drain bound), its pipe listeners and its waits. The launch ends,
+ * and everything it owns with it, once the child has exited and its output is read, or DRAIN_WAIT_MS
+ * after the exit: a process that escaped the group could hold a pipe open forever.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../shared/config';
+import type { ChildHandle, ExitResult } from './child-handle';
+import type { LaunchSpec } from './fork-launcher';
+import { Lifetime, type OpenLifetimes } from './lifetime';
+import { INSTANCE_VARIABLE } from './platform/processes';
+import { describeExit } from './restart-policy';
+
+export const DRAIN_WAIT_MS = 2000;
+
+const isReady = (message: unknown): boolean =>
+  message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready');
+
+export class Launch {
+  readonly lifetime = new Lifetime();
+  /** Null until attach(): the launching state is entered (and told) before the spawn. */
+  child: ChildHandle | null = null;
+  /** The child spawned (its exit is then a state change; a spawn failure is the launch's own). */
+  started = false;
+  /** How the child ended, once it has. */
+  exit: ExitResult | null = null;
+  /** Resolves with the exit, after the launch's own clean-up of it. */
+  exited: Promise<ExitResult> = new Promise<never>(() => undefined);
+  private finished: Promise<void> = Promise.resolve();
+
+  /** `owner`: where the launch counts as open until it ends. */
+  constructor(owner?: OpenLifetimes) {
+    owner?.add(this.lifetime);
+  }
+
+  /**
+   * Spawns the child through `launcher` with a marker of its own, `<pm_id>:<nonce>`: what proves a
+   * process belongs to this launch when it is signalled. Throws what the launcher throws, and ends.
+   */
+  spawn(launcher: (spec: LaunchSpec) => ChildHandle, processId: number, spec: Omit<LaunchSpec, 'marker'>): ChildHandle {
+    const marker = `${processId}:${randomBytes(6).toString('hex')}`;
+    let child: ChildHandle;
+    try {
+      child = launcher({ ...spec, env: { ...spec.env, [INSTANCE_VARIABLE]: marker }, marker });
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+    this.attach(child);
+    return child;
+  }
+
+  private attach(child: ChildHandle): void {
+    this.child = child;
+    void child.spawned.then(() => (this.started = true), () => undefined);
+    this.exited = child.exited.then((exit) => {
+      this.exit = exit;
+      // Whatever the app left behind in its process group goes with it.
+      if (this.started) child.signal('SIGKILL');
+      return exit;
+    });
+    this.finished = this.exited.then(() => this.lifetime.within(child.drained, DRAIN_WAIT_MS)).then(() => this.lifetime.end());
+  }
+
+  /** wait_ready: 'ready', or 'timeout' after `listenTimeoutMs`; null when the child exited or the launch ended first. */
+  async readiness(listenTimeoutMs: number): Promise<'ready' | 'timeout' | null> {
+    const outcome = await this.lifetime.within(this.ready(), listenTimeoutMs);
+    return outcome === true ? 'ready' : outcome === 'timeout' ? 'timeout' : null;
+  }
+
+  /**
+   * A cluster reload's replacement: spawned, then listening as the worker it replaces did (or
+   * 'ready' with wait_ready), or 'timeout' once listen_timeout passed. Throws, saying how, when the
+   * child could not start or exited first.
+   */
+  async takeOver(app: Pick<AppConfig, 'wait_ready' | 'listen_timeout'>, listened: boolean): Promise<'up' | 'timeout'> {
+    const child = this.child as ChildHandle;
+    try {
+      await child.spawned;
+    } catch (error) {
+      this.end();
+      throw new Error(`did not start (${(error as Error).message})`);
+    }
+    // A worker that serves nothing (a queue consumer) is up once it runs.
+    const up = app.wait_ready ? this.ready() : listened && child.listening ? child.listening.then(() => true) : Promise.resolve(true);
+    const outcome = await this.lifetime.within(Promise.race([up, this.exited.then(() => false)]), app.listen_timeout);
+    if ((outcome === true || outcome === 'timeout') && !this.exit) return outcome === true ? 'up' : 'timeout';
+    const exit = await this.exited;
+    throw new Error(`${describeExit({ ...exit, uptimeMs: 0 }).replace(/ after 0 ms$/, '')} before it was ready`);
+  }
+
+  /** True once the child sent 'ready' (wait_ready); false once it exited or the launch ended. */
+  ready(): Promise<boolean> {
+    const { child } = this;
+    if (!child || this.lifetime.ended) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      child.onMessage((message) => {
+        if (isReady(message)) resolve(true);
+      });
+      void this.exited.then(() => resolve(false));
+      this.lifetime.onEnd(() => resolve(false));
+    });
+  }
+
+  /**
+   * Graceful stop: the shutdown message (shutdown_with_message) or SIGINT to the group, forceKill
+   * after kill_timeout (`onForce` first). Resolves once the launch has ended.
+   */
+  async terminate(app: Pick<AppConfig, 'shutdown_with_message' | 'kill_timeout'>, onForce: () => void): Promise<void> {
+    const { child } = this;
+    if (child && !this.exit) {
+      const graceful = app.shutdown_with_message && child.send('shutdown');
+      if (!graceful) child.signal('SIGINT');
+      const disarm = this.lifetime.timeout(app.kill_timeout, () => {
+        onForce();
+        child.forceKill();
+      });
+      await this.exited;
+      disarm();
+    }
+    await this.finished;
+  }
+
+  end(): void {
+    this.lifetime.end();
+  }
+}
