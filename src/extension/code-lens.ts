@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ProcessInfo } from '../shared/protocol';
+import { COMMANDS, FOCUS_PROCESSES_VIEW } from './command-ids';
 import type { EntryIndex } from './entry-index';
 import type { ProcessStore } from './process-store';
 import { appStatus, describeProcesses, isRunning } from './tree-model';
@@ -110,33 +111,33 @@ export class CorralCodeLensProvider implements vscode.CodeLensProvider<CorralLen
 function commandFor(action: LensAction): vscode.Command {
   switch (action.kind) {
     case 'start':
-      return { title: '$(play) Start', tooltip: 'Start this file under Corral (fork mode)', command: 'corral.startFile', arguments: [action.file] };
+      return { title: '$(play) Start', tooltip: 'Start this file under Corral (fork mode)', command: COMMANDS.startFile, arguments: [action.file] };
     case 'startCluster':
       return {
         title: `$(server-process) Start with cluster (${action.instances})`,
         tooltip: `Start this file in cluster mode with ${action.instances} workers (setting corral.cluster.instances)`,
-        command: 'corral.startFile',
+        command: COMMANDS.startFile,
         arguments: [action.file, { instances: action.instances, cluster: true }],
       };
     case 'startExisting':
-      return { title: '$(play) Start', tooltip: `Start ${action.app} again`, command: 'corral.start', arguments: [action.app] };
+      return { title: '$(play) Start', tooltip: `Start ${action.app} again`, command: COMMANDS.start, arguments: [action.app] };
     case 'reload':
-      return { title: '$(sync) Reload', tooltip: `Reload ${action.app} (zero-downtime in cluster mode)`, command: 'corral.reload', arguments: [action.app] };
+      return { title: '$(sync) Reload', tooltip: `Reload ${action.app} (zero-downtime in cluster mode)`, command: COMMANDS.reload, arguments: [action.app] };
     case 'stop':
-      return { title: '$(debug-stop) Stop', tooltip: `Stop ${action.app}`, command: 'corral.stop', arguments: [action.app] };
+      return { title: '$(debug-stop) Stop', tooltip: `Stop ${action.app}`, command: COMMANDS.stop, arguments: [action.app] };
     case 'logs':
-      return { title: '$(output) Logs', tooltip: `Show the output of ${action.app}`, command: 'corral.showLogs', arguments: [action.app] };
+      return { title: '$(output) Logs', tooltip: `Show the output of ${action.app}`, command: COMMANDS.showLogs, arguments: [action.app] };
     case 'status': {
       const status = appStatus(action.processes);
-      return { title: `${action.app}: ${describeProcesses(action.processes, Date.now()).replace(/^(?=\d)/, `${status} · `)}`, tooltip: 'Show the Corral process view', command: 'corral.processes.focus' };
+      return { title: `${action.app}: ${describeProcesses(action.processes, Date.now()).replace(/^(?=\d)/, `${status} · `)}`, tooltip: 'Show the Corral process view', command: FOCUS_PROCESSES_VIEW };
     }
     case 'ecosystemStart':
       return action.app
-        ? { title: '$(play) Start', tooltip: `Start ${action.app} from this file`, command: 'corral.startEcosystem', arguments: [action.file, action.app] }
-        : { title: '$(run-all) Start all', tooltip: 'Start every app of this file', command: 'corral.startEcosystem', arguments: [action.file] };
+        ? { title: '$(play) Start', tooltip: `Start ${action.app} from this file`, command: COMMANDS.startEcosystem, arguments: [action.file, action.app] }
+        : { title: '$(run-all) Start all', tooltip: 'Start every app of this file', command: COMMANDS.startEcosystem, arguments: [action.file] };
     case 'ecosystemAction':
       return action.action === 'reload'
-        ? { title: '$(sync) Reload', tooltip: `Reload ${action.app}`, command: 'corral.reload', arguments: [action.app] }
-        : { title: '$(debug-stop) Stop', tooltip: `Stop ${action.app}`, command: 'corral.stop', arguments: [action.app] };
+        ? { title: '$(sync) Reload', tooltip: `Reload ${action.app}`, command: COMMANDS.reload, arguments: [action.app] }
+        : { title: '$(debug-stop) Stop', tooltip: `Stop ${action.app}`, command: COMMANDS.stop, arguments: [action.app] };
   }
 }

@@ -5,6 +5,7 @@
  * `corral.running` shows Stop All only when something runs.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from './command-ids';
 import type { ConnectionState, DaemonConnection } from './connection';
 import type { ProcessStore } from './process-store';
 import { isRunning, type TreeNode } from './tree-model';
@@ -30,7 +31,7 @@ export class ConnectionView implements vscode.Disposable {
     if (state.kind === 'incompatible' && this.warnedAbout !== state.message) {
       this.warnedAbout = state.message;
       void vscode.window.showWarningMessage(`Corral: ${state.message}`, 'Restart Daemon').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('corral.restartDaemon');
+        if (choice) void vscode.commands.executeCommand(COMMANDS.restartDaemon);
       });
     }
   }

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ProcessEvent } from '../shared/protocol';
+import { COMMANDS } from './command-ids';
 import type { CrashNotifications } from './settings';
 import type { ProcessStore } from './process-store';
 
@@ -42,8 +43,8 @@ export class CrashNotifier implements vscode.Disposable {
     void show(message, 'Show Logs', 'Restart').then(
       (choice) => {
         this.open.delete(event.name);
-        if (choice === 'Show Logs') void vscode.commands.executeCommand('corral.showLogs', event.name);
-        else if (choice === 'Restart') void vscode.commands.executeCommand('corral.restart', event.name);
+        if (choice === 'Show Logs') void vscode.commands.executeCommand(COMMANDS.showLogs, event.name);
+        else if (choice === 'Restart') void vscode.commands.executeCommand(COMMANDS.restart, event.name);
       },
       () => this.open.delete(event.name),
     );

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from './api';
 import { CorralCodeLensProvider } from './code-lens';
+import { PROCESSES_VIEW } from './command-ids';
 import { registerCommands, reportError } from './commands';
 import { bundledDaemonScript, DaemonConnection } from './connection';
 import { CrashNotifier } from './crash-notifier';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   connection = new DaemonConnection({ home: settings.home, nodePath: settings.nodePath, daemonScript: bundledDaemonScript(context.extensionPath) });
   const store = new ProcessStore(connection);
   const tree = new ProcessTreeProvider(store);
-  const view = vscode.window.createTreeView('corral.processes', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(PROCESSES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const logs = new LogChannels(connection, store, settings.backfillLines);
   const index = new EntryIndex();
   const prompts = new Prompts();

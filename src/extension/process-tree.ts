@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ProcessStatus } from '../shared/protocol';
+import { COMMANDS } from './command-ids';
 import type { ProcessStore, StoreChange } from './process-store';
 import { appStatus, buildTree, children, contextValue, describeProcesses, isGroup, label, tooltip, type AppNode, type TreeNode } from './tree-model';
 
@@ -84,7 +85,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     markdown.supportThemeIcons = false;
     item.tooltip = markdown;
     item.contextValue = contextValue(node);
-    if (!group) item.command = { command: 'corral.showLogs', title: 'Show Logs', arguments: [node] };
+    if (!group) item.command = { command: COMMANDS.showLogs, title: 'Show Logs', arguments: [node] };
     item.accessibilityInformation = { label: `${label(node)}, ${describeProcesses(processes, now)}` };
     return item;
   }

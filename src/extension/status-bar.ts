@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { formatBytes } from '../shared/units';
+import { COMMANDS, FOCUS_PROCESSES_VIEW } from './command-ids';
 import type { ConnectionState, DaemonConnection } from './connection';
 import type { ProcessStore } from './process-store';
 import { appStatus, formatCpu, totals } from './tree-model';
@@ -35,7 +36,7 @@ export class CorralStatusBar implements vscode.Disposable {
     if (state.kind !== 'connected') {
       this.item.text = state.kind === 'connecting' ? '$(loading~spin) Corral' : '$(debug-disconnect) Corral';
       this.item.tooltip = state.kind === 'connecting' ? 'Corral: connecting to the daemon…' : `Corral: ${state.message}. Click to start the daemon.`;
-      this.item.command = state.kind === 'connecting' ? undefined : state.kind === 'incompatible' ? 'corral.restartDaemon' : 'corral.startDaemon';
+      this.item.command = state.kind === 'connecting' ? undefined : state.kind === 'incompatible' ? COMMANDS.restartDaemon : COMMANDS.startDaemon;
       this.item.backgroundColor = state.kind === 'incompatible' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       this.item.show();
       return;
@@ -47,7 +48,7 @@ export class CorralStatusBar implements vscode.Disposable {
     if (sum.memory > 0) parts.push(formatCpu(sum.cpu), formatBytes(sum.memory));
     this.item.text = parts.join(' · ');
     this.item.backgroundColor = sum.errored > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.command = 'corral.processes.focus';
+    this.item.command = FOCUS_PROCESSES_VIEW;
     this.item.tooltip = this.tooltip();
     this.item.accessibilityInformation = { label: `Corral: ${sum.online} online, ${sum.errored} errored, CPU ${formatCpu(sum.cpu)}, memory ${formatBytes(sum.memory)}` };
     this.item.show();

@@ -126,56 +126,69 @@ export interface TargetParams {
   targets: string[];
 }
 
-export interface Methods {
-  hello: { params: { protocolVersion: number }; result: DaemonInfo };
-  ping: { params: Record<string, never>; result: DaemonInfo };
+/**
+ * A method's entry in METHODS: its params and result exist for the compiler only (the value is an
+ * empty object), so the names at run time and the types come from the same line.
+ */
+interface MethodSpec<P extends object = object, R = unknown> {
+  readonly params: P;
+  readonly result: R;
+}
+function method<P extends object, R>(): MethodSpec<P, R> {
+  return {} as MethodSpec<P, R>;
+}
+
+/** Every RPC method, once: adding a line here is enough (the daemon's handler table must then cover it). */
+export const METHODS = {
+  hello: method<{ protocolVersion: number }, DaemonInfo>(),
+  ping: method<Record<string, never>, DaemonInfo>(),
   /** Start new apps (already normalized by the client; the daemon checks them again). */
-  start: { params: { apps: AppConfig[]; replace?: boolean; mode?: 'restart' | 'reload' }; result: ProcessInfo[] };
+  start: method<{ apps: AppConfig[]; replace?: boolean; mode?: 'restart' | 'reload' }, ProcessInfo[]>(),
   /** `start <name|id|all>` of apps the daemon already knows: starts those not running. */
-  startExisting: { params: TargetParams; result: ProcessInfo[] };
-  stop: { params: TargetParams; result: ProcessInfo[] };
+  startExisting: method<TargetParams, ProcessInfo[]>(),
+  stop: method<TargetParams, ProcessInfo[]>(),
   /** `options`: app options (ecosystem names) from the command line, over each app's config first. */
-  restart: { params: TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean; options?: Record<string, unknown> }; result: ProcessInfo[] };
-  delete: { params: TargetParams; result: ProcessInfo[] };
+  restart: method<TargetParams & { updateEnv?: Record<string, string>; toggleWatch?: boolean; options?: Record<string, unknown> }, ProcessInfo[]>(),
+  delete: method<TargetParams, ProcessInfo[]>(),
   /** PM2's `reset`: restart and unstable-restart counters back to 0. */
-  reset: { params: TargetParams; result: ProcessInfo[] };
+  reset: method<TargetParams, ProcessInfo[]>(),
   /** Cluster apps: replace instances one at a time with no downtime; fork apps restart. */
-  reload: { params: TargetParams & { updateEnv?: Record<string, string>; options?: Record<string, unknown> }; result: ProcessInfo[] };
+  reload: method<TargetParams & { updateEnv?: Record<string, string>; options?: Record<string, unknown> }, ProcessInfo[]>(),
   /** Set an app's instance count: a number, or "+n" / "-n" relative to now. */
-  scale: { params: { name: string; instances: number | string }; result: ProcessInfo[] };
-  list: { params: Record<string, never>; result: ProcessInfo[] };
-  describe: { params: TargetParams; result: ProcessDescription[] };
-  flush: { params: { targets?: string[] }; result: { files: string[] } };
-  reloadLogs: { params: Record<string, never>; result: { files: number } };
-  sendSignal: { params: TargetParams & { signal: string }; result: ProcessInfo[] };
+  scale: method<{ name: string; instances: number | string }, ProcessInfo[]>(),
+  list: method<Record<string, never>, ProcessInfo[]>(),
+  describe: method<TargetParams, ProcessDescription[]>(),
+  flush: method<{ targets?: string[] }, { files: string[] }>(),
+  reloadLogs: method<Record<string, never>, { files: number }>(),
+  sendSignal: method<TargetParams & { signal: string }, ProcessInfo[]>(),
   /** PM2's `send` / `attach`: text written to one running process's stdin, as given. */
-  writeStdin: { params: { id: number; data: string }; result: ProcessInfo };
+  writeStdin: method<{ id: number; data: string }, ProcessInfo>(),
   /** A file was saved (by the editor): feeds the same debounce as the file watchers. */
-  notifyFileSaved: { params: { paths: string[] }; result: { apps: string[] } };
+  notifyFileSaved: method<{ paths: string[] }, { apps: string[] }>(),
   /** The env of one process, asked for explicitly (the only place env values ever leave the daemon). */
-  env: { params: { target: string }; result: { id: number; name: string; env: Record<string, string> } };
+  env: method<{ target: string }, { id: number; name: string; env: Record<string, string> }>(),
   /**
    * The last lines of one process's stdout and stderr from memory, with each stream's end offset:
    * subscribe first, then call this, then keep only log events whose offset is at or past `end`.
    */
-  recentLogs: { params: { id: number; lines: number }; result: { out: RecentLogs; err: RecentLogs } };
+  recentLogs: method<{ id: number; lines: number }, { out: RecentLogs; err: RecentLogs }>(),
   /**
    * Opens the Node inspector of one process (SIGUSR1, else a restart of that instance with --inspect).
    * The daemon closes it once the debugger detaches, or after `closeAfterMs` (default 10 minutes)
    * with no debugger attached.
    */
-  inspect: { params: { id: number; closeAfterMs?: number }; result: InspectResult };
+  inspect: method<{ id: number; closeAfterMs?: number }, InspectResult>(),
   /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
-  web: { params: { host?: string; port?: number; stop?: boolean }; result: { url: string | null; tokenFile: string | null } };
+  web: method<{ host?: string; port?: number; stop?: boolean }, { url: string | null; tokenFile: string | null }>(),
   /** Writes dump.json now; fails (E_IO, with the reason) when it cannot be written. */
-  save: { params: Record<string, never>; result: { file: string; apps: number } };
+  save: method<Record<string, never>, { file: string; apps: number }>(),
   /** PM2's `cleardump`: dump.json holds an empty list (the one before stays in dump.json.bak). */
-  clearDump: { params: Record<string, never>; result: { file: string } };
+  clearDump: method<Record<string, never>, { file: string }>(),
   /** Starts every app in dump.json (or .bak) that is not running. */
-  resurrect: { params: Record<string, never>; result: { processes: ProcessInfo[]; warnings: string[] } };
+  resurrect: method<Record<string, never>, { processes: ProcessInfo[]; warnings: string[] }>(),
   /** Stops every app, then the daemon exits; `problems` names what could not be persisted (a full disk). */
-  kill: { params: Record<string, never>; result: { stopped: number; problems?: string[] } };
-}
+  kill: method<Record<string, never>, { stopped: number; problems?: string[] }>(),
+} as const satisfies Record<string, MethodSpec>;
 export interface InspectResult {
   url: string;
   host: string;
@@ -185,13 +198,12 @@ export interface InspectResult {
   closesAfterMs: number | null;
 }
 
+export type Methods = { [M in keyof typeof METHODS]: (typeof METHODS)[M] };
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Methods[M]['params'];
 export type Result<M extends MethodName> = Methods[M]['result'];
 
-export const METHOD_NAMES: readonly MethodName[] = [
-  'hello', 'ping', 'start', 'startExisting', 'stop', 'restart', 'delete', 'reset', 'reload', 'scale', 'list', 'describe', 'flush', 'reloadLogs', 'sendSignal', 'writeStdin', 'notifyFileSaved', 'env', 'recentLogs', 'inspect', 'web', 'save', 'clearDump', 'resurrect', 'kill',
-];
+export const METHOD_NAMES = Object.keys(METHODS) as readonly MethodName[];
 
 /** Every reply has this shape, so error codes survive pm2-axon-rpc (which keeps only a message). */
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: WireError };
@@ -222,15 +234,25 @@ export interface LogEvent {
   at: number;
 }
 
-export interface Events {
-  'process:event': ProcessEvent;
-  /** A process left the table (deleted). */
-  'process:deleted': { id: number; name: string };
-  'log:out': LogEvent;
-  'log:err': LogEvent;
-  /** One per metrics tick: the fresh figures of every running process. */
-  metrics: { at: number; processes: Array<{ id: number; cpu: number; memory: number }> };
-  'daemon:exit': { pid: number };
+/** An event's entry in EVENTS: the payload type is for the compiler only (the value is an empty object). */
+interface EventSpec<P extends object = object> {
+  readonly payload: P;
 }
+function event<P extends object>(): EventSpec<P> {
+  return {} as EventSpec<P>;
+}
+
+/** Every event the daemon publishes, once: the name list and the payload types both come from here. */
+export const EVENTS = {
+  'process:event': event<ProcessEvent>(),
+  /** A process left the table (deleted). */
+  'process:deleted': event<{ id: number; name: string }>(),
+  'log:out': event<LogEvent>(),
+  'log:err': event<LogEvent>(),
+  /** One per metrics tick: the fresh figures of every running process. */
+  metrics: event<{ at: number; processes: Array<{ id: number; cpu: number; memory: number }> }>(),
+  'daemon:exit': event<{ pid: number }>(),
+} as const satisfies Record<string, EventSpec>;
+export type Events = { [E in keyof typeof EVENTS]: (typeof EVENTS)[E]['payload'] };
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['process:event', 'process:deleted', 'log:out', 'log:err', 'metrics', 'daemon:exit'];
+export const EVENT_NAMES = Object.keys(EVENTS) as readonly EventName[];

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/extension/command-ids';
 import { VERSION } from '../../src/shared/version';
 import { recordMeasurement } from '../support/measure';
 import { corral, corralExtension } from './support';
@@ -40,6 +41,11 @@ describe('Corral extension', () => {
     }
     const declared = (corralExtension().packageJSON.contributes.commands as Array<{ command: string; category?: string }>).filter((command) => command.command.startsWith('corral.'));
     assert.ok(declared.every((command) => command.category === 'Corral'));
+  });
+
+  it('registers every command of COMMANDS (package.json lists the same ids: test/unit/extension/command-ids.test.ts)', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(Object.values(COMMANDS).filter((id) => !registered.has(id)), []);
   });
 
   it('runs with a private CORRAL_HOME, never the real ~/.corral', async () => {

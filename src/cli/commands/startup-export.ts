@@ -1,0 +1,102 @@
+/** Running the saved list elsewhere: startup/unstartup (a systemd unit) and export (orchestrator files). */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadEcosystem } from '../../client/ecosystem';
+import { splitList } from '../../client/start-request';
+import { CorralError, ErrorCode } from '../../shared/errors';
+import { resolveHome } from '../../shared/paths';
+import type { CommandEntry } from '../command';
+import { printWarnings, type Context } from '../context';
+import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from '../exports';
+
+/**
+ * `startup systemd [--write]`: a user unit for this user's home. With PM2's `-u <user> --hp <home>`
+ * (and `--service-name`), a system unit that runs the daemon as that user for <home>/.corral, which
+ * only root can install. Other init systems: see the README.
+ */
+function startupCommand(ctx: Context, install: boolean): void {
+  const verb = install ? 'startup' : 'unstartup';
+  const [system = 'systemd', ...extra] = ctx.positionals;
+  if (system !== 'systemd' || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `${verb}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
+  const user = typeof ctx.values.user === 'string' ? ctx.values.user : undefined;
+  const userHome = typeof ctx.values.hp === 'string' ? ctx.values.hp : undefined;
+  const service = typeof ctx.values['service-name'] === 'string' ? ctx.values['service-name'] : 'corral';
+  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(service)) throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
+  if (user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(user)) throw new CorralError(ErrorCode.BadArgument, `-u/--user: not a user name: ${JSON.stringify(user)}`);
+  if (userHome !== undefined && !path.isAbsolute(userHome)) throw new CorralError(ErrorCode.BadArgument, `--hp: expected an absolute path, got ${JSON.stringify(userHome)}`);
+  const systemWide = user !== undefined || userHome !== undefined;
+  if (systemWide && (user === undefined || userHome === undefined)) throw new CorralError(ErrorCode.BadArgument, `${verb}: give both -u <user> and --hp <home> for a system unit (or neither for your own user unit)`);
+  const unitDir = systemWide ? '/etc/systemd/system' : path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
+  const unitFile = path.join(unitDir, `${service}.service`);
+  const systemctl = systemWide ? 'systemctl' : 'systemctl --user';
+  if (!install) {
+    const existed = fs.existsSync(unitFile);
+    fs.rmSync(unitFile, { force: true });
+    ctx.out(existed ? `removed ${unitFile}; run: ${systemctl} disable ${service}` : `no unit at ${unitFile}`);
+    return;
+  }
+  const unit = startupUnit({
+    nodePath: process.execPath,
+    daemonScript: path.join(__dirname, 'daemon.js'),
+    cliScript: __filename,
+    home: userHome ? path.join(userHome, '.corral') : resolveHome(),
+    user: !systemWide,
+    runAs: user,
+    waitIp: ctx.values['wait-ip'] === true,
+  });
+  // PM2's -w is --write; Corral's is --watch (a documented difference), but `startup -w` installs as in PM2.
+  if (ctx.values.write !== true && ctx.values.watch !== true) {
+    ctx.out(unit);
+    ctx.err(`(the same command with --write installs this as ${unitFile}${systemWide ? ', as root' : ''})`);
+    return;
+  }
+  if (systemWide && process.getuid?.() !== 0) throw new CorralError(ErrorCode.BadArgument, `startup: ${unitDir} needs root: run the same command with sudo`);
+  fs.mkdirSync(unitDir, { recursive: true });
+  fs.writeFileSync(unitFile, unit);
+  ctx.out(
+    systemWide
+      ? `wrote ${unitFile}\nnow run: systemctl daemon-reload && systemctl enable --now ${service}`
+      : `wrote ${unitFile}\nnow run: systemctl --user daemon-reload && systemctl --user enable --now ${service}\n(to start at boot without a login: loginctl enable-linger $USER)`,
+  );
+}
+
+/** `export kubernetes|systemd|compose <ecosystem> [-o file|dir]`. */
+async function exportCommand(ctx: Context): Promise<void> {
+  const [kind, file, ...extra] = ctx.positionals;
+  if (!kind || !file || extra.length > 0 || !['kubernetes', 'k8s', 'systemd', 'compose'].includes(kind)) {
+    throw new CorralError(ErrorCode.BadArgument, 'export: usage: corral export <kubernetes|systemd|compose> <ecosystem file> [-o file]');
+  }
+  // Only the env the file itself sets: the shell's environment is not part of an app's definition.
+  const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
+  const { apps, warnings } = await loadEcosystem(file, { envName, only: splitList(ctx.values.only), baseEnv: {} });
+  printWarnings(ctx, warnings);
+  const output = typeof ctx.values.output === 'string' ? ctx.values.output : undefined;
+  if (kind === 'systemd') {
+    const units = exportSystemdUnits(apps, process.execPath);
+    if (!output) return ctx.out(units.map((unit) => `# ${unit.file}\n${unit.text}`).join('\n'));
+    fs.mkdirSync(output, { recursive: true });
+    for (const unit of units) fs.writeFileSync(path.join(output, unit.file), unit.text);
+    return ctx.out(`wrote ${units.map((unit) => path.join(output, unit.file)).join(', ')}`);
+  }
+  const text = kind === 'compose' ? exportCompose(apps) : exportKubernetes(apps);
+  if (!output) return ctx.out(text.trimEnd());
+  fs.writeFileSync(output, text);
+  ctx.out(`wrote ${output}`);
+}
+
+export const startupExportCommands: CommandEntry[] = [
+  {
+    names: ['startup'],
+    usage: 'systemd [--write] [-u/--user user --hp home] [--service-name n] [--wait-ip]',
+    summary: 'a systemd unit that restores the saved list at boot (printed; --write installs it)',
+    run: (ctx) => startupCommand(ctx, true),
+  },
+  { names: ['unstartup'], usage: 'systemd [-u/--user user --hp home] [--service-name n]', summary: 'remove that unit', run: (ctx) => startupCommand(ctx, false) },
+  {
+    names: ['export'],
+    usage: '<kubernetes|k8s|systemd|compose> <ecosystem> [-o file]',
+    summary: 'the apps for an orchestrator',
+    run: exportCommand,
+  },
+];
