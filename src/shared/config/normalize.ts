@@ -108,11 +108,12 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
 /** The raw keys under their canonical names; aliases, options without effect and unknown keys noted. */
 function takeOptions(read: FieldReader, raw: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(raw)) {
-    const canonical = ALIASES[key] ?? key;
+    // Own keys only: `constructor` or `toString` in a file are unknown options, not Object.prototype's.
+    const canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
     if (KNOWN.has(canonical) || /^env_./.test(canonical)) {
-      if (canonical in read.input && canonical !== key) continue; // the canonical spelling wins over an alias
+      if (Object.hasOwn(read.input, canonical) && canonical !== key) continue; // the canonical spelling wins over an alias
       read.input[canonical] = value;
-    } else if (key in ACCEPTED_WITHOUT_EFFECT) {
+    } else if (Object.hasOwn(ACCEPTED_WITHOUT_EFFECT, key)) {
       if (value !== undefined && value !== null) read.warnings.push(`${read.label(key)}: accepted, no effect (${ACCEPTED_WITHOUT_EFFECT[key]})`);
     } else {
       read.warnings.push(`${read.label(key)}: unknown option, ignored`);

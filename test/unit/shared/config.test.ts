@@ -150,6 +150,13 @@ describe('config normalization', () => {
     assert.throws(() => revalidateApp(null, 0), /expected an app object/);
   });
 
+  it('keys named like Object.prototype\'s (constructor, toString, __proto__) are unknown options, nothing more', () => {
+    const raw = JSON.parse('{"script": "a.js", "constructor": 1, "toString": "x", "hasOwnProperty": true, "__proto__": {"autorestart": false}}');
+    const { app, warnings } = normalizeApp(raw, ctx());
+    assert.deepEqual(warnings.map((warning) => warning.replace(/^.*?apps\[0\]\./, '')), ['constructor: unknown option, ignored', 'toString: unknown option, ignored', 'hasOwnProperty: unknown option, ignored', '__proto__: unknown option, ignored']);
+    assert.equal(app.autorestart, true);
+  });
+
   it('PM2\'s filter_env, port, script with arguments, log_file and autostart survive the trip to the daemon unchanged', () => {
     const onlyA = ctx({ fileExists: (file) => file === '/srv/app/a.js' });
     for (const raw of [
