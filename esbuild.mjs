@@ -23,7 +23,9 @@ const common = {
 function testFiles(...dirs) {
   return dirs.flatMap((dir) => {
     try {
-      return readdirSync(dir, { recursive: true }).filter((file) => file.endsWith('.test.ts')).map((file) => path.join(dir, file));
+      return readdirSync(dir, { recursive: true })
+        .filter((file) => file.endsWith('.test.ts'))
+        .map((file) => path.join(dir, file));
     } catch {
       return [];
     }

@@ -31,14 +31,42 @@ for (const arg of argv) {
 const QUICK = flag('quick');
 keepEnvironment(flag('keep-env'));
 /** Stripped variables that this machine sets: ping is also timed with them, for the record. */
-const strippedHere = flag('keep-env') ? {} : Object.fromEntries(STRIPPED_VARS.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+const strippedHere = flag('keep-env')
+  ? {}
+  : Object.fromEntries(STRIPPED_VARS.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
 // The extension scenario starts a VS Code (about a minute): full runs only, unless asked for.
 const ONLY = option('only')?.split(',') ?? ALL_SCENARIOS.filter((name) => !QUICK || name !== 'extension');
 for (const name of ONLY) if (!ALL_SCENARIOS.includes(name)) throw new Error(`--only: unknown scenario ${name}`);
 const OUT = path.resolve(option('out') ?? path.join(ROOT, QUICK ? 'bench/RESULTS.quick.md' : 'bench/RESULTS.md'));
 const REPS = QUICK
-  ? { cold: 2, ping: 5, start10: 2, respawn: 3, reload: 2, logs: 2, jlist: 3, delete: 1, cpuWindowS: 10, logLines: 200_000, batchedLogLines: 1_000_000, bigFleet: 200 }
-  : { cold: 9, ping: 21, start10: 11, respawn: 11, reload: 5, logs: 5, jlist: 15, delete: 3, cpuWindowS: 30, logLines: 200_000, batchedLogLines: 1_000_000, bigFleet: 200 };
+  ? {
+      cold: 2,
+      ping: 5,
+      start10: 2,
+      respawn: 3,
+      reload: 2,
+      logs: 2,
+      jlist: 3,
+      delete: 1,
+      cpuWindowS: 10,
+      logLines: 200_000,
+      batchedLogLines: 1_000_000,
+      bigFleet: 200,
+    }
+  : {
+      cold: 9,
+      ping: 21,
+      start10: 11,
+      respawn: 11,
+      reload: 5,
+      logs: 5,
+      jlist: 15,
+      delete: 3,
+      cpuWindowS: 30,
+      logLines: 200_000,
+      batchedLogLines: 1_000_000,
+      bigFleet: 200,
+    };
 /** Daemon RSS is the median of readings every 250 ms over a window this long (the CPU window for 50 apps). */
 const RSS_WINDOW_MS = QUICK ? 2000 : 4000;
 /** The whole run stops measuring after this, cleans up and reports what it has (the issue's 15 / 3 minutes). */
@@ -96,7 +124,8 @@ function env(extra = {}) {
 // ---------------------------------------------------------------------------------------------- report
 function report() {
   const evaluated = buildRows(samples, { reps: REPS, strippedHere });
-  if (loadByScenario.length > 0) details.push(`load average (1 min) as each scenario began: ${loadByScenario.join(', ')} (${os.availableParallelism?.() ?? os.cpus().length} cores)`);
+  if (loadByScenario.length > 0)
+    details.push(`load average (1 min) as each scenario began: ${loadByScenario.join(', ')} (${os.availableParallelism?.() ?? os.cpus().length} cores)`);
   console.log(`\n${renderTerminal(evaluated)}\n`);
   const markdown = renderMarkdown({
     rows: evaluated,
@@ -106,7 +135,9 @@ function report() {
     durationS: (now() - started) / 1000,
     loadBefore,
     loadAfter: os.loadavg()[0],
-    config: `${Object.entries(REPS).map(([key, value]) => `${key} ${value}`).join(', ')}${ONLY.length < ALL_SCENARIOS.length ? `; only ${ONLY.join(',')}` : ''}`,
+    config: `${Object.entries(REPS)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ')}${ONLY.length < ALL_SCENARIOS.length ? `; only ${ONLY.join(',')}` : ''}`,
     details,
   });
   fs.writeFileSync(OUT, markdown);
@@ -139,11 +170,21 @@ function cleanup() {
       let leftovers = pidsWithEnv(MARKER_VAR, marker);
       if (leftovers.length === 0) break;
       log(`cleanup: ${leftovers.length} leftover process(es) of this run: ${leftovers.join(', ')}; sending SIGTERM`);
-      for (const pid of leftovers) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      for (const pid of leftovers)
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
       const deadline = now() + 3000;
       while (now() < deadline && leftovers.some(processAlive)) await sleep(50);
       leftovers = leftovers.filter(processAlive);
-      for (const pid of leftovers) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      for (const pid of leftovers)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       await sleep(300);
     }
     if (flag('keep')) log(`kept ${tmp}`);
@@ -191,7 +232,11 @@ async function extensionScenario() {
   ];
   for (const [script, grep] of suites) {
     log(`extension: node ${script} (${Object.values(grep)[0]})`);
-    const result = await run(process.execPath, [path.join(ROOT, script)], { env: env({ ...grep, CORRAL_BENCH_METRICS: file }), cwd: ROOT, timeoutMs: 6 * 60_000 });
+    const result = await run(process.execPath, [path.join(ROOT, script)], {
+      env: env({ ...grep, CORRAL_BENCH_METRICS: file }),
+      cwd: ROOT,
+      timeoutMs: 6 * 60_000,
+    });
     if (result.code !== 0) details.push(`extension: ${script} exited with code ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
   const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
@@ -214,7 +259,9 @@ async function main() {
   }
   const machine = machineInfo(ROOT);
   if (Object.keys(strippedHere).length > 0) {
-    details.push(`${Object.keys(strippedHere).join(', ')} is set on this machine and was removed from every process the bench starts (it adds ~60 ms to each Node start-up, for both tools alike); the informational ping row shows the CLIs with it. \`--keep-env\` keeps it.`);
+    details.push(
+      `${Object.keys(strippedHere).join(', ')} is set on this machine and was removed from every process the bench starts (it adds ~60 ms to each Node start-up, for both tools alike); the informational ping row shows the CLIs with it. \`--keep-env\` keeps it.`,
+    );
   }
   log(`${QUICK ? 'quick' : 'full'} run: Corral ${machine.corral} vs PM2 ${machine.pm2}, Node ${machine.node}, ${machine.cpu} × ${machine.cores}; temp ${tmp}`);
   corral.useHome(path.join(tmp, 'c'));

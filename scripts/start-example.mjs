@@ -12,11 +12,16 @@ corral('start', path.join(root, 'examples', 'ecosystem.config.js'), '--silent');
 const deadline = Date.now() + 10_000;
 let answer = null;
 while (!answer && Date.now() < deadline) {
-  answer = await fetch('http://127.0.0.1:3100/').then((response) => response.text(), () => null);
+  answer = await fetch('http://127.0.0.1:3100/').then(
+    (response) => response.text(),
+    () => null,
+  );
   if (!answer) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 process.stdout.write(corral('list'));
-console.log(answer ? `\nhttp://127.0.0.1:3100/ answers: ${answer}` : '\nthe api did not answer on port 3100 (is the port taken? see: node dist/cli.js logs api)');
+console.log(
+  answer ? `\nhttp://127.0.0.1:3100/ answers: ${answer}` : '\nthe api did not answer on port 3100 (is the port taken? see: node dist/cli.js logs api)',
+);
 console.log(`
 Try:  node dist/cli.js logs            live logs of both apps (Ctrl-C to quit)
       node dist/cli.js restart api     a new pid, restarts +1

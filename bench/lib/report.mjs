@@ -92,7 +92,10 @@ export function machineInfo(root) {
   let corralCommit = 'unknown';
   try {
     corralCommit = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'esbuild.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'esbuild.mjs'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (dirty) corralCommit += ' + uncommitted changes in src/';
   } catch {
     // not a git checkout
@@ -123,7 +126,9 @@ export function renderMarkdown({ rows, machine, mode, startedAt, durationS, load
   out.push('| | |', '| --- | --- |');
   out.push(`| date | ${startedAt.toISOString()} (${durationS.toFixed(0)} s, ${mode} mode) |`);
   out.push(`| machine | ${escape(machine.cpu)}, ${machine.cores} cores, ${machine.memory} RAM, ${escape(machine.os)} |`);
-  out.push(`| load average (1 min) | ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (the machine is shared; interleaving A B A B spreads the noise) |`);
+  out.push(
+    `| load average (1 min) | ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (the machine is shared; interleaving A B A B spreads the noise) |`,
+  );
   out.push(`| Node | ${machine.node} |`);
   out.push(`| Corral | ${escape(machine.corral)} (node dist/cli.js, temporary CORRAL_HOME) |`);
   out.push(`| PM2 | ${machine.pm2} (node_modules/pm2/bin/pm2, temporary PM2_HOME) |`);
@@ -155,7 +160,7 @@ export function renderMarkdown({ rows, machine, mode, startedAt, durationS, load
     '- **log throughput**: the app writes 200,000 numbered 60-byte lines to stdout, one line per write() (console.log style), or 1,000,000 lines 100 per write() (a buffered logger; 200,000 of those pass in ~0.1 s, too short to time on a shared machine), honouring drain; lines / time from its first write until the `-o` file (with any files it was rotated into) holds every byte; then every line is checked (lost, torn, duplicated). The reference row is the same app writing into a bare Node reader that discards the bytes: with one line per write the app itself is the limit.',
     '- **CLI round trip**: wall time of `ping` against a running daemon.',
     '- **VS Code extension** (full mode): the test harness runs the real VS Code (code-server 4.139.1, Chromium) with the extension from dist/. Activation: `activate()` itself and the host loading plus activating the bundle, in an empty workspace. Tree data: building every node and TreeItem of the fully expanded tree with 200 processes (best of 5). Workbench: 4 cluster apps × 50 `sleep` instances started from the CLI; time from the last `start` returning until the sidebar shows all four rows at 50/50. PM2 has no extension to compare with (the best PM2 extension polls `pm2 jlist` every second).',
-    '- Every process the bench starts gets an environment without NODE_EXTRA_CA_CERTS (see the notes when this machine sets it) and without the user\'s CORRAL_HOME / PM2_HOME.',
+    "- Every process the bench starts gets an environment without NODE_EXTRA_CA_CERTS (see the notes when this machine sets it) and without the user's CORRAL_HOME / PM2_HOME.",
   );
   out.push('');
   return out.join('\n');

@@ -131,7 +131,9 @@ async function scenarioPing() {
     tools.forEach((tool, i) => recordMemory('Idle', 'RSS idle', tool, memory[i]));
     recordFloor('rssIdle', memory[2].rss);
     recordFloor('anonIdle', memory[2].anon);
-    log(`${'RSS idle'.padEnd(14)} ${'node'.padEnd(6)} ${formatValue('MB', memory[2].rss)}  (bare idle node process; anonymous ${formatValue('MB', memory[2].anon)})`);
+    log(
+      `${'RSS idle'.padEnd(14)} ${'node'.padEnd(6)} ${formatValue('MB', memory[2].rss)}  (bare idle node process; anonymous ${formatValue('MB', memory[2].anon)})`,
+    );
   } finally {
     bare.kill('SIGKILL');
     await bareExited;
@@ -239,8 +241,16 @@ async function scenarioReload() {
       const replaced = after.length === 2 && after.every((entry) => entry.status === 'online' && !before.includes(entry.pid));
       record('reload', tool, result.ms);
       record('reloadFailed', tool, stats.failed);
-      const errorText = Object.entries(stats.errors).map(([code, count]) => `${code}×${count}`).join(', ');
-      logSample('reload', tool, 'ms', result.ms, `${stats.failed} failed of ${stats.ok + stats.failed}${errorText ? ` (${errorText})` : ''}${replaced ? '' : ' — workers NOT replaced'}`);
+      const errorText = Object.entries(stats.errors)
+        .map(([code, count]) => `${code}×${count}`)
+        .join(', ');
+      logSample(
+        'reload',
+        tool,
+        'ms',
+        result.ms,
+        `${stats.failed} failed of ${stats.ok + stats.failed}${errorText ? ` (${errorText})` : ''}${replaced ? '' : ' — workers NOT replaced'}`,
+      );
       if (!replaced) details.push(`${tool.name} reload: after the reload the workers were ${JSON.stringify(after)} (before: pids ${before.join(', ')})`);
       const sum = (totals[tool.name] ??= { reps: 0, ok: 0, failed: 0, errors: {} });
       sum.reps++;
@@ -254,7 +264,9 @@ async function scenarioReload() {
   });
   for (const [name, sum] of Object.entries(totals)) {
     if (sum.failed === 0) continue;
-    const errorText = Object.entries(sum.errors).map(([code, count]) => `${code}×${count}`).join(', ');
+    const errorText = Object.entries(sum.errors)
+      .map(([code, count]) => `${code}×${count}`)
+      .join(', ');
     details.push(`${name} reload: ${sum.failed} failed requests of ${sum.ok + sum.failed} over ${sum.reps} reloads (${errorText})`);
   }
   for (const tool of tools) await tool.cli(['delete', 'cl']);
@@ -292,7 +304,10 @@ async function logFloor(total, perWrite, t0File) {
 /** Log throughput with one line per write() (console.log style) and with 100 lines per write() (a buffered logger). */
 async function scenarioLogs() {
   // The batched variant writes more lines: 200k at 100 per write pass in ~0.1 s, too short to time on a busy machine.
-  for (const [perWrite, total] of [[1, REPS.logLines], [100, REPS.batchedLogLines]]) {
+  for (const [perWrite, total] of [
+    [1, REPS.logLines],
+    [100, REPS.batchedLogLines],
+  ]) {
     const bytes = total * 60;
     const key = `logs${perWrite}`;
     await interleaved(REPS.logs, async function logs(tool, rep) {
@@ -333,9 +348,21 @@ async function scenarioLogs() {
       record(key, tool, rate);
       record(`${key}Cpu`, tool, daemonCpuMs);
       record('logsLost', tool, check.lost + check.torn);
-      logSample(`log ${perWrite}/write`, tool, 'lines/s', rate, `${total} lines in ${seconds.toFixed(2)} s, daemon CPU ${daemonCpuMs.toFixed(0)} ms; lost ${check.lost}, torn ${check.torn}, duplicated ${check.duplicated}; ${check.files} file(s)`);
-      if (check.files > 1 && rep === 0 && perWrite === 1) details.push(`${tool.name} rotated the ${total / 1000}k-line log (${(bytes / 1024 / 1024).toFixed(1)} MB) into ${check.files} files (its default log_max_size); the check reads them all`);
-      if (check.lost || check.torn || check.duplicated) details.push(`${tool.name} log (${perWrite} line(s)/write) rep ${rep}: lost ${check.lost}, torn ${check.torn}, duplicated ${check.duplicated} of ${total}`);
+      logSample(
+        `log ${perWrite}/write`,
+        tool,
+        'lines/s',
+        rate,
+        `${total} lines in ${seconds.toFixed(2)} s, daemon CPU ${daemonCpuMs.toFixed(0)} ms; lost ${check.lost}, torn ${check.torn}, duplicated ${check.duplicated}; ${check.files} file(s)`,
+      );
+      if (check.files > 1 && rep === 0 && perWrite === 1)
+        details.push(
+          `${tool.name} rotated the ${total / 1000}k-line log (${(bytes / 1024 / 1024).toFixed(1)} MB) into ${check.files} files (its default log_max_size); the check reads them all`,
+        );
+      if (check.lost || check.torn || check.duplicated)
+        details.push(
+          `${tool.name} log (${perWrite} line(s)/write) rep ${rep}: lost ${check.lost}, torn ${check.torn}, duplicated ${check.duplicated} of ${total}`,
+        );
       await tool.cli(['delete', name]);
     });
   }
@@ -418,13 +445,31 @@ async function scenarioFleet200() {
     logSample(`start ${count}`, tool, 'ms', ms, '(informational)');
   }
   await timedJlist('jlist200', `jlist (${count})`, count);
-  const memory = await sampleMemory(tools.map((tool) => tool.daemonPid()), RSS_WINDOW_MS);
+  const memory = await sampleMemory(
+    tools.map((tool) => tool.daemonPid()),
+    RSS_WINDOW_MS,
+  );
   tools.forEach((tool, i) => recordMemory('200', `RSS (${count})`, tool, memory[i]));
 }
 
 /** Binds the run's session (tools, repetitions, recording and logging helpers) and returns the scenarios by name. */
 export function makeScenarios(session) {
-  ({ tools, reps: REPS, rssWindowMs: RSS_WINDOW_MS, work, tmp, env, record, recordFloor, log, logSample, details, interleaved, overBudget, strippedHere } = session);
+  ({
+    tools,
+    reps: REPS,
+    rssWindowMs: RSS_WINDOW_MS,
+    work,
+    tmp,
+    env,
+    record,
+    recordFloor,
+    log,
+    logSample,
+    details,
+    interleaved,
+    overBudget,
+    strippedHere,
+  } = session);
   return SCENARIOS;
 }
 

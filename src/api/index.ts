@@ -40,7 +40,11 @@ let client: Promise<DaemonClient> | undefined;
 
 /** Resolves `work`, and hands the outcome to `callback` too when one is given. */
 function settle<T>(work: Promise<T>, callback?: Callback<T>): Promise<T> {
-  if (callback) work.then((result) => callback(null, result), (error: Error) => callback(error));
+  if (callback)
+    work.then(
+      (result) => callback(null, result),
+      (error: Error) => callback(error),
+    );
   // With a callback the caller handles errors there: the returned promise must not also go unhandled.
   if (callback) work.catch(() => undefined);
   return work;
@@ -62,17 +66,34 @@ export function connect(options?: ConnectOptions | Callback<void>, callback?: Ca
   const done = typeof options === 'function' ? options : callback;
   const previous = client;
   client = DaemonClient.connect(given);
-  void previous?.then((old) => old.close(), () => undefined);
+  void previous?.then(
+    (old) => old.close(),
+    () => undefined,
+  );
   const current = client;
-  current.then((opened) => opened.onDisconnect(() => client === current && (client = undefined)), () => client === current && (client = undefined));
-  return settle(current.then(() => undefined), done);
+  current.then(
+    (opened) => opened.onDisconnect(() => client === current && (client = undefined)),
+    () => client === current && (client = undefined),
+  );
+  return settle(
+    current.then(() => undefined),
+    done,
+  );
 }
 
 /** Closes the connection; the daemon and its apps keep running. */
 export function disconnect(callback?: Callback<void>): Promise<void> {
   const closing = client;
   client = undefined;
-  return settle(closing ? closing.then((opened) => opened.close(), () => undefined) : Promise.resolve(), callback);
+  return settle(
+    closing
+      ? closing.then(
+          (opened) => opened.close(),
+          () => undefined,
+        )
+      : Promise.resolve(),
+    callback,
+  );
 }
 
 function appsFrom(raw: AppOptions | AppOptions[], baseDir: string): AppConfig[] {
@@ -105,7 +126,10 @@ function appsFrom(raw: AppOptions | AppOptions[], baseDir: string): AppConfig[] 
  * `start('api.js')`, `start('api.js', { name: 'api', instances: 2 })`, `start({ script, name, ... })`,
  * `start([...apps])` or `start('ecosystem.config.js', { env: 'production' })`.
  */
-export function start(target: string | AppOptions | AppOptions[], ...rest: Array<AppOptions | StartOptions | Callback<Pm2ShapedProcess[]>>): Promise<Pm2ShapedProcess[]> {
+export function start(
+  target: string | AppOptions | AppOptions[],
+  ...rest: Array<AppOptions | StartOptions | Callback<Pm2ShapedProcess[]>>
+): Promise<Pm2ShapedProcess[]> {
   const callback = lastCallback<Pm2ShapedProcess[]>(rest);
   const options = (typeof rest[0] === 'object' && rest[0] !== null ? rest[0] : {}) as AppOptions & StartOptions;
   const work = (async () => {
@@ -165,7 +189,12 @@ export { remove as delete };
 
 /** Every process, in PM2's shape beside Corral's. */
 export function list(callback?: Callback<Pm2ShapedProcess[]>): Promise<Pm2ShapedProcess[]> {
-  return settle(connected().then((opened) => opened.call('list', {})).then((processes) => processes.map(withPm2Shape)), callback);
+  return settle(
+    connected()
+      .then((opened) => opened.call('list', {}))
+      .then((processes) => processes.map(withPm2Shape)),
+    callback,
+  );
 }
 
 export function describe(target: Target, callback?: Callback<ProcessDescription[]>): Promise<ProcessDescription[]> {
@@ -208,13 +237,22 @@ export function launchBus(callback?: Callback<Bus>): Promise<Bus> {
       on(event: string, listener: (packet: never) => void): Bus {
         if (event === 'log:out' || event === 'log:err') {
           subscription.on(event, (payload: LogEvent) => {
-            for (const line of payload.lines) (listener as (packet: LogPacket) => void)({ process: { name: payload.name, pm_id: payload.id }, data: `${line}\n`, at: payload.at });
+            for (const line of payload.lines)
+              (listener as (packet: LogPacket) => void)({ process: { name: payload.name, pm_id: payload.id }, data: `${line}\n`, at: payload.at });
           });
         } else if (event === 'process:event') {
           subscription.on('process:event', (payload) =>
             (listener as (packet: ProcessPacket) => void)({
               event: pm2EventName(payload),
-              process: { name: payload.name, pm_id: payload.id, namespace: payload.namespace, status: payload.status, pid: payload.pid, restart_time: payload.restarts, exit_code: payload.exit_code },
+              process: {
+                name: payload.name,
+                pm_id: payload.id,
+                namespace: payload.namespace,
+                status: payload.status,
+                pid: payload.pid,
+                restart_time: payload.restarts,
+                exit_code: payload.exit_code,
+              },
               at: payload.at,
               corral: payload,
             }),

@@ -26,7 +26,10 @@ let shared: Promise<DaemonClient> | undefined;
 export function connect(): Promise<DaemonClient> {
   if (!shared) {
     shared = DaemonClient.connect();
-    shared.then((client) => client.onDisconnect(() => (shared = undefined)), () => (shared = undefined));
+    shared.then(
+      (client) => client.onDisconnect(() => (shared = undefined)),
+      () => (shared = undefined),
+    );
   }
   return shared;
 }

@@ -75,7 +75,10 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['uptime', description.status === 'online' ? formatDuration(description.uptime) : '-'],
     ['created at', new Date(description.created_at).toISOString()],
     ['last exit', description.exit_signal ? `signal ${description.exit_signal}` : description.exit_code === null ? '-' : `code ${description.exit_code}`],
-    ['last reason', description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-'],
+    [
+      'last reason',
+      description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-',
+    ],
     ['out log', safeText(description.out_log)],
     ['error log', safeText(description.err_log)],
     ...(description.combined_log ? [['combined log', safeText(description.combined_log)] as [string, string]] : []),
@@ -92,11 +95,21 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ['watch', config.watch === false ? 'disabled' : config.watch === true ? 'enabled' : safeText(config.watch.join(', '))],
     ['max memory restart', config.max_memory_restart === null ? '-' : formatBytes(config.max_memory_restart)],
     ['cron restart', config.cron_restart ? safeText(config.cron_restart) : '-'],
-    ['revision', description.versioning ? safeText(`${description.versioning.branch}@${(description.versioning.revision ?? '').slice(0, 10)} ${description.versioning.comment ?? ''}${description.versioning.unstaged ? ' (uncommitted changes)' : ''}`.trim()) : '-'],
+    [
+      'revision',
+      description.versioning
+        ? safeText(
+            `${description.versioning.branch}@${(description.versioning.revision ?? '').slice(0, 10)} ${description.versioning.comment ?? ''}${description.versioning.unstaged ? ' (uncommitted changes)' : ''}`.trim(),
+          )
+        : '-',
+    ],
     ['repository', description.versioning ? safeText(description.versioning.url ?? description.versioning.repo_path) : '-'],
     ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : safeText(config.env_keys.join(', ')) || '-'],
   ];
-  const table = renderTable(['field', 'value'], fields.map(([key, value]) => [key, value]));
+  const table = renderTable(
+    ['field', 'value'],
+    fields.map(([key, value]) => [key, value]),
+  );
   const history = description.history.length
     ? `\nrecent events:\n${description.history.map((entry) => `  ${new Date(entry.at).toISOString()}  ${safeText(`${entry.reason}: ${entry.detail}`)}`).join('\n')}`
     : '';

@@ -54,5 +54,13 @@ function helpRow(entry: CommandEntry): string[] {
 
 export function renderHelp(groups: readonly CommandGroup[]): string {
   const sections = groups.map((group) => [`${group.title}:`, ...group.commands.flatMap(helpRow)].join('\n'));
-  return [`corral ${VERSION}: a Node.js process manager`, 'Usage: corral <command> [options]', ...sections, TARGETS, START_OPTIONS, GENERAL_OPTIONS, 'Environment: CORRAL_HOME (default ~/.corral)'].join('\n\n');
+  return [
+    `corral ${VERSION}: a Node.js process manager`,
+    'Usage: corral <command> [options]',
+    ...sections,
+    TARGETS,
+    START_OPTIONS,
+    GENERAL_OPTIONS,
+    'Environment: CORRAL_HOME (default ~/.corral)',
+  ].join('\n\n');
 }

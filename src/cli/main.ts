@@ -24,15 +24,22 @@ async function run(argv: string[]): Promise<void> {
   ctx.positionals = rest;
   if ((ctx.values.version || ctx.values.V) && !command) return ctx.out(VERSION);
   if (ctx.values['no-daemon']) {
-    throw new CorralError(ErrorCode.BadArgument, '--no-daemon: run the apps in the foreground with corral-runtime instead (corral-runtime start ecosystem.config.js), as pm2-runtime does');
+    throw new CorralError(
+      ErrorCode.BadArgument,
+      '--no-daemon: run the apps in the foreground with corral-runtime instead (corral-runtime start ecosystem.config.js), as pm2-runtime does',
+    );
   }
   if (ctx.values.write && command === 'start') {
-    throw new CorralError(ErrorCode.BadArgument, '--write: Corral does not write <name>-pm2.json; corral ecosystem writes a sample file, and an ecosystem file is the saved form of an app');
+    throw new CorralError(
+      ErrorCode.BadArgument,
+      '--write: Corral does not write <name>-pm2.json; corral ecosystem writes a sample file, and an ecosystem file is the saved form of an app',
+    );
   }
   if (ctx.values.parallel !== undefined && !/^\d+$/.test(String(ctx.values.parallel))) {
     throw new CorralError(ErrorCode.BadArgument, `--parallel: expected a number, got ${JSON.stringify(ctx.values.parallel)}`);
   }
-  if (ctx.values.parallel !== undefined) note(ctx, '--parallel: accepted, no effect (Corral restarts every app named at once; a cluster app\'s reload goes one worker at a time)');
+  if (ctx.values.parallel !== undefined)
+    note(ctx, "--parallel: accepted, no effect (Corral restarts every app named at once; a cluster app's reload goes one worker at a time)");
   if (ctx.values.help || !command) return ctx.out(helpText());
   const entry = findCommand(command);
   if (!entry) throw new CorralError(ErrorCode.BadArgument, `unknown command "${command}" (see corral --help)`);
@@ -50,7 +57,12 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof ConfigError ? error.problems.join('\n') : error instanceof Error ? error.message : String(error);
     // Messages carry names, paths and the daemon's words: shown, never obeyed by the terminal.
-    process.stderr.write(`${safeOutput(message).split('\n').map((line) => `corral: ${line}`).join('\n')}\n`);
+    process.stderr.write(
+      `${safeOutput(message)
+        .split('\n')
+        .map((line) => `corral: ${line}`)
+        .join('\n')}\n`,
+    );
     exitWhenFlushed(1);
   },
 );

@@ -34,7 +34,8 @@ export async function expandTargets(ctx: Context, targets: string[]): Promise<st
 
 /** PM2 exits 1 when an action reached no process (`restart all` of an empty list). */
 export function requireSome(command: string, targets: string[], processes: ProcessInfo[]): void {
-  if (processes.length === 0) throw new CorralError(ErrorCode.NotFound, `${command}: no process matched ${targets.map((target) => JSON.stringify(target)).join(' ')}`);
+  if (processes.length === 0)
+    throw new CorralError(ErrorCode.NotFound, `${command}: no process matched ${targets.map((target) => JSON.stringify(target)).join(' ')}`);
 }
 
 export function matchLocal(list: ProcessInfo[], target: string | undefined): ProcessInfo[] {
@@ -52,7 +53,12 @@ export async function oneProcess(command: string, target: string | undefined): P
   if (!target) throw new CorralError(ErrorCode.BadArgument, `${command}: give a process id`);
   const list = await withClient((client) => client.call('list', {}));
   const matched = /^\d+$/.test(target) ? list.filter((process) => process.id === Number(target)) : list.filter((process) => process.name === target);
-  if (matched.length === 0) throw new CorralError(ErrorCode.NotFound, `${command}: no process with ${/^\d+$/.test(target) ? 'id' : 'name'} ${JSON.stringify(target)}`);
-  if (matched.length > 1) throw new CorralError(ErrorCode.BadArgument, `${command}: ${JSON.stringify(target)} has ${matched.length} instances: give one id (${matched.map((process) => process.id).join(', ')})`);
+  if (matched.length === 0)
+    throw new CorralError(ErrorCode.NotFound, `${command}: no process with ${/^\d+$/.test(target) ? 'id' : 'name'} ${JSON.stringify(target)}`);
+  if (matched.length > 1)
+    throw new CorralError(
+      ErrorCode.BadArgument,
+      `${command}: ${JSON.stringify(target)} has ${matched.length} instances: give one id (${matched.map((process) => process.id).join(', ')})`,
+    );
   return matched[0];
 }

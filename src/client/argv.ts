@@ -69,8 +69,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
       const codes: string[] = [];
       while (/^\d+$/.test(argv[i + 1] ?? '')) codes.push(argv[++i]);
       normalized.push(`--stop-exit-codes=${codes.join(',')}`);
-    }
-    else if (/^-\d+$/.test(arg)) normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
+    } else if (/^-\d+$/.test(arg))
+      normalized.push(`${NEGATIVE}${arg.slice(1)}`); // a positional such as `scale web -2`
     else if (takesValue(arg) && /^-\d/.test(argv[i + 1] ?? '')) normalized.push(`${arg.startsWith('--') ? arg : longName(arg)}=${argv[++i]}`);
     else normalized.push(arg);
   }
@@ -84,4 +84,3 @@ export function parseCommandLine(argv: string[]): CommandLine {
     throw new CorralError(ErrorCode.BadArgument, (error as Error).message.replace(/\. To specify a positional.*$/, ''));
   }
 }
-

@@ -66,7 +66,13 @@ export function socketAnswers(file: string, timeoutMs = 1000): Promise<boolean> 
 /** The last lines of daemon.log, escaped: the home is ours, but the lines quote what apps and users wrote. */
 function tail(file: string, lines: number): string {
   try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((line) => printable(line, 300)).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => printable(line, 300))
+      .join('\n');
   } catch {
     return '';
   }

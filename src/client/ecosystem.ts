@@ -31,7 +31,11 @@ async function loadModule(file: string): Promise<unknown> {
     return requireFrom(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE' || /Cannot use import statement|export default|Unexpected token 'export'/.test(String(error))) {
+    if (
+      code === 'ERR_REQUIRE_ESM' ||
+      code === 'ERR_REQUIRE_ASYNC_MODULE' ||
+      /Cannot use import statement|export default|Unexpected token 'export'/.test(String(error))
+    ) {
       return (await dynamicImport(pathToFileURL(file).href)).default;
     }
     throw error;
@@ -95,7 +99,8 @@ export interface LoadedEcosystem {
 
 /** Extracts the raw app list from whatever shape the file has. */
 export function rawApps(content: unknown, shown: string): unknown[] {
-  const value = content !== null && typeof content === 'object' && 'default' in content && !('apps' in content) ? (content as { default: unknown }).default : content;
+  const value =
+    content !== null && typeof content === 'object' && 'default' in content && !('apps' in content) ? (content as { default: unknown }).default : content;
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object') {
     // PM2 also reads { "pm2": [...] } (package.json style).

@@ -6,7 +6,14 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The app flags as parseArgs takes them. */
 const APP_FLAG_OPTIONS: Options = Object.fromEntries(
-  APP_FLAGS.map((flag) => [flag.name, { type: flag.sets === undefined ? ('string' as const) : ('boolean' as const), ...(flag.short ? { short: flag.short } : {}), ...(flag.multiple ? { multiple: true } : {}) }]),
+  APP_FLAGS.map((flag) => [
+    flag.name,
+    {
+      type: flag.sets === undefined ? ('string' as const) : ('boolean' as const),
+      ...(flag.short ? { short: flag.short } : {}),
+      ...(flag.multiple ? { multiple: true } : {}),
+    },
+  ]),
 );
 
 export const CLI_OPTIONS: Options = {

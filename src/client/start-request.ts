@@ -16,7 +16,12 @@ import { which } from './which';
 export type StartRequest = { kind: 'apps'; apps: AppConfig[]; warnings: string[]; fromEcosystem: boolean } | { kind: 'existing'; target: string };
 
 export function splitList(value: unknown): string[] | undefined {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function looksLikeFile(target: string): boolean {

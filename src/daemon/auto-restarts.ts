@@ -23,9 +23,14 @@ export class AutoRestarts {
     const limit = process.app.max_memory_restart;
     if (limit === null || process.memory <= limit || this.memoryRestarts.has(process.id) || process.status !== 'online') return;
     this.memoryRestarts.add(process.id);
-    const cause = { reason: 'memory' as const, detail: `memory ${formatBytes(process.memory)} (${process.memory} bytes) over max_memory_restart ${formatBytes(limit)}` };
+    const cause = {
+      reason: 'memory' as const,
+      detail: `memory ${formatBytes(process.memory)} (${process.memory} bytes) over max_memory_restart ${formatBytes(limit)}`,
+    };
     const operation = process.app.exec_mode === 'cluster' ? process.reload(cause) : process.restart(cause);
-    void operation.catch((error: Error) => this.ctx.log(`${process.app.name}[${process.id}] memory restart failed: ${error.message}`)).finally(() => this.memoryRestarts.delete(process.id));
+    void operation
+      .catch((error: Error) => this.ctx.log(`${process.app.name}[${process.id}] memory restart failed: ${error.message}`))
+      .finally(() => this.memoryRestarts.delete(process.id));
   }
 
   /** The app's watch and cron triggers as its config says now (replacing any before). */

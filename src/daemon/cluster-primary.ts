@@ -39,7 +39,12 @@ interface WorkerState {
 
 /** The primary's env: the app's, with its markers. No NODE_OPTIONS: the app's preloads run in its workers, not here. */
 function primaryEnvironment(spec: LaunchSpec, home: string): Record<string, string> {
-  const env: Record<string, string> = { ...spec.app.env, CORRAL_HOME: home, CORRAL_APP_NAME: spec.app.name, [PRIMARY_VARIABLE]: randomBytes(6).toString('hex') };
+  const env: Record<string, string> = {
+    ...spec.app.env,
+    CORRAL_HOME: home,
+    CORRAL_APP_NAME: spec.app.name,
+    [PRIMARY_VARIABLE]: randomBytes(6).toString('hex'),
+  };
   delete env.NODE_OPTIONS;
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
@@ -68,10 +73,12 @@ export class ClusterPrimary {
     this.child.once('spawn', () => (this.started = true));
     this.child.on('message', (message) => this.onMessage(message as PrimaryToDaemon));
     this.child.on('error', (error) => {
-      if (!this.started) this.end(new CorralError(ErrorCode.Internal, `cannot start the cluster primary of ${spec.app.name}: ${error.message}`, { cause: error }));
+      if (!this.started)
+        this.end(new CorralError(ErrorCode.Internal, `cannot start the cluster primary of ${spec.app.name}: ${error.message}`, { cause: error }));
     });
     this.child.once('exit', (code, signal) => {
-      if (this.workers.size > 0) options.log(`${spec.app.name}: cluster primary pid ${this.child.pid} exited (${signal ?? `code ${code}`}) with workers left; ending them`);
+      if (this.workers.size > 0)
+        options.log(`${spec.app.name}: cluster primary pid ${this.child.pid} exited (${signal ?? `code ${code}`}) with workers left; ending them`);
       this.end(new CorralError(ErrorCode.Internal, 'the cluster primary exited'));
     });
     // Only the primary's own complaints come here (its workers write to the output socket).
@@ -95,7 +102,9 @@ export class ClusterPrimary {
     const exited = new Promise<ExitResult>((resolve) => (resolveExited = resolve));
     let resolveListening!: () => void;
     const listening = new Promise<void>((resolve) => (resolveListening = resolve));
-    const drained = Promise.all([out.stream, err.stream].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve())))).then(() => undefined);
+    const drained = Promise.all([out.stream, err.stream].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve())))).then(
+      () => undefined,
+    );
     const state: WorkerState = {
       pid: -1,
       exited: false,

@@ -137,25 +137,30 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
   const output = new OutputSockets(paths.outputSocket);
   const cluster = new ClusterLauncher({ home, primaryScript: defaultPrimaryScript(), containerScript: defaultContainerScript(), output, log });
   const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
-  const supervisor = new Supervisor({
-    paths,
-    logFiles,
-    nodePath: process.execPath,
-    launch: (spec) => (spec.app.exec_mode === 'cluster' ? cluster.launch(spec) : launchFork(spec)),
-    publish: (event, payload) => bus.publish(event, payload),
-    hasSubscribers: () => bus.hasSubscribers(),
-    log,
-  }, Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000);
+  const supervisor = new Supervisor(
+    {
+      paths,
+      logFiles,
+      nodePath: process.execPath,
+      launch: (spec) => (spec.app.exec_mode === 'cluster' ? cluster.launch(spec) : launchFork(spec)),
+      publish: (event, payload) => bus.publish(event, payload),
+      hasSubscribers: () => bus.hasSubscribers(),
+      log,
+    },
+    Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000,
+  );
 
   const persistence = new Persistence(paths.dump, supervisor, process.env.CORRAL_AUTOSAVE !== '0', log);
   const web = new WebServer(`${home}/web.token`, () => supervisor.list(), log);
   // Requests other than hello/ping wait until leftovers of a dead daemon are gone and the list is back.
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const whenReady = <P, R>(handler: (params: P) => R | Promise<R>) => async (params: P): Promise<R> => {
-    await ready;
-    return handler(params);
-  };
+  const whenReady =
+    <P, R>(handler: (params: P) => R | Promise<R>) =>
+    async (params: P): Promise<R> => {
+      await ready;
+      return handler(params);
+    };
 
   const info = (): DaemonInfo => ({
     protocolVersion: PROTOCOL_VERSION,

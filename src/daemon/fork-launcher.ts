@@ -36,8 +36,12 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
     stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  const { spawned, exited, drained, clock } = watchChild(child, (error) =>
-    new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, { cause: error }),
+  const { spawned, exited, drained, clock } = watchChild(
+    child,
+    (error) =>
+      new CorralError(ErrorCode.ScriptNotFound, error.code === 'ENOENT' ? `${command}: not found (check the script or interpreter)` : error.message, {
+        cause: error,
+      }),
   );
   child.stdin?.on('error', () => undefined); // the app closed its stdin: a later write just fails
   const processes = new InstanceProcesses(spec.marker, true);

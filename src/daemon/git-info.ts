@@ -28,9 +28,14 @@ export function stripCredentials(url: string): string {
 
 function git(cwd: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile('git', ['-C', cwd, ...args], { timeout: 5000, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (error, stdout) => {
-      resolve(error ? null : stdout.trim());
-    });
+    execFile(
+      'git',
+      ['-C', cwd, ...args],
+      { timeout: 5000, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+      (error, stdout) => {
+        resolve(error ? null : stdout.trim());
+      },
+    );
   });
 }
 

@@ -67,6 +67,8 @@ export class Inspectors {
     }
     if (process.output.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway
     this.log(`${label} inspector did not close from outside (${why}); restarting the instance without it`);
-    await process.restart({ reason: 'user', detail: 'restarted to close its inspector' }).catch((error: Error) => this.log(`${label} restart to close the inspector failed: ${error.message}`));
+    await process
+      .restart({ reason: 'user', detail: 'restarted to close its inspector' })
+      .catch((error: Error) => this.log(`${label} restart to close the inspector failed: ${error.message}`));
   }
 }

@@ -91,23 +91,26 @@ function describeMs(ms: number): string {
 export function inspectorListed(url: string, timeoutMs = 2000): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const request = http.get({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), path: '/json/list', agent: false, timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > 1024 * 1024) request.destroy(); // not an inspector's answer
-      });
-      response.on('end', () => {
-        try {
-          const targets = JSON.parse(body) as Array<{ webSocketDebuggerUrl?: string }>;
-          resolve(Array.isArray(targets) && targets.some((target) => target?.webSocketDebuggerUrl === url));
-        } catch {
-          resolve(false);
-        }
-      });
-      response.on('error', () => resolve(false));
-    });
+    const request = http.get(
+      { host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), path: '/json/list', agent: false, timeout: timeoutMs },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.length > 1024 * 1024) request.destroy(); // not an inspector's answer
+        });
+        response.on('end', () => {
+          try {
+            const targets = JSON.parse(body) as Array<{ webSocketDebuggerUrl?: string }>;
+            resolve(Array.isArray(targets) && targets.some((target) => target?.webSocketDebuggerUrl === url));
+          } catch {
+            resolve(false);
+          }
+        });
+        response.on('error', () => resolve(false));
+      },
+    );
     // No answer in time: it may still be there, so it counts as open (and the caller restarts the app).
     request.on('timeout', () => (resolve(true), request.destroy()));
     // Refused or reset: nothing serves that inspector any more.

@@ -53,7 +53,10 @@ export class Launch {
 
   private attach(child: ChildHandle): void {
     this.child = child;
-    void child.spawned.then(() => (this.started = true), () => undefined);
+    void child.spawned.then(
+      () => (this.started = true),
+      () => undefined,
+    );
     this.exited = child.exited.then((exit) => {
       this.exit = exit;
       // Whatever the app left behind in its process group goes with it.

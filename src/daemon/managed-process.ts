@@ -203,7 +203,8 @@ export class ManagedProcess {
       this.restarts++;
       this.restartState = INITIAL_RESTART_STATE;
       this.writePidFile(child.pid);
-      const how = outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.child?.pid}`;
+      const how =
+        outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.child?.pid}`;
       this.state.move('reloaded', { ...cause, detail: cause.detail ? `${cause.detail}; ${how}` : how }, { launch: replacement });
       // The replaced worker leaves the rotation, then stops gracefully.
       await old.child?.drain?.(this.app.kill_timeout);
@@ -373,7 +374,8 @@ export class ManagedProcess {
     removePidFile(this.files.pidFile);
     this.lastExit = exit;
     const facts = { ...exit, uptimeMs: exit.durationMs, at: Date.now() };
-    if (this.state.phase.status === ProcessStatus.Stopping) return this.state.move('exit', { reason: this.state.lastReason ?? 'user', detail: describeExit(facts) });
+    if (this.state.phase.status === ProcessStatus.Stopping)
+      return this.state.move('exit', { reason: this.state.lastReason ?? 'user', detail: describeExit(facts) });
     const decision = decideAfterExit(this.app, this.restartState, facts);
     this.restartState = decision.state;
     if (decision.action === 'stop') return this.state.move('exit-stop', { reason: 'exit', detail: decision.detail });
@@ -401,7 +403,9 @@ export class ManagedProcess {
 
   private terminate(launch: Launch): Promise<void> {
     const { kill_timeout } = this.app;
-    return launch.terminate(this.app, () => this.ctx.log(`${this.label} pid ${launch.child?.pid} did not exit within kill_timeout (${kill_timeout} ms): SIGKILL`));
+    return launch.terminate(this.app, () =>
+      this.ctx.log(`${this.label} pid ${launch.child?.pid} did not exit within kill_timeout (${kill_timeout} ms): SIGKILL`),
+    );
   }
 
   private openLogs(): void {

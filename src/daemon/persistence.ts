@@ -63,14 +63,18 @@ export class Persistence {
       this.recovered(apps.length);
       return apps.length;
     });
-    this.writing = done.then(() => undefined, () => undefined);
+    this.writing = done.then(
+      () => undefined,
+      () => undefined,
+    );
     return done;
   }
 
   /** Logs a failed write (once until one succeeds again), schedules a retry, and names the reason. */
   private failed(error: unknown): CorralError {
     const why = reason(error);
-    if (this.failing === null) this.log(`cannot write ${this.file}: ${why}; it keeps the list saved before, and autosave tries again every ${AUTOSAVE_RETRY_MS / 1000} s`);
+    if (this.failing === null)
+      this.log(`cannot write ${this.file}: ${why}; it keeps the list saved before, and autosave tries again every ${AUTOSAVE_RETRY_MS / 1000} s`);
     this.failing = why;
     this.schedule(AUTOSAVE_RETRY_MS);
     return new CorralError(ErrorCode.Io, `cannot write ${this.file}: ${why} (it still holds the list saved before)`, { cause: error });

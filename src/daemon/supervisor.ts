@@ -10,7 +10,19 @@ import type { DumpApp } from '../shared/dump';
 import { MetricsSampler } from './metrics';
 
 const SIGNALS = new Set<string>([
-  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGKILL', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGALRM', 'SIGPIPE',
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGKILL',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGSTOP',
+  'SIGCONT',
+  'SIGTSTP',
+  'SIGWINCH',
+  'SIGALRM',
+  'SIGPIPE',
 ]);
 
 export class Supervisor {
@@ -81,11 +93,17 @@ export class Supervisor {
       if (names.has(app.name)) throw new CorralError(ErrorCode.BadConfig, `apps: the name "${app.name}" is used twice`);
       names.add(app.name);
       if (app.exec_mode === 'cluster' && !isNodeInterpreter(app.interpreter)) {
-        throw new CorralError(ErrorCode.BadConfig, `${app.name}: exec_mode "cluster" runs Node.js scripts only (interpreter is ${JSON.stringify(app.interpreter)}); use exec_mode "fork"`);
+        throw new CorralError(
+          ErrorCode.BadConfig,
+          `${app.name}: exec_mode "cluster" runs Node.js scripts only (interpreter is ${JSON.stringify(app.interpreter)}); use exec_mode "fork"`,
+        );
       }
       const existing = this.byName(app.name);
       if (!replace && existing.some((process) => process.isRunning())) {
-        throw new CorralError(ErrorCode.AlreadyExists, `app "${app.name}" is already running (id ${existing.map((p) => p.id).join(', ')}); use "restart ${app.name}" or --force`);
+        throw new CorralError(
+          ErrorCode.AlreadyExists,
+          `app "${app.name}" is already running (id ${existing.map((p) => p.id).join(', ')}); use "restart ${app.name}" or --force`,
+        );
       }
     }
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
@@ -184,7 +202,8 @@ export class Supervisor {
   private async applyOptions(processes: ManagedProcess[], options: Record<string, unknown> | undefined): Promise<void> {
     if (options === undefined) return;
     const fixed = ['name', 'script', 'instances', 'exec_mode', 'env'].find((key) => key in options);
-    if (fixed) throw new CorralError(ErrorCode.BadArgument, `options.${fixed}: cannot change on a restart (scale changes instances; start the app again for the rest)`);
+    if (fixed)
+      throw new CorralError(ErrorCode.BadArgument, `options.${fixed}: cannot change on a restart (scale changes instances; start the app again for the rest)`);
     const updated = [...new Set(processes.map((process) => process.app.name))].map((name, index) => {
       const instances = this.byName(name);
       return { instances, app: revalidateApp({ ...instances[0].app, ...options }, index) };
@@ -265,7 +284,8 @@ export class Supervisor {
     if (!match) throw new CorralError(ErrorCode.BadArgument, `scale: expected a number of instances, "+n" or "-n", got ${JSON.stringify(instances)}`);
     const amount = Number(match[2]);
     const target = match[1] === '+' ? current.length + amount : match[1] === '-' ? current.length - amount : amount;
-    if (target < 1 || target > 1024) throw new CorralError(ErrorCode.BadArgument, `scale: ${name} would have ${target} instances; keep between 1 and 1024 (use stop or delete for none)`);
+    if (target < 1 || target > 1024)
+      throw new CorralError(ErrorCode.BadArgument, `scale: ${name} would have ${target} instances; keep between 1 and 1024 (use stop or delete for none)`);
     const app = { ...current[0].app, instances: target };
     // The log files stay as they are: the running instances keep writing where they did.
     await Promise.all(current.map((process) => process.update((config) => ({ ...config, instances: target }))));
@@ -283,7 +303,9 @@ export class Supervisor {
       await this.remove(current.slice(target), { drain: true });
     }
     this.onChange();
-    return this.byName(name).sort((a, b) => a.id - b.id).map((process) => process.info());
+    return this.byName(name)
+      .sort((a, b) => a.id - b.id)
+      .map((process) => process.info());
   }
 
   /** Every app once, with its current instance count, for the dump. */
@@ -352,7 +374,8 @@ export class Supervisor {
   async inspect(id: number, closeAfterMs = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
-    if (!isNodeInterpreter(process.app.interpreter)) throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
+    if (!isNodeInterpreter(process.app.interpreter))
+      throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
     return this.inspectors.open(process, closeAfterMs);
   }
 

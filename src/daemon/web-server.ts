@@ -26,7 +26,8 @@ export function prometheusText(processes: ProcessInfo[]): string {
     ['corral_process_restarts_total', 'Restarts of the process.', 'counter', (p) => p.restarts],
     ['corral_process_uptime_seconds', 'Seconds since the process went online (0 when not online).', 'gauge', (p) => Math.round(p.uptime / 1000)],
   ];
-  const labels = (process: ProcessInfo, extra = ''): string => `{name="${escapeLabel(process.name)}",id="${process.id}",namespace="${escapeLabel(process.namespace)}"${extra}}`;
+  const labels = (process: ProcessInfo, extra = ''): string =>
+    `{name="${escapeLabel(process.name)}",id="${process.id}",namespace="${escapeLabel(process.namespace)}"${extra}}`;
   const lines: string[] = [];
   for (const [name, help, type, value] of metrics) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -51,7 +52,10 @@ export class WebServer {
     try {
       return readOrCreateToken(this.tokenFile, this.log);
     } catch (error) {
-      throw new CorralError(ErrorCode.Io, `web: cannot write a token to ${this.tokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new CorralError(
+        ErrorCode.Io,
+        `web: cannot write a token to ${this.tokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
 
@@ -64,7 +68,9 @@ export class WebServer {
     server.headersTimeout = 10_000;
     server.requestTimeout = 10_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(new CorralError(ErrorCode.Io, `web: cannot listen on ${host}:${port} (${error.code ?? error.message})`)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new CorralError(ErrorCode.Io, `web: cannot listen on ${host}:${port} (${error.code ?? error.message})`)),
+      );
       server.listen(port, host, () => resolve());
     });
     const address = server.address() as { port: number };
@@ -93,15 +99,19 @@ export class WebServer {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'application/json', '{"error":"GET only"}\n', { allow: 'GET, HEAD' });
     const pathname = (request.url ?? '/').split('?')[0];
     if (pathname === '/') {
-      return send(200, 'application/json', `${JSON.stringify({
-        corral: VERSION,
-        hostname: os.hostname(),
-        uptime: os.uptime(),
-        load: os.loadavg(),
-        memory: { total: os.totalmem(), free: os.freemem() },
-        cpus: os.cpus().length,
-        processes: this.list().length,
-      })}\n`);
+      return send(
+        200,
+        'application/json',
+        `${JSON.stringify({
+          corral: VERSION,
+          hostname: os.hostname(),
+          uptime: os.uptime(),
+          load: os.loadavg(),
+          memory: { total: os.totalmem(), free: os.freemem() },
+          cpus: os.cpus().length,
+          processes: this.list().length,
+        })}\n`,
+      );
     }
     if (pathname === '/processes') return send(200, 'application/json', `${JSON.stringify(this.list())}\n`);
     if (pathname === '/metrics') return send(200, 'text/plain; version=0.0.4; charset=utf-8', prometheusText(this.list()));

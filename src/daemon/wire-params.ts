@@ -14,7 +14,6 @@ import { CorralError, ErrorCode } from '../shared/errors';
 import type { MethodName, Params } from '../shared/protocol';
 import { MAX_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
 
-
 const TARGETS_PROBLEM = 'targets: expected one or more names, ids, namespaces or "all"';
 const targets = v.pipe(
   v.array(v.pipe(v.string(TARGETS_PROBLEM), v.minLength(1, TARGETS_PROBLEM), v.maxLength(256, TARGETS_PROBLEM)), TARGETS_PROBLEM),
@@ -87,22 +86,46 @@ const PARAMS = {
   writeStdin: v.object({ id: id('writeStdin'), data: v.string('writeStdin: data must be a string') }),
   notifyFileSaved: v.object({
     paths: v.pipe(
-      v.array(v.pipe(v.string(PATHS), v.maxLength(4095, PATHS), v.check((file) => path.isAbsolute(file), PATHS)), PATHS),
+      v.array(
+        v.pipe(
+          v.string(PATHS),
+          v.maxLength(4095, PATHS),
+          v.check((file) => path.isAbsolute(file), PATHS),
+        ),
+        PATHS,
+      ),
       v.maxLength(10_000, PATHS),
     ),
   }),
-  env: v.object({ target: v.pipe(v.string('env: give one process id or name'), v.minLength(1, 'env: give one process id or name'), v.maxLength(256, 'env: give one process id or name')) }),
+  env: v.object({
+    target: v.pipe(
+      v.string('env: give one process id or name'),
+      v.minLength(1, 'env: give one process id or name'),
+      v.maxLength(256, 'env: give one process id or name'),
+    ),
+  }),
   recentLogs: v.object({
     id: id('recentLogs'),
     lines: v.pipe(v.number(LINES), v.integer(LINES), v.minValue(0, LINES), v.maxValue(10_000, LINES)),
   }),
   inspect: v.object({
     id: id('inspect'),
-    closeAfterMs: v.optional(v.pipe(v.number(CLOSE_AFTER), v.integer(CLOSE_AFTER), v.minValue(100, CLOSE_AFTER), v.maxValue(MAX_INSPECT_CLOSE_AFTER_MS, CLOSE_AFTER))),
+    closeAfterMs: v.optional(
+      v.pipe(v.number(CLOSE_AFTER), v.integer(CLOSE_AFTER), v.minValue(100, CLOSE_AFTER), v.maxValue(MAX_INSPECT_CLOSE_AFTER_MS, CLOSE_AFTER)),
+    ),
   }),
   web: v.object({
-    host: v.optional(v.pipe(v.string('web: host must be an address'), v.minLength(1, 'web: host must be an address'), v.maxLength(255, 'web: host must be an address'))),
-    port: v.optional(v.pipe(v.number('web: port must be 0-65535'), v.integer('web: port must be 0-65535'), v.minValue(0, 'web: port must be 0-65535'), v.maxValue(65_535, 'web: port must be 0-65535'))),
+    host: v.optional(
+      v.pipe(v.string('web: host must be an address'), v.minLength(1, 'web: host must be an address'), v.maxLength(255, 'web: host must be an address')),
+    ),
+    port: v.optional(
+      v.pipe(
+        v.number('web: port must be 0-65535'),
+        v.integer('web: port must be 0-65535'),
+        v.minValue(0, 'web: port must be 0-65535'),
+        v.maxValue(65_535, 'web: port must be 0-65535'),
+      ),
+    ),
     stop: v.optional(v.boolean('web: stop must be true or false')),
   }),
   save: nothing,
@@ -113,13 +136,16 @@ const PARAMS = {
 
 /** The params of `method`, checked; throws E_ARGUMENT naming the first bad field. */
 export function checkParams<M extends MethodName>(method: M, raw: unknown): Params<M> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CorralError(ErrorCode.BadArgument, `${method}: expected an object of parameters`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CorralError(ErrorCode.BadArgument, `${method}: expected an object of parameters`);
   const result = v.safeParse(PARAMS[method] as v.GenericSchema<unknown, Params<M>>, raw);
   if (result.success) return result.output;
   const [issue] = result.issues;
   const where = issue.path?.map((item) => String(item.key)).join('.');
   // Our own messages name their field; a default one (a schema without a message) gets the path,
   // and loses what it received: no value from the wire is ever repeated back.
-  const message = /^[\w.[\]]+: /.test(issue.message) ? issue.message : `${method}: ${where ? `${where}: ` : ''}${issue.message.replace(/ but received .*$/, '')}`;
+  const message = /^[\w.[\]]+: /.test(issue.message)
+    ? issue.message
+    : `${method}: ${where ? `${where}: ` : ''}${issue.message.replace(/ but received .*$/, '')}`;
   throw new CorralError(ErrorCode.BadArgument, message);
 }

@@ -74,7 +74,11 @@ export class CorralCodeLensProvider implements vscode.CodeLensProvider<CorralLen
     const own = processes.filter((process) => process.name === app);
     this.shown.add(app);
     if (!own.some(isRunning)) {
-      return [new CorralLens(top, { kind: 'startExisting', app, processes: own }), new CorralLens(top, { kind: 'logs', app, processes: own }), new CorralLens(top, { kind: 'status', app, processes: own })];
+      return [
+        new CorralLens(top, { kind: 'startExisting', app, processes: own }),
+        new CorralLens(top, { kind: 'logs', app, processes: own }),
+        new CorralLens(top, { kind: 'status', app, processes: own }),
+      ];
     }
     return (['reload', 'stop', 'logs', 'status'] as const).map((kind) => new CorralLens(top, { kind, app, processes: own }));
   }
@@ -129,7 +133,11 @@ function commandFor(action: LensAction): vscode.Command {
       return { title: '$(output) Logs', tooltip: `Show the output of ${action.app}`, command: COMMANDS.showLogs, arguments: [action.app] };
     case 'status': {
       const status = appStatus(action.processes);
-      return { title: `${action.app}: ${describeProcesses(action.processes, Date.now()).replace(/^(?=\d)/, `${status} · `)}`, tooltip: 'Show the Corral process view', command: FOCUS_PROCESSES_VIEW };
+      return {
+        title: `${action.app}: ${describeProcesses(action.processes, Date.now()).replace(/^(?=\d)/, `${status} · `)}`,
+        tooltip: 'Show the Corral process view',
+        command: FOCUS_PROCESSES_VIEW,
+      };
     }
     case 'ecosystemStart':
       return action.app

@@ -133,14 +133,27 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         await ctx.index.refresh();
         const files = ctx.index.ecosystemFiles();
         const items = [
-          ...files.map((candidate) => ({ label: `$(layers) ${path.basename(candidate)}`, description: vscode.workspace.asRelativePath(path.dirname(candidate)), file: candidate })),
+          ...files.map((candidate) => ({
+            label: `$(layers) ${path.basename(candidate)}`,
+            description: vscode.workspace.asRelativePath(path.dirname(candidate)),
+            file: candidate,
+          })),
           { label: '$(folder-opened) Browse…', description: 'choose an ecosystem file', file: undefined },
         ];
-        const picked = await prompts.pick('ecosystem', items, { title: 'Corral: Start Ecosystem File', placeholder: files.length ? 'Choose an ecosystem file' : 'No ecosystem file in the workspace: browse for one' });
+        const picked = await prompts.pick('ecosystem', items, {
+          title: 'Corral: Start Ecosystem File',
+          placeholder: files.length ? 'Choose an ecosystem file' : 'No ecosystem file in the workspace: browse for one',
+        });
         if (!picked) return undefined;
         absolute =
           picked.file ??
-          (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Start', filters: { 'Ecosystem files': ['js', 'cjs', 'mjs', 'json', 'yml', 'yaml'] } }))?.[0]?.fsPath;
+          (
+            await vscode.window.showOpenDialog({
+              canSelectMany: false,
+              openLabel: 'Start',
+              filters: { 'Ecosystem files': ['js', 'cjs', 'mjs', 'json', 'yml', 'yaml'] },
+            })
+          )?.[0]?.fsPath;
         if (!absolute) return undefined;
       }
       return startEcosystem(absolute, app ? [app] : undefined);
@@ -177,7 +190,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMANDS.flushLogs]: guarded(async (argument?: TargetArgument): Promise<string[]> => {
       const target = argument === undefined ? undefined : await withTarget(argument, 'Flush Logs');
       const { files } = await connection.call('flush', target ? { targets: [target.target] } : {});
-      void vscode.window.showInformationMessage(`Corral: emptied ${files.length} log file${files.length === 1 ? '' : 's'}${target ? ` of ${target.label}` : ''}.`);
+      void vscode.window.showInformationMessage(
+        `Corral: emptied ${files.length} log file${files.length === 1 ? '' : 's'}${target ? ` of ${target.label}` : ''}.`,
+      );
       return files;
     }),
     [COMMANDS.save]: guarded(async () => {
@@ -193,7 +208,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
     [COMMANDS.killDaemon]: guarded(async (confirmed?: boolean) => {
       if (confirmed !== true) {
-        const answer = await vscode.window.showWarningMessage('Stop every app and the Corral daemon?', { modal: true, detail: 'Run "Corral: Resurrect" later to bring the saved list back.' }, 'Kill Daemon');
+        const answer = await vscode.window.showWarningMessage(
+          'Stop every app and the Corral daemon?',
+          { modal: true, detail: 'Run "Corral: Resurrect" later to bring the saved list back.' },
+          'Kill Daemon',
+        );
         if (!answer) return undefined;
       }
       return connection.call('kill', {}, LONG_CALL_MS);
@@ -222,7 +241,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const files = [...new Set([process.out_log, process.err_log, process.combined_log ?? ''])].filter((file) => file && file !== '/dev/null');
       const file =
         files.length > 1
-          ? (await prompts.pick('log-file', files.map((candidate) => ({ label: path.basename(candidate), description: path.dirname(candidate), file: candidate })), { title: `Corral: ${target.label} log files` }))?.file
+          ? (
+              await prompts.pick(
+                'log-file',
+                files.map((candidate) => ({ label: path.basename(candidate), description: path.dirname(candidate), file: candidate })),
+                { title: `Corral: ${target.label} log files` },
+              )
+            )?.file
           : files[0];
       if (!file) return undefined;
       return vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
@@ -247,7 +272,13 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const process =
         online.length === 1
           ? online[0]
-          : (await prompts.pick('instance', online.map((candidate) => ({ label: `${candidate.name} [${candidate.id}]`, description: `pid ${candidate.pid}`, process: candidate })), { title: `Corral: Debug ${target.label}`, placeholder: 'Choose an instance' }))?.process;
+          : (
+              await prompts.pick(
+                'instance',
+                online.map((candidate) => ({ label: `${candidate.name} [${candidate.id}]`, description: `pid ${candidate.pid}`, process: candidate })),
+                { title: `Corral: Debug ${target.label}`, placeholder: 'Choose an instance' },
+              )
+            )?.process;
       if (!process) return undefined;
       return attachDebugger(connection, process);
     }),

@@ -42,8 +42,16 @@ export class ConnectionView implements vscode.Disposable {
       this.running = running;
       void vscode.commands.executeCommand('setContext', 'corral.running', running);
     }
-    const errored = new Set(this.store.all().filter((process) => process.status === 'errored').map((process) => process.name));
-    this.view.badge = errored.size > 0 ? { value: errored.size, tooltip: `${errored.size} errored app${errored.size === 1 ? '' : 's'}: ${[...errored].join(', ')}` } : undefined;
+    const errored = new Set(
+      this.store
+        .all()
+        .filter((process) => process.status === 'errored')
+        .map((process) => process.name),
+    );
+    this.view.badge =
+      errored.size > 0
+        ? { value: errored.size, tooltip: `${errored.size} errored app${errored.size === 1 ? '' : 's'}: ${[...errored].join(', ')}` }
+        : undefined;
   }
 
   dispose(): void {

@@ -12,10 +12,7 @@ import { homePaths } from '../shared/paths';
 import { EVENT_NAMES, type DaemonInfo, type EventName, type Events, type MethodName, type Params, type Result } from '../shared/protocol';
 
 export type ConnectionState =
-  | { kind: 'connecting' }
-  | { kind: 'connected'; daemon: DaemonInfo }
-  | { kind: 'disconnected'; message: string }
-  | { kind: 'incompatible'; message: string };
+  { kind: 'connecting' } | { kind: 'connected'; daemon: DaemonInfo } | { kind: 'disconnected'; message: string } | { kind: 'incompatible'; message: string };
 
 export interface ConnectionOptions {
   home: () => string;

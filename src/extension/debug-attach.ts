@@ -36,10 +36,20 @@ export async function attachDebugger(connection: DaemonConnection, process: Proc
   });
   try {
     const ok = await vscode.debug.startDebugging(folder, configuration);
-    if (!ok) throw new CorralError(ErrorCode.Internal, `could not attach a debugger to ${process.name} #${process.id} on ${host}:${port} (is the JavaScript debugger extension enabled?)`);
+    if (!ok)
+      throw new CorralError(
+        ErrorCode.Internal,
+        `could not attach a debugger to ${process.name} #${process.id} on ${host}:${port} (is the JavaScript debugger extension enabled?)`,
+      );
     // The session has started by now; should a debugger rename it, the active session is ours.
     const fallback = new Promise<vscode.DebugSession>((resolve, reject) =>
-      setTimeout(() => (vscode.debug.activeDebugSession ? resolve(vscode.debug.activeDebugSession) : reject(new CorralError(ErrorCode.Internal, 'the debug session did not start'))), 5000),
+      setTimeout(
+        () =>
+          vscode.debug.activeDebugSession
+            ? resolve(vscode.debug.activeDebugSession)
+            : reject(new CorralError(ErrorCode.Internal, 'the debug session did not start')),
+        5000,
+      ),
     );
     return await Promise.race([started, fallback]);
   } finally {

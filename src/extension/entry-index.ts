@@ -82,7 +82,10 @@ export class EntryIndex implements vscode.Disposable {
         // A broken package.json names no entries.
       }
     }
-    const ecosystemFiles = ecosystems.map((uri) => uri.fsPath).filter(looksLikeEcosystemFile).sort();
+    const ecosystemFiles = ecosystems
+      .map((uri) => uri.fsPath)
+      .filter(looksLikeEcosystemFile)
+      .sort();
     for (const file of ecosystemFiles) {
       try {
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));

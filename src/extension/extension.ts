@@ -36,7 +36,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const statusBar = new CorralStatusBar(connection, store, settings.statusBarEnabled);
   const lenses = new CorralCodeLensProvider(index, store, { enabled: settings.codeLensEnabled, clusterInstances: settings.clusterInstances });
   const notifier = new CrashNotifier(store, settings.notifications);
-  const saves = new SaveRestarts(connection, store, settings.restartOnSave, () => path.join(connection!.home, 'logs'), (error) => void reportError(error));
+  const saves = new SaveRestarts(
+    connection,
+    store,
+    settings.restartOnSave,
+    () => path.join(connection!.home, 'logs'),
+    (error) => void reportError(error),
+  );
   const connectionView = new ConnectionView(connection, store, view);
 
   context.subscriptions.push(

@@ -18,8 +18,7 @@ export interface MonitorSeries {
 }
 
 export type MonitorMessage =
-  | { type: 'init'; series: MonitorSeries[] }
-  | { type: 'tick'; at: number; processes: Array<{ id: number; cpu: number; memory: number }> };
+  { type: 'init'; series: MonitorSeries[] } | { type: 'tick'; at: number; processes: Array<{ id: number; cpu: number; memory: number }> };
 
 export class MonitorPanel implements vscode.Disposable {
   private static current: MonitorPanel | undefined;
@@ -41,7 +40,10 @@ export class MonitorPanel implements vscode.Disposable {
   }
 
   private constructor(private readonly connection: DaemonConnection) {
-    this.panel = vscode.window.createWebviewPanel('corral.monitor', 'Corral: Monitor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    this.panel = vscode.window.createWebviewPanel('corral.monitor', 'Corral: Monitor', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
     const nonce = randomBytes(16).toString('base64');
     this.panel.webview.html = monitorHtml(nonce);
     this.disposables.push(
@@ -59,7 +61,9 @@ export class MonitorPanel implements vscode.Disposable {
   private async sendHistory(): Promise<void> {
     try {
       const described = await this.connection.call('describe', { targets: ['all'] });
-      const series = described.filter((process) => process.status === 'online').map((process) => ({ id: process.id, name: process.name, samples: process.samples.slice(-HISTORY) }));
+      const series = described
+        .filter((process) => process.status === 'online')
+        .map((process) => ({ id: process.id, name: process.name, samples: process.samples.slice(-HISTORY) }));
       this.post({ type: 'init', series });
     } catch (error) {
       console.error(`corral: monitor: ${(error as Error).message}`);

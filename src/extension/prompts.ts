@@ -8,7 +8,11 @@ export class Prompts implements vscode.Disposable {
   private readonly shownEmitter = new vscode.EventEmitter<{ step: string; input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox }>();
   readonly onDidShow = this.shownEmitter.event;
 
-  pick<T extends vscode.QuickPickItem>(step: string, items: T[], options: { title: string; placeholder?: string; activeIndex?: number }): Promise<T | undefined> {
+  pick<T extends vscode.QuickPickItem>(
+    step: string,
+    items: T[],
+    options: { title: string; placeholder?: string; activeIndex?: number },
+  ): Promise<T | undefined> {
     const quickPick = vscode.window.createQuickPick<T>();
     quickPick.title = options.title;
     quickPick.placeholder = options.placeholder;
@@ -31,7 +35,10 @@ export class Prompts implements vscode.Disposable {
     });
   }
 
-  input(step: string, options: { title: string; prompt: string; value?: string; placeholder?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined> {
+  input(
+    step: string,
+    options: { title: string; prompt: string; value?: string; placeholder?: string; validate?: (value: string) => string | undefined },
+  ): Promise<string | undefined> {
     const box = vscode.window.createInputBox();
     box.title = options.title;
     box.prompt = options.prompt;

@@ -50,7 +50,9 @@ export class CorralStatusBar implements vscode.Disposable {
     this.item.backgroundColor = sum.errored > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = FOCUS_PROCESSES_VIEW;
     this.item.tooltip = this.tooltip();
-    this.item.accessibilityInformation = { label: `Corral: ${sum.online} online, ${sum.errored} errored, CPU ${formatCpu(sum.cpu)}, memory ${formatBytes(sum.memory)}` };
+    this.item.accessibilityInformation = {
+      label: `Corral: ${sum.online} online, ${sum.errored} errored, CPU ${formatCpu(sum.cpu)}, memory ${formatBytes(sum.memory)}`,
+    };
     this.item.show();
   }
 

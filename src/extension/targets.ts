@@ -24,7 +24,12 @@ export type TargetArgument = TreeNode | string | number | undefined;
 export function targetOf(argument: TreeNode | string | number, store: ProcessStore): Target {
   if (typeof argument === 'number') {
     const process = store.get(argument);
-    return { target: String(argument), label: process ? `${process.name} #${argument}` : `#${argument}`, app: process?.name, processes: process ? [process] : [] };
+    return {
+      target: String(argument),
+      label: process ? `${process.name} #${argument}` : `#${argument}`,
+      app: process?.name,
+      processes: process ? [process] : [],
+    };
   }
   if (typeof argument === 'string') return { target: argument, label: argument, app: argument, processes: store.byName(argument) };
   if (argument.kind === 'namespace') {
@@ -53,7 +58,9 @@ export async function resolveTarget(argument: TargetArgument, store: ProcessStor
   const items: AppPick[] = [];
   const names = store.appNames().filter((name) => !options.filter || options.filter(store.byName(name)));
   if (names.length === 0) {
-    void vscode.window.showInformationMessage(store.size === 0 ? 'Corral: no apps are running. Start one with "Corral: Start…".' : `Corral: no app to ${options.title.toLowerCase()}.`);
+    void vscode.window.showInformationMessage(
+      store.size === 0 ? 'Corral: no apps are running. Start one with "Corral: Start…".' : `Corral: no app to ${options.title.toLowerCase()}.`,
+    );
     return undefined;
   }
   if (options.all && names.length > 1) {

@@ -73,7 +73,11 @@ async function main(): Promise<number | null> {
       const stream = event === 'log:out' ? process.stdout : process.stderr;
       for (const text of lines) {
         if (mode === 'raw') write(stream, text);
-        else if (mode === 'json') write(process.stdout, JSON.stringify({ type: 'log', app: name, id, stream: event === 'log:out' ? 'out' : 'err', time: new Date(at).toISOString(), message: text }));
+        else if (mode === 'json')
+          write(
+            process.stdout,
+            JSON.stringify({ type: 'log', app: name, id, stream: event === 'log:out' ? 'out' : 'err', time: new Date(at).toISOString(), message: text }),
+          );
         else write(stream, `${id}|${name} | ${text}`);
       }
     } else if (event === 'process:event') {
@@ -104,7 +108,12 @@ main().then(
   },
   (error: unknown) => {
     const message = error instanceof ConfigError ? error.problems.join('\n') : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message.split('\n').map((text) => `corral-runtime: ${text}`).join('\n')}\n`);
+    process.stderr.write(
+      `${message
+        .split('\n')
+        .map((text) => `corral-runtime: ${text}`)
+        .join('\n')}\n`,
+    );
     process.exitCode = 1;
   },
 );

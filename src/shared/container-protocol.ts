@@ -28,7 +28,12 @@ export interface ContainerMessage {
 }
 
 export function isContainerMessage(message: unknown): message is ContainerMessage {
-  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string' && String((message as { type: string }).type).startsWith('corral:');
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { type?: unknown }).type === 'string' &&
+    String((message as { type: string }).type).startsWith('corral:')
+  );
 }
 
 export const PRIMARY_MESSAGES = {

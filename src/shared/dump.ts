@@ -121,7 +121,8 @@ function parseDump(file: string): Dump {
   const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Dump>;
   if (!value || typeof value !== 'object' || !Array.isArray(value.apps) || typeof value.version !== 'number') throw new Error('not a Corral dump');
   if (value.version > DUMP_VERSION) throw new Error(`written by a newer Corral (dump version ${value.version})`);
-  for (const app of value.apps) if (!app || typeof app !== 'object' || !app.config || typeof app.config !== 'object') throw new Error('an app entry has no config');
+  for (const app of value.apps)
+    if (!app || typeof app !== 'object' || !app.config || typeof app.config !== 'object') throw new Error('an app entry has no config');
   return { version: value.version, savedAt: Number(value.savedAt) || 0, apps: value.apps as DumpApp[] };
 }
 

@@ -23,35 +23,64 @@ export function formatDate(date: Date, format: string): string {
     if (literal !== undefined) return literal;
     const hours12 = date.getHours() % 12 || 12;
     switch (token) {
-      case 'YYYY': return String(date.getFullYear());
-      case 'YY': return pad(date.getFullYear() % 100);
-      case 'MMMM': return MONTHS[date.getMonth()];
-      case 'MMM': return MONTHS[date.getMonth()].slice(0, 3);
-      case 'MM': return pad(date.getMonth() + 1);
-      case 'M': return String(date.getMonth() + 1);
-      case 'DD': return pad(date.getDate());
-      case 'D': return String(date.getDate());
-      case 'dddd': return DAYS[date.getDay()];
-      case 'ddd': return DAYS[date.getDay()].slice(0, 3);
-      case 'dd': return DAYS[date.getDay()].slice(0, 2);
-      case 'd': return String(date.getDay());
-      case 'HH': return pad(date.getHours());
-      case 'H': return String(date.getHours());
-      case 'hh': return pad(hours12);
-      case 'h': return String(hours12);
-      case 'mm': return pad(date.getMinutes());
-      case 'm': return String(date.getMinutes());
-      case 'ss': return pad(date.getSeconds());
-      case 's': return String(date.getSeconds());
-      case 'SSS': return pad(date.getMilliseconds(), 3);
-      case 'SS': return pad(Math.floor(date.getMilliseconds() / 10));
-      case 'S': return String(Math.floor(date.getMilliseconds() / 100));
-      case 'A': return date.getHours() < 12 ? 'AM' : 'PM';
-      case 'a': return date.getHours() < 12 ? 'am' : 'pm';
-      case 'ZZ': return offset(date, '');
-      case 'Z': return offset(date, ':');
-      case 'X': return String(Math.floor(date.getTime() / 1000));
-      default: return String(date.getTime()); // x
+      case 'YYYY':
+        return String(date.getFullYear());
+      case 'YY':
+        return pad(date.getFullYear() % 100);
+      case 'MMMM':
+        return MONTHS[date.getMonth()];
+      case 'MMM':
+        return MONTHS[date.getMonth()].slice(0, 3);
+      case 'MM':
+        return pad(date.getMonth() + 1);
+      case 'M':
+        return String(date.getMonth() + 1);
+      case 'DD':
+        return pad(date.getDate());
+      case 'D':
+        return String(date.getDate());
+      case 'dddd':
+        return DAYS[date.getDay()];
+      case 'ddd':
+        return DAYS[date.getDay()].slice(0, 3);
+      case 'dd':
+        return DAYS[date.getDay()].slice(0, 2);
+      case 'd':
+        return String(date.getDay());
+      case 'HH':
+        return pad(date.getHours());
+      case 'H':
+        return String(date.getHours());
+      case 'hh':
+        return pad(hours12);
+      case 'h':
+        return String(hours12);
+      case 'mm':
+        return pad(date.getMinutes());
+      case 'm':
+        return String(date.getMinutes());
+      case 'ss':
+        return pad(date.getSeconds());
+      case 's':
+        return String(date.getSeconds());
+      case 'SSS':
+        return pad(date.getMilliseconds(), 3);
+      case 'SS':
+        return pad(Math.floor(date.getMilliseconds() / 10));
+      case 'S':
+        return String(Math.floor(date.getMilliseconds() / 100));
+      case 'A':
+        return date.getHours() < 12 ? 'AM' : 'PM';
+      case 'a':
+        return date.getHours() < 12 ? 'am' : 'pm';
+      case 'ZZ':
+        return offset(date, '');
+      case 'Z':
+        return offset(date, ':');
+      case 'X':
+        return String(Math.floor(date.getTime() / 1000));
+      default:
+        return String(date.getTime()); // x
     }
   });
 }

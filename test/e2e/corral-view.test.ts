@@ -16,8 +16,11 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 function corral(args: string[], env: Record<string, string> = {}): Promise<string> {
   const base = JSON.parse(process.env.CORRAL_E2E_ENV ?? '{}') as Record<string, string>;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { env: { ...base, NO_COLOR: '1', ...env }, cwd: process.env.CORRAL_E2E_WORKSPACE, timeout: 60_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`corral ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'dist', 'cli.js'), ...args],
+      { env: { ...base, NO_COLOR: '1', ...env }, cwd: process.env.CORRAL_E2E_WORKSPACE, timeout: 60_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`corral ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)),
     );
   });
 }
@@ -48,7 +51,10 @@ describe('Corral in the workbench', function () {
   it('opens the Corral view from the activity bar and shows the empty process view with its start buttons', async function () {
     const ui = workbench!;
     await ui.activityBarItem('Corral').click();
-    await ui.sideBarTitle().filter({ hasText: /corral/i }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui
+      .sideBarTitle()
+      .filter({ hasText: /corral/i })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.sideBar().getByText('No processes are running under Corral yet.').waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.sideBar().getByRole('button', { name: 'Start a Script…' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.screenshot('corral-view-empty');
@@ -63,9 +69,18 @@ describe('Corral in the workbench', function () {
     await ui.treeRow('api').locator('.monaco-tl-twistie').click();
     await ui.treeRow(/api #\d+/).waitFor({ timeout: UI_TIMEOUT_MS });
     // Metrics arrive with the daemon's next tick: wait for a memory figure on every app row.
-    for (const name of ['web', 'worker']) await ui.treeRow(name).filter({ hasText: / MB · / }).waitFor({ timeout: UI_TIMEOUT_MS });
+    for (const name of ['web', 'worker'])
+      await ui
+        .treeRow(name)
+        .filter({ hasText: / MB · / })
+        .waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.treeRow('web').hover();
-    await ui.page.locator('.monaco-hover').filter({ hasText: 'script' }).first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => undefined);
+    await ui.page
+      .locator('.monaco-hover')
+      .filter({ hasText: 'script' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS })
+      .catch(() => undefined);
     await ui.screenshot('tree-three-apps');
     await ui.page.mouse.move(700, 450);
   });
@@ -84,11 +99,14 @@ describe('Corral in the workbench', function () {
     await ui.page.keyboard.press('Escape');
   });
 
-  it('opens an app\'s output channel from its tree row', async function () {
+  it("opens an app's output channel from its tree row", async function () {
     const ui = workbench!;
     await ui.treeRow('worker').click();
     const panel = ui.page.locator('.part.panel');
-    await panel.getByText(/\[info\]\s+tick\s+\d+/).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await panel
+      .getByText(/\[info\]\s+tick\s+\d+/)
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.screenshot('output-channel');
   });
 
@@ -103,7 +121,10 @@ describe('Corral in the workbench', function () {
   it('warns in the status bar and notifies with Show Logs when an app is errored', async function () {
     const ui = workbench!;
     await corral(['start', fixture('exit-after.js'), '--name', 'crasher', '--max-restarts', '2'], { DELAY_MS: '50' }).catch(() => undefined);
-    await ui.page.locator('.part.statusbar .statusbar-item', { hasText: /1 errored/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.page
+      .locator('.part.statusbar .statusbar-item', { hasText: /1 errored/ })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
     const notification = await ui.notification(/"crasher" is errored/);
     await notification.waitFor({ timeout: UI_TIMEOUT_MS });
     await notification.getByRole('button', { name: 'Show Logs' }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -138,7 +159,9 @@ describe('Corral in the workbench', function () {
     const scrollStarted = Date.now();
     for (let step = 0; step < 10; step++) await ui.page.mouse.wheel(0, 400);
     await ui.sideBar().locator('.monaco-list-row', { hasText: 'sleep-d' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
-    console.log(`      200 processes: launched in ${launched - started} ms, all rows at 50/50 ${shown - launched} ms later; scrolled in ${Date.now() - scrollStarted} ms`);
+    console.log(
+      `      200 processes: launched in ${launched - started} ms, all rows at 50/50 ${shown - launched} ms later; scrolled in ${Date.now() - scrollStarted} ms`,
+    );
     recordMeasurement('extTreeShown200', shown - launched);
     await ui.screenshot('tree-200-processes');
     await corral(['delete', 'all']);

@@ -52,7 +52,10 @@ export class Workbench {
   /** A row of the Corral process view whose label (or description) matches. */
   treeRow(text: string | RegExp): Locator {
     const pattern = typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
-    return this.sideBar().locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: pattern }) }).first();
+    return this.sideBar()
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: pattern }) })
+      .first();
   }
 
   /**

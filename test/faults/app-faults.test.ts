@@ -73,7 +73,15 @@ describe('faults: misbehaving apps', () => {
   it('an app that closes its stdout keeps running and its stderr keeps flowing', async () => {
     await home.ok(['start', fixture('close-stdout.js'), '--name', 'mute']);
     const [mute] = await home.jlist();
-    await until(() => fs.existsSync(mute.err_log) && fs.readFileSync(mute.err_log, 'utf8').split('\n').filter((l) => l === 'still alive').length >= 3, 'stderr lines');
+    await until(
+      () =>
+        fs.existsSync(mute.err_log) &&
+        fs
+          .readFileSync(mute.err_log, 'utf8')
+          .split('\n')
+          .filter((l) => l === 'still alive').length >= 3,
+      'stderr lines',
+    );
     assert.equal(fs.readFileSync(mute.out_log, 'utf8'), 'before close\n');
     const [after] = await home.jlist();
     assert.equal(after.status, 'online');
@@ -84,10 +92,14 @@ describe('faults: misbehaving apps', () => {
     this.timeout(30_000);
     await home.ok(['start', fixture('long-lines.js'), '--name', 'wide'], { env: { LINES: '5', LINE_BYTES: String(1024 * 1024) } });
     const [wide] = await home.jlist();
-    const lines = await until(() => {
-      const text = fs.readFileSync(wide.out_log, 'utf8');
-      return text.endsWith('done\n') ? text.split('\n') : undefined;
-    }, 'all long lines', 20_000);
+    const lines = await until(
+      () => {
+        const text = fs.readFileSync(wide.out_log, 'utf8');
+        return text.endsWith('done\n') ? text.split('\n') : undefined;
+      },
+      'all long lines',
+      20_000,
+    );
     assert.equal(lines.length, 7);
     for (let i = 0; i < 5; i++) {
       assert.equal(lines[i].length, 1024 * 1024 - 1, `line ${i} length`);

@@ -49,12 +49,22 @@ describe('faults: many clients at once', () => {
     await home.ok(['restart', 'all']);
     const list = await home.jlist();
     assert.equal(list.length, 5);
-    assert.deepEqual(list.map((p) => p.status), ['online', 'online', 'online', 'online', 'online']);
+    assert.deepEqual(
+      list.map((p) => p.status),
+      ['online', 'online', 'online', 'online', 'online'],
+    );
     const leaked = running(home.home).filter((pid) => !list.some((p) => p.pid === pid));
     const describeLeak = (pid: number): string => {
       try {
-        const log = fs.readFileSync(`${home.home}/daemon.log`, 'utf8').split('\n').filter((line) => line.includes(String(pid)));
-        return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')} ${fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((v) => /^(pm_id|name)=/.test(v)).join(' ')} log: ${log.join(' | ')}`;
+        const log = fs
+          .readFileSync(`${home.home}/daemon.log`, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes(String(pid)));
+        return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')} ${fs
+          .readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter((v) => /^(pm_id|name)=/.test(v))
+          .join(' ')} log: ${log.join(' | ')}`;
       } catch (error) {
         return `${pid}: ${(error as Error).message}`;
       }
@@ -62,14 +72,20 @@ describe('faults: many clients at once', () => {
     assert.deepEqual(leaked.map(describeLeak), [], 'no leaked process');
     await home.ok(['stop', 'all']);
     const stopped = await home.jlist();
-    assert.ok(stopped.every((p) => p.status === 'stopped'), 'no process stuck in stopping');
+    assert.ok(
+      stopped.every((p) => p.status === 'stopped'),
+      'no process stuck in stopping',
+    );
     assert.deepEqual(running(home.home), []);
   });
 
   it('50 crash-looping apps at once: all end errored with a reason, the daemon stays responsive', async function () {
     this.timeout(120_000);
     const dir = home.home;
-    fs.writeFileSync(`${dir}/loops.config.js`, `module.exports = { apps: Array.from({ length: 50 }, (_, i) => ({ name: 'loop-' + i, script: ${JSON.stringify(fixture('exit-after.js'))}, max_restarts: 5, min_uptime: 10000, env: { DELAY_MS: '10' } })) };`);
+    fs.writeFileSync(
+      `${dir}/loops.config.js`,
+      `module.exports = { apps: Array.from({ length: 50 }, (_, i) => ({ name: 'loop-' + i, script: ${JSON.stringify(fixture('exit-after.js'))}, max_restarts: 5, min_uptime: 10000, env: { DELAY_MS: '10' } })) };`,
+    );
     const events = await home.events();
     const daemon = home.daemonPid() as number;
     const cpuTicks = (): number => {
@@ -94,7 +110,12 @@ describe('faults: many clients at once', () => {
     const cpu = ((cpuTicks() - ticksBefore) / 100 / seconds) * 100;
     console.log(`      daemon CPU ${cpu.toFixed(1)} % of one core while 50 apps crash-looped for ${seconds.toFixed(1)} s`);
     const list = await home.jlist();
-    assert.ok(list.every((p) => p.status === 'errored' && p.last_reason === 'unstable' && /5 consecutive restarts within min_uptime \(10000 ms\)/.test(p.last_reason_detail ?? '')));
+    assert.ok(
+      list.every(
+        (p) =>
+          p.status === 'errored' && p.last_reason === 'unstable' && /5 consecutive restarts within min_uptime \(10000 ms\)/.test(p.last_reason_detail ?? ''),
+      ),
+    );
     assert.ok(cpu < 90, `daemon CPU ${cpu.toFixed(1)} % of one core over ${seconds.toFixed(1)} s`);
     const ping = await home.ok(['ping']);
     assert.equal(JSON.parse(ping.stdout).pid, daemon);

@@ -171,11 +171,15 @@ describe('faults: the home and its lock', function () {
       await until(() => !processAlive(daemon), 'the daemon to die');
       const [viaReal, viaLink] = await Promise.all([cliAt(home.home, ['jlist']), cliAt(link, ['jlist'])]);
       for (const result of [viaReal, viaLink]) assert.equal(result.code, 0, result.stderr);
-      await until(() => {
-        const found = [...daemonsFor(home.home), ...daemonsFor(link)];
-        found.forEach((pid) => home.track(pid)); // every one of them is ended by the cleanup, even a second
-        return found.length === 1;
-      }, `round ${round}: one daemon`, 5000);
+      await until(
+        () => {
+          const found = [...daemonsFor(home.home), ...daemonsFor(link)];
+          found.forEach((pid) => home.track(pid)); // every one of them is ended by the cleanup, even a second
+          return found.length === 1;
+        },
+        `round ${round}: one daemon`,
+        5000,
+      );
       const apps = await until(() => (solos().length > 0 ? solos() : undefined), 'solo to come back');
       apps.forEach((pid) => home.track(pid));
       assert.equal(apps.length, 1, `round ${round}: solo runs once (${apps.join(', ')})`);
@@ -303,7 +307,10 @@ describe('faults: the home and its lock', function () {
     fs.writeFileSync(target, 'keep me');
     fs.symlinkSync(target, path.join(pids, 'a-link.pid'));
     const list = await home.jlist();
-    assert.deepEqual(list.map((p) => [p.name, p.status]), [['back', 'online']]);
+    assert.deepEqual(
+      list.map((p) => [p.name, p.status]),
+      [['back', 'online']],
+    );
     assert.equal(fs.readFileSync(target, 'utf8'), 'keep me');
     assert.ok(fs.existsSync(path.join(pids, 'a-folder', 'keep')), 'the folder is skipped, not emptied');
     // daemon.log is written in the background: wait for both lines.

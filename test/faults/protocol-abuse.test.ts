@@ -6,7 +6,6 @@ import { fixture, TestHome } from '../support/harness';
 import { ampFrame } from '../support/amp';
 import { rss } from '../support/proc';
 
-
 const frame = ampFrame;
 
 function send(socketPath: string, payload: Buffer): Promise<void> {
@@ -34,14 +33,21 @@ describe('faults: hostile and buggy clients', () => {
     const daemon = home.daemonPid() as number;
     const before = rss(daemon);
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const garbage = (size: number): Buffer => Buffer.from(Array.from({ length: size }, () => Math.floor(random() * 256)));
     const frames: Buffer[] = [];
     for (let i = 0; i < 250; i++) frames.push(garbage(1 + Math.floor(random() * 512)));
     for (let i = 0; i < 250; i++) frames.push(frame([Buffer.from(`j:{"type":"call","method":"ping","args":[{}`), Buffer.from('s:1')]));
-    for (let i = 0; i < 200; i++) frames.push(frame([Buffer.from(JSON.stringify({ type: 'call', method: `nope${i}`, args: [{}] }).replace(/^/, 'j:')), Buffer.from('s:1')]));
-    for (let i = 0; i < 200; i++) frames.push(frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'stop', args: i % 2 ? 'not-a-list' : [{ targets: 42 }] })}`), Buffer.from('s:1')]));
-    for (let i = 0; i < 100; i++) frames.push(frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'describe', args: [{ targets: ['x'.repeat(100_000)] }] })}`), Buffer.from('s:1')]));
+    for (let i = 0; i < 200; i++)
+      frames.push(frame([Buffer.from(JSON.stringify({ type: 'call', method: `nope${i}`, args: [{}] }).replace(/^/, 'j:')), Buffer.from('s:1')]));
+    for (let i = 0; i < 200; i++)
+      frames.push(
+        frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'stop', args: i % 2 ? 'not-a-list' : [{ targets: 42 }] })}`), Buffer.from('s:1')]),
+      );
+    for (let i = 0; i < 100; i++)
+      frames.push(
+        frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'describe', args: [{ targets: ['x'.repeat(100_000)] }] })}`), Buffer.from('s:1')]),
+      );
     for (let i = 0; i < frames.length; i += 50) await Promise.all(frames.slice(i, i + 50).map((payload) => send(socket, payload)));
     const ping = JSON.parse((await home.ok(['ping'])).stdout);
     assert.equal(ping.pid, daemon, 'the same daemon answers');

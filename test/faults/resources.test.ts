@@ -45,7 +45,11 @@ describe('faults: the disk fills up', () => {
     await home.ok(['start', fixture('ticker.js'), '--name', 'chatty', '-o', out, '-e', '/dev/null', '--log-max-size', '0'], { env: { TICK_MS: '5' } });
     const [chatty] = await home.jlist();
     const daemonLog = path.join(home.home, 'daemon.log');
-    const reports = (): string[] => fs.readFileSync(daemonLog, 'utf8').split('\n').filter((line) => line.includes(`cannot write ${out}`));
+    const reports = (): string[] =>
+      fs
+        .readFileSync(daemonLog, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`cannot write ${out}`));
     await until(() => reports().length > 0, 'the disk-full report', 30_000);
     const seen = lines;
     await until(() => lines > seen + 300, '300 more lines while the disk is full', 20_000);
@@ -91,7 +95,10 @@ describe('faults: the home directory fills up', () => {
     mount = null;
   });
 
-  const dumpApps = (file: string): string[] => JSON.parse(fs.readFileSync(file, 'utf8')).apps.map((app: { config: { name: string } }) => app.config.name).sort();
+  const dumpApps = (file: string): string[] =>
+    JSON.parse(fs.readFileSync(file, 'utf8'))
+      .apps.map((app: { config: { name: string } }) => app.config.name)
+      .sort();
   const leftovers = (dir: string): string[] => fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'));
 
   /** A home on a 2 MB tmpfs with `apps` idle apps started and autosaved; null where mount is not allowed. */

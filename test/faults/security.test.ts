@@ -30,7 +30,8 @@ describe('faults: permissions and secrets', () => {
     assert.equal(mode(path.join(home.home, 'rpc.sock')), 0o600);
     assert.equal(mode(path.join(home.home, 'pub.sock')), 0o600);
     assert.equal(mode(path.join(home.home, 'dump.json')), 0o600);
-    for (const file of [perm.out_log, perm.err_log, path.join(home.home, 'daemon.log')]) assert.equal(mode(file) & 0o037, 0, `${file} is ${mode(file).toString(8)}`);
+    for (const file of [perm.out_log, perm.err_log, path.join(home.home, 'daemon.log')])
+      assert.equal(mode(file) & 0o037, 0, `${file} is ${mode(file).toString(8)}`);
   });
 
   it('another user cannot connect to the daemon', async function () {

@@ -164,9 +164,20 @@ export function findNpmCli(env = process.env) {
  */
 export function npmFreeEnv(source) {
   const runDerived = new Set([
-    'npm_config_user_agent', 'npm_config_node_gyp', 'npm_config_npm_version', 'npm_config_global_prefix',
-    'npm_config_local_prefix', 'npm_config_prefix', 'npm_config_nodedir', 'npm_config_allow_scripts',
-    'npm_config_init_module', 'npm_config_loglevel', 'npm_config_cache', 'npm_command', 'npm_execpath', 'npm_node_execpath',
+    'npm_config_user_agent',
+    'npm_config_node_gyp',
+    'npm_config_npm_version',
+    'npm_config_global_prefix',
+    'npm_config_local_prefix',
+    'npm_config_prefix',
+    'npm_config_nodedir',
+    'npm_config_allow_scripts',
+    'npm_config_init_module',
+    'npm_config_loglevel',
+    'npm_config_cache',
+    'npm_command',
+    'npm_execpath',
+    'npm_node_execpath',
   ]);
   return Object.fromEntries(
     Object.entries(source).filter(([key]) => {
@@ -189,11 +200,21 @@ async function machineNpmConfig(npmCli, key) {
 export function checkBuildTools(env = process.env) {
   if (process.platform !== 'linux') return;
   const missing = [];
-  for (const [tool, debian] of [['python3', 'python3'], ['make', 'build-essential'], ['g++', 'build-essential'], ['pkg-config', 'pkg-config']]) {
+  for (const [tool, debian] of [
+    ['python3', 'python3'],
+    ['make', 'build-essential'],
+    ['g++', 'build-essential'],
+    ['pkg-config', 'pkg-config'],
+  ]) {
     if (!onPath(tool, env)) missing.push(`${tool} (Debian: ${debian})`);
   }
   if (onPath('pkg-config', env)) {
-    for (const [module, debian] of [['krb5-gssapi', 'libkrb5-dev'], ['x11', 'libx11-dev'], ['xkbfile', 'libxkbfile-dev'], ['libsecret-1', 'libsecret-1-dev']]) {
+    for (const [module, debian] of [
+      ['krb5-gssapi', 'libkrb5-dev'],
+      ['x11', 'libx11-dev'],
+      ['xkbfile', 'libxkbfile-dev'],
+      ['libsecret-1', 'libsecret-1-dev'],
+    ]) {
       if (spawnSync('pkg-config', ['--exists', module], { env }).status !== 0) missing.push(`the ${module} development files (Debian: ${debian})`);
     }
   }
@@ -210,7 +231,8 @@ function onPath(command, env) {
 /** A failed npm install's output, reduced to what the user has to do about it. */
 export function explainNpmFailure(spec, output) {
   const registry = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_|UNABLE_TO_(GET|VERIFY)|SELF_SIGNED)/.exec(output);
-  if (registry) return `npm install ${spec} failed: the npm registry could not be reached (${registry[1]}); check the network, npm's registry setting and proxy`;
+  if (registry)
+    return `npm install ${spec} failed: the npm registry could not be reached (${registry[1]}); check the network, npm's registry setting and proxy`;
   const header = /fatal error: ([\w/.+-]+\.h): No such file/.exec(output);
   if (header) return `npm install ${spec} failed: a native module needs ${header[1]} (install the development package that provides it)`;
   return `npm install ${spec} failed`;
@@ -220,10 +242,7 @@ async function npmInstall({ node, npmCli, prefix, spec, env }) {
   mkdirSync(prefix, { recursive: true });
   const name = spec.slice(0, spec.lastIndexOf('@'));
   // npm 11 skips dependency install scripts unless allowed; both packages need theirs.
-  writeFileSync(
-    path.join(prefix, 'package.json'),
-    JSON.stringify({ name: `corral-test-${name}`, private: true, allowScripts: { [name]: true } }, null, 2),
-  );
+  writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ name: `corral-test-${name}`, private: true, allowScripts: { [name]: true } }, null, 2));
   try {
     await runToCompletion(node, [npmCli, 'install', '--no-save', '--no-package-lock', spec], { cwd: prefix, env, timeoutMs: INSTALL_TIMEOUT_MS });
   } catch (error) {

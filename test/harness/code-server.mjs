@@ -53,18 +53,24 @@ export async function startCodeServer({ install, sandbox, extraEnv = {}, defer, 
 
   const args = [
     install.codeServerEntry,
-    '--config', configFile,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', sandbox.userData,
-    '--extensions-dir', sandbox.extensions,
+    '--config',
+    configFile,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    sandbox.userData,
+    '--extensions-dir',
+    sandbox.extensions,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
     // Without it the built workbench ignores the ?payload= that loads the extension under development.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   // Node 24 first on PATH: code-server and its helpers may spawn `node` by name.
   const env = sandbox.env({ ...extraEnv, PATH: `${path.dirname(install.nodeBin)}${path.delimiter}${process.env.PATH}` });
@@ -87,7 +93,9 @@ export async function startCodeServer({ install, sandbox, extraEnv = {}, defer, 
   const outcome = await Promise.race([listening.then(() => 'listening'), exited.then((code) => `exited with ${code}`), timeout]);
   clearTimeout(timer);
   if (outcome !== 'listening') {
-    throw new InfrastructureError(`code-server did not start (${outcome === 'timeout' ? `no "listening" within ${STARTUP_TIMEOUT_MS} ms` : outcome}):\n${output.slice(-4_000)}`);
+    throw new InfrastructureError(
+      `code-server did not start (${outcome === 'timeout' ? `no "listening" within ${STARTUP_TIMEOUT_MS} ms` : outcome}):\n${output.slice(-4_000)}`,
+    );
   }
 
   // Remote URIs: with plain paths the workbench silently loads nothing.

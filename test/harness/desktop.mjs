@@ -43,18 +43,17 @@ export async function runInDesktopVsCode({ executable, sandbox, extensionPath, t
   const { runTests, TestRunFailedError } = await import('@vscode/test-electron');
   log(`desktop VS Code: ${executable}`);
   // Strip the calling window's VS Code variables (test-electron merges this over process.env).
-  const cleared = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('VSCODE_')).map((key) => [key, undefined]));
+  const cleared = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((key) => key.startsWith('VSCODE_'))
+      .map((key) => [key, undefined]),
+  );
   try {
     return await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: extensionPath,
       extensionTestsPath: testsEntry,
-      launchArgs: [
-        sandbox.workspace,
-        `--user-data-dir=${sandbox.userData}`,
-        `--extensions-dir=${sandbox.extensions}`,
-        '--disable-extensions',
-      ],
+      launchArgs: [sandbox.workspace, `--user-data-dir=${sandbox.userData}`, `--extensions-dir=${sandbox.extensions}`, '--disable-extensions'],
       extensionTestsEnv: { ...cleared, ...sandbox.env(testsEnv) },
     });
   } catch (error) {

@@ -22,7 +22,9 @@ const verbose = process.env.CORRAL_TEST_VERBOSE === '1';
 
 await runHarness('e2e', async ({ log, defer }) => {
   const suites = existsSync(suitesDir)
-    ? readdirSync(suitesDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.test.js')).sort()
+    ? readdirSync(suitesDir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.test.js'))
+        .sort()
     : [];
   if (!existsSync(path.join(repoRoot, 'dist', 'extension.js')) || suites.length === 0) {
     throw new InfrastructureError('dist/extension.js or dist/test/e2e/*.test.js is missing: run `npm run build` first');

@@ -29,7 +29,11 @@ await runHarness('vscode', async ({ log, defer }) => {
 
   const resultsFile = path.join(sandbox.root, 'results.json');
   // Read by test/vscode/index.ts inside the extension host.
-  const testsEnv = { CORRAL_VSCODE_RESULTS: resultsFile, CORRAL_VSCODE_GREP: process.env.CORRAL_VSCODE_GREP, CORRAL_BENCH_METRICS: process.env.CORRAL_BENCH_METRICS };
+  const testsEnv = {
+    CORRAL_VSCODE_RESULTS: resultsFile,
+    CORRAL_VSCODE_GREP: process.env.CORRAL_VSCODE_GREP,
+    CORRAL_BENCH_METRICS: process.env.CORRAL_BENCH_METRICS,
+  };
 
   const desktop = await findDesktopVsCode({ log });
   const exitCode = desktop

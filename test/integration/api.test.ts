@@ -23,7 +23,10 @@ describe('programmatic API (require("corral"), PM2 style)', () => {
     bus.on('log:out', (packet) => lines.push(`${packet.process.name}: ${packet.data}`));
     bus.on('process:event', (packet) => events.push(`${packet.process.name} ${packet.event}`));
     const started = await corral.start(fixture('ticker.js'), { name: 'ticker', instances: 1 });
-    assert.deepEqual(started.map((process) => [process.name, process.pm2_env.status, process.pm_id]), [['ticker', 'online', started[0].id]]);
+    assert.deepEqual(
+      started.map((process) => [process.name, process.pm2_env.status, process.pm_id]),
+      [['ticker', 'online', started[0].id]],
+    );
     await until(() => lines.some((line) => line.startsWith('ticker: ')), 'a log line on the bus');
     const [listed] = await corral.list();
     assert.equal(listed.pm2_env.exec_mode, 'cluster_mode', 'instances without exec_mode: cluster, as PM2');
@@ -40,7 +43,9 @@ describe('programmatic API (require("corral"), PM2 style)', () => {
 
   it('takes Node-style callbacks, and a bad option is an error naming the field', async function () {
     this.timeout(30_000);
-    await new Promise<void>((resolve, reject) => corral.connect({ home: home.home, daemonScript: `${ROOT}/dist/daemon.js` }, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      corral.connect({ home: home.home, daemonScript: `${ROOT}/dist/daemon.js` }, (error) => (error ? reject(error) : resolve())),
+    );
     const apps = await new Promise<CorralApi.Process[]>((resolve, reject) =>
       corral.start({ script: fixture('idle.js'), name: 'cb' }, (error, result) => (error ? reject(error) : resolve(result ?? []))),
     );
@@ -49,6 +54,9 @@ describe('programmatic API (require("corral"), PM2 style)', () => {
     assert.match(String(failure?.message ?? (failure as unknown as { problems: string[] })?.problems), /instances/);
     await assert.rejects(corral.stop('nobody'), /no process or namespace named "nobody"/);
     const list = await new Promise<CorralApi.Process[]>((resolve, reject) => corral.list((error, result) => (error ? reject(error) : resolve(result ?? []))));
-    assert.deepEqual(list.map((process) => process.name), ['cb']);
+    assert.deepEqual(
+      list.map((process) => process.name),
+      ['cb'],
+    );
   });
 });

@@ -14,7 +14,11 @@ describe('bad input: one clear line, exit 1, daemon still healthy', () => {
     ['an unknown name', () => ['stop', 'nobody'], /^corral: no process or namespace named "nobody"$/],
     ['an unknown id', () => ['restart', '4242'], /^corral: no process with id 4242$/],
     ['instances "lots"', () => ['start', fixture('idle.js'), '-i', 'lots'], /^corral: --instances: expected a number, "max" or a negative number, got "lots"$/],
-    ['a negative kill_timeout', () => ['start', fixture('idle.js'), '--kill-timeout', '-5'], /^corral: --kill-timeout: expected a duration in milliseconds of 0 or more .*got "-5"$/],
+    [
+      'a negative kill_timeout',
+      () => ['start', fixture('idle.js'), '--kill-timeout', '-5'],
+      /^corral: --kill-timeout: expected a duration in milliseconds of 0 or more .*got "-5"$/,
+    ],
     ['an unreadable ecosystem file', () => ['start', `${home.home}/dir.config.js`], /^corral: .*dir\.config\.js: cannot read it \(is a directory\)$/],
     ['a missing ecosystem file', () => ['start', 'nowhere.yml'], /^corral: script: file not found: .*nowhere\.yml$|^corral: nowhere\.yml: file not found$/],
     ['an ecosystem file with a syntax error', () => ['start', `${home.home}/broken.json`], /^corral: .*broken\.json: cannot parse it: /],
@@ -42,7 +46,11 @@ describe('bad input: one clear line, exit 1, daemon still healthy', () => {
       const ping = await home.ok(['ping']);
       assert.equal(JSON.parse(ping.stdout).msg, 'pong');
       const list = await home.jlist();
-      assert.deepEqual(list.map((p) => [p.name, p.status]), [['idle', 'online']], 'nothing else started, nothing lost');
+      assert.deepEqual(
+        list.map((p) => [p.name, p.status]),
+        [['idle', 'online']],
+        'nothing else started, nothing lost',
+      );
     });
   }
 });

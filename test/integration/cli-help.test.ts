@@ -16,7 +16,11 @@ describe('corral --help (built CLI)', () => {
     const help = await runCli(home, ['--help']);
     assert.equal(help.code, 0, help.stderr);
     for (const word of COMMAND_TABLE.flatMap(commandWords)) {
-      assert.match(help.stdout, new RegExp(`^ {2}(\\S+[|,] ?)*${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([|,\\s]|$)`, 'm'), `${word} is not in corral --help`);
+      assert.match(
+        help.stdout,
+        new RegExp(`^ {2}(\\S+[|,] ?)*${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([|,\\s]|$)`, 'm'),
+        `${word} is not in corral --help`,
+      );
     }
     for (const args of [['help'], [], ['list', '-h']]) {
       const again = await runCli(home, args);

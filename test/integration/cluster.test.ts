@@ -17,33 +17,43 @@ describe('cluster mode', () => {
     await home.cleanup();
   });
 
-  for (const sync of [false, true]) it(`three reloads under keep-alive load${sync ? ' (an app that answers synchronously)' : ''}: 0 failed requests, every answer from a live worker, all pids changed`, async function () {
-    this.timeout(90_000);
-    const port = await freePort();
-    await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), SYNC: sync ? '1' : '0' } });
-    const before = await home.jlist();
-    assert.deepEqual(before.map((p) => [p.exec_mode, p.status]), [['cluster', 'online'], ['cluster', 'online']]);
-    await workersListening(before);
-    const seenPids = new Set(before.map((p) => String(p.pid)));
-    load = new Load(port, 50);
-    await load.flowing();
-    const started = Date.now();
-    for (let i = 0; i < 3; i++) {
-      await home.ok(['reload', 'web']);
-      for (const p of await home.jlist()) seenPids.add(String(p.pid));
-      await load.flowing(100);
-    }
-    while (Date.now() - started < 5000) await load.flowing(100);
-    const report = await load.stop();
-    load = undefined;
-    assert.equal(report.failed, 0, `failures: ${report.errors.slice(0, 5).join('; ')}`);
-    assert.ok(report.ok > 1000, `${report.ok} requests`);
-    for (const body of report.bodies.keys()) assert.ok(seenPids.has(body), `answer from ${body}, a worker Corral started`);
-    const after = await home.jlist();
-    for (const p of after) assert.ok(!before.some((b) => b.pid === p.pid), 'every pid changed');
-    for (const p of before) assert.ok(!processAlive(p.pid as number), 'old workers are gone');
-    assert.deepEqual(after.map((p) => p.restarts), [3, 3]);
-  });
+  for (const sync of [false, true])
+    it(`three reloads under keep-alive load${sync ? ' (an app that answers synchronously)' : ''}: 0 failed requests, every answer from a live worker, all pids changed`, async function () {
+      this.timeout(90_000);
+      const port = await freePort();
+      await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), SYNC: sync ? '1' : '0' } });
+      const before = await home.jlist();
+      assert.deepEqual(
+        before.map((p) => [p.exec_mode, p.status]),
+        [
+          ['cluster', 'online'],
+          ['cluster', 'online'],
+        ],
+      );
+      await workersListening(before);
+      const seenPids = new Set(before.map((p) => String(p.pid)));
+      load = new Load(port, 50);
+      await load.flowing();
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) {
+        await home.ok(['reload', 'web']);
+        for (const p of await home.jlist()) seenPids.add(String(p.pid));
+        await load.flowing(100);
+      }
+      while (Date.now() - started < 5000) await load.flowing(100);
+      const report = await load.stop();
+      load = undefined;
+      assert.equal(report.failed, 0, `failures: ${report.errors.slice(0, 5).join('; ')}`);
+      assert.ok(report.ok > 1000, `${report.ok} requests`);
+      for (const body of report.bodies.keys()) assert.ok(seenPids.has(body), `answer from ${body}, a worker Corral started`);
+      const after = await home.jlist();
+      for (const p of after) assert.ok(!before.some((b) => b.pid === p.pid), 'every pid changed');
+      for (const p of before) assert.ok(!processAlive(p.pid as number), 'old workers are gone');
+      assert.deepEqual(
+        after.map((p) => p.restarts),
+        [3, 3],
+      );
+    });
 
   it('wait_ready: 0 failed requests, and no old worker stops before its replacement said ready', async function () {
     this.timeout(60_000);
@@ -62,7 +72,11 @@ describe('cluster mode', () => {
     load = undefined;
     assert.equal(report.failed, 0, report.errors.slice(0, 5).join('; '));
     const after = await home.jlist();
-    const events = fs.readFileSync(eventsFile, 'utf8').trim().split('\n').map((line) => line.split(' '));
+    const events = fs
+      .readFileSync(eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
     const at = (what: string, pid: number | null): number => Number(events.find(([kind, p]) => kind === what && p === String(pid))?.[2]);
     for (let i = 0; i < 2; i++) {
       const ready = at('ready', after[i].pid);
@@ -74,14 +88,27 @@ describe('cluster mode', () => {
 
   it('runs an ESM entry and a CommonJS entry with 4 instances each, answering on one port', async function () {
     this.timeout(60_000);
-    for (const [file, name] of [['cluster-http.mjs', 'esm'], ['cluster-http.js', 'cjs']]) {
+    for (const [file, name] of [
+      ['cluster-http.mjs', 'esm'],
+      ['cluster-http.js', 'cjs'],
+    ]) {
       const port = await freePort();
       await home.ok(['start', fixture(file), '--name', name, '-i', '4'], { env: { PORT: String(port) } });
       const list = (await home.jlist()).filter((p) => p.name === name);
       assert.equal(list.length, 4);
-      await until(() => httpGet(port).then(() => true, () => false), `${name} to listen`);
+      await until(
+        () =>
+          httpGet(port).then(
+            () => true,
+            () => false,
+          ),
+        `${name} to listen`,
+      );
       assert.ok(list.every((p) => p.status === 'online' && p.exec_mode === 'cluster'));
-      assert.deepEqual(list.map((p) => p.instance), [0, 1, 2, 3]);
+      assert.deepEqual(
+        list.map((p) => p.instance),
+        [0, 1, 2, 3],
+      );
       const answers = new Set<string>();
       await until(async () => {
         answers.add((await httpGet(port)).body.replace('esm ', ''));
@@ -103,7 +130,11 @@ describe('cluster mode', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /reload failed, the new worker exited with code 1 before it was ready; the old worker keeps serving/);
     const after = await home.jlist();
-    assert.deepEqual(after.map((p) => p.pid), before.map((p) => p.pid), fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8'));
+    assert.deepEqual(
+      after.map((p) => p.pid),
+      before.map((p) => p.pid),
+      fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8'),
+    );
     assert.ok(after.every((p) => p.status === 'online'));
     const body = (await httpGet(port)).body;
     assert.ok(before.some((p) => String(p.pid) === body));
@@ -176,11 +207,19 @@ describe('cluster mode', () => {
     assert.equal(after.status, 'online');
 
     const dir = home.home;
-    fs.writeFileSync(path.join(dir, 'eco.config.js'), `module.exports = { apps: [{ name: 'inc', script: ${JSON.stringify(fixture('print-env.js'))}, exec_mode: 'cluster', instances: 3, increment_var: 'PORT', env: { PORT: 4000, PRINT_VARS: 'PORT,NODE_APP_INSTANCE' } }] };`);
+    fs.writeFileSync(
+      path.join(dir, 'eco.config.js'),
+      `module.exports = { apps: [{ name: 'inc', script: ${JSON.stringify(fixture('print-env.js'))}, exec_mode: 'cluster', instances: 3, increment_var: 'PORT', env: { PORT: 4000, PRINT_VARS: 'PORT,NODE_APP_INSTANCE' } }] };`,
+    );
     await home.ok(['start', path.join(dir, 'eco.config.js')]);
     const inc = (await home.jlist()).filter((p) => p.name === 'inc');
-    const seen = await Promise.all(inc.map((p) => until(() => fs.existsSync(p.out_log) && fs.readFileSync(p.out_log, 'utf8').split('\n')[0], `${p.id} output`)));
-    assert.deepEqual(seen.map((line) => JSON.parse(line)), [0, 1, 2].map((i) => ({ PORT: String(4000 + i), NODE_APP_INSTANCE: String(i) })));
+    const seen = await Promise.all(
+      inc.map((p) => until(() => fs.existsSync(p.out_log) && fs.readFileSync(p.out_log, 'utf8').split('\n')[0], `${p.id} output`)),
+    );
+    assert.deepEqual(
+      seen.map((line) => JSON.parse(line)),
+      [0, 1, 2].map((i) => ({ PORT: String(4000 + i), NODE_APP_INSTANCE: String(i) })),
+    );
   });
 });
 

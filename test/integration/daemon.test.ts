@@ -15,10 +15,14 @@ describe('daemon', () => {
     assert.equal(pids.size, 1, `every ping reached the same daemon: ${[...pids].join(', ')}`);
     const [pid] = pids;
     home.track(pid);
-    const alive = await until(() => {
-      const found = daemonsFor(home.home);
-      return found.length === 1 ? found : undefined;
-    }, 'the losing daemons to exit', 5000);
+    const alive = await until(
+      () => {
+        const found = daemonsFor(home.home);
+        return found.length === 1 ? found : undefined;
+      },
+      'the losing daemons to exit',
+      5000,
+    );
     assert.deepEqual(alive, [pid]);
     assert.equal(fs.statSync(home.home).mode & 0o777, 0o700);
     for (const socket of ['rpc.sock', 'pub.sock']) {

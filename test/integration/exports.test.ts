@@ -23,17 +23,26 @@ describe('export and startup commands', () => {
 
   it('export kubernetes|systemd|compose write what the ecosystem file says, without the shell env', async () => {
     const eco = path.join(home.home, 'eco.config.js');
-    fs.writeFileSync(eco, `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(fixture('http.js'))}, instances: 2, exec_mode: 'cluster', env: { PORT: 3000, API_TOKEN: 'tok' }, env_production: { NODE_ENV: 'production' } }] };`);
+    fs.writeFileSync(
+      eco,
+      `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(fixture('http.js'))}, instances: 2, exec_mode: 'cluster', env: { PORT: 3000, API_TOKEN: 'tok' }, env_production: { NODE_ENV: 'production' } }] };`,
+    );
     const k8s = path.join(home.home, 'k8s.yaml');
     await home.ok(['export', 'kubernetes', eco, '--env', 'production', '-o', k8s], { env: { SHELL_ONLY_VAR: 'should-not-leak' } });
     const documents = parseAllDocuments(fs.readFileSync(k8s, 'utf8')).map((document) => document.toJS());
-    assert.deepEqual(documents.map((d) => d.kind), ['Deployment', 'Service']);
+    assert.deepEqual(
+      documents.map((d) => d.kind),
+      ['Deployment', 'Service'],
+    );
     const env = documents[0].spec.template.spec.containers[0].env.map((e: { name: string }) => e.name).sort();
     assert.deepEqual(env, ['API_TOKEN', 'NODE_ENV', 'PORT']);
     const units = path.join(home.home, 'units');
     await home.ok(['export', 'systemd', eco, '-o', units]);
     assert.deepEqual(fs.readdirSync(units), ['api.service']);
-    assert.match(fs.readFileSync(path.join(units, 'api.service'), 'utf8'), new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${fixture('http.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    assert.match(
+      fs.readFileSync(path.join(units, 'api.service'), 'utf8'),
+      new RegExp(`^ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${fixture('http.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+    );
     verifyUnit(path.join(units, 'api.service'));
     const compose = (await home.ok(['export', 'compose', eco])).stdout;
     assert.match(compose, /API_TOKEN: \$\{API_TOKEN\}/);
@@ -54,7 +63,7 @@ describe('export and startup commands', () => {
     await home.ok(['unstartup', 'systemd'], { env });
     assert.ok(!fs.existsSync(unit));
     await home.ok(['startup', 'systemd', '-w'], { env });
-    assert.ok(fs.existsSync(unit), 'PM2\'s startup -w installs too');
+    assert.ok(fs.existsSync(unit), "PM2's startup -w installs too");
     await home.ok(['unstartup', 'systemd'], { env });
     const other = await home.cli(['startup', 'launchd'], { env });
     assert.match(other.stderr, /only "systemd" is supported/);

@@ -46,7 +46,7 @@ describe('inspect: a debugger can attach to a running app', () => {
     assert.equal((await client.call('inspect', { id: before.id })).url, result.url, 'asking again gives the same inspector');
   });
 
-  it('restarts one instance with --inspect when SIGUSR1 is the app\'s own signal; works for a cluster worker', async function () {
+  it("restarts one instance with --inspect when SIGUSR1 is the app's own signal; works for a cluster worker", async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('on-signal.js'), '--name', 'busy-signals', '-i', '2'], { env: { PORT: '0' } });
     const [first, second] = await home.jlist();
@@ -142,7 +142,11 @@ describe('inspect: a debugger can attach to a running app', () => {
     const [before] = await home.jlist();
     await until(() => fs.existsSync(before.out_log) && fs.readFileSync(before.out_log, 'utf8').includes('keeping its inspector'), 'the app to be up');
     const events = await home.events();
-    const restartedEvent = events.next((event) => event.name === 'stubborn' && event.status === 'online' && event.detail === 'restarted to close its inspector', 'the restart that closes the inspector', 20_000);
+    const restartedEvent = events.next(
+      (event) => event.name === 'stubborn' && event.status === 'online' && event.detail === 'restarted to close its inspector',
+      'the restart that closes the inspector',
+      20_000,
+    );
     const client = await home.connect();
     const opened = await client.call('inspect', { id: before.id, closeAfterMs: 500 });
     const [opening] = await home.jlist();

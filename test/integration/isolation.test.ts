@@ -10,12 +10,16 @@ import { appProcesses, daemonsFor, environ, primaries } from '../support/proc';
 async function pidsFromLine(file: string, prefix: string, count = 1): Promise<number[]> {
   const line = await until(() => {
     if (!fs.existsSync(file)) return undefined;
-    return fs.readFileSync(file, 'utf8').split('\n').filter((candidate) => candidate.startsWith(`${prefix} `))[count - 1];
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((candidate) => candidate.startsWith(`${prefix} `))[count - 1];
   }, `line ${count} "${prefix} ..." in ${file}`);
   return line.split(' ').slice(1).map(Number);
 }
 
-const allGone = (pids: number[], what: string): Promise<boolean> => until(() => pids.every((pid) => !processAlive(pid)), `${what}: ${pids.filter(processAlive).join(', ')} still running`, 5000);
+const allGone = (pids: number[], what: string): Promise<boolean> =>
+  until(() => pids.every((pid) => !processAlive(pid)), `${what}: ${pids.filter(processAlive).join(', ')} still running`, 5000);
 
 describe('isolation: cluster apps have a primary of their own', () => {
   let home: TestHome;
@@ -30,17 +34,23 @@ describe('isolation: cluster apps have a primary of their own', () => {
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'neighbour', '-i', '1'], { env: { PORT: String(await freePort()) } });
     const [bystander, neighbour] = await home.jlist();
     const once = path.join(home.home, 'killed-once');
-    const recovered = events.next((event) => event.name === 'group' && event.status === 'online' && event.reason === 'crash', 'a worker of group to come back after the SIGTERM');
+    const recovered = events.next(
+      (event) => event.name === 'group' && event.status === 'online' && event.reason === 'crash',
+      'a worker of group to come back after the SIGTERM',
+    );
     await home.ok(['start', fixture('kill-group.js'), '--name', 'group', '-i', '2'], { env: { ONCE_FILE: once } });
     await until(() => fs.existsSync(once), 'the worker to run kill 0');
     await recovered;
     const list = await home.jlist();
     assert.ok(processAlive(daemon), 'the daemon lives');
     assert.equal(home.daemonPid(), daemon);
-    assert.deepEqual(list.filter((p) => p.name !== 'group').map((p) => [p.name, p.pid, p.status]), [
-      ['bystander', bystander.pid, 'online'],
-      ['neighbour', neighbour.pid, 'online'],
-    ]);
+    assert.deepEqual(
+      list.filter((p) => p.name !== 'group').map((p) => [p.name, p.pid, p.status]),
+      [
+        ['bystander', bystander.pid, 'online'],
+        ['neighbour', neighbour.pid, 'online'],
+      ],
+    );
     await until(async () => (await home.jlist()).filter((p) => p.name === 'group' && p.status === 'online').length === 2, 'both group workers online');
   });
 
@@ -51,14 +61,20 @@ describe('isolation: cluster apps have a primary of their own', () => {
     assert.ok(environ(home.daemonPid() as number)?.includes('API_KEY=s3cr3t'), 'the daemon carries the variable');
     await home.ok(['start', fixture('print-env.js'), '--name', 'c', '-i', '2'], { env: { PRINT_VARS: 'API_KEY,NODE_APP_INSTANCE' } });
     const workers = (await home.jlist()).filter((p) => p.name === 'c');
-    assert.deepEqual(workers.map((p) => p.exec_mode), ['cluster', 'cluster']);
+    assert.deepEqual(
+      workers.map((p) => p.exec_mode),
+      ['cluster', 'cluster'],
+    );
     for (const worker of workers) {
       const line = await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').split('\n')[0], `${worker.id} output`);
       assert.deepEqual(JSON.parse(line), { API_KEY: null, NODE_APP_INSTANCE: String(worker.instance) });
       // Exactly the app's env (corral env), its launch marker, and Node's IPC and node:cluster plumbing.
       const expected = (await home.ok(['env', String(worker.id)])).stdout.trim().split('\n');
       const actual = (environ(worker.pid as number) ?? []).filter(Boolean);
-      assert.deepEqual(actual.filter((entry) => !/^(CORRAL_INSTANCE|NODE_UNIQUE_ID|NODE_CHANNEL_FD|NODE_CHANNEL_SERIALIZATION_MODE)=/.test(entry)).sort(), expected.sort());
+      assert.deepEqual(
+        actual.filter((entry) => !/^(CORRAL_INSTANCE|NODE_UNIQUE_ID|NODE_CHANNEL_FD|NODE_CHANNEL_SERIALIZATION_MODE)=/.test(entry)).sort(),
+        expected.sort(),
+      );
       assert.ok(actual.some((entry) => entry.startsWith('CORRAL_INSTANCE=')) && actual.some((entry) => entry.startsWith('NODE_UNIQUE_ID=')));
     }
     const [primary] = primaries(home.home);
@@ -66,7 +82,7 @@ describe('isolation: cluster apps have a primary of their own', () => {
     assert.ok(!environ(primary)?.some((entry) => entry.startsWith('API_KEY=')), 'nor does its primary');
   });
 
-  it("SIGKILL of the daemon: the primary and its workers end by themselves; the next daemon brings the app back", async function () {
+  it('SIGKILL of the daemon: the primary and its workers end by themselves; the next daemon brings the app back', async function () {
     this.timeout(40_000);
     const port = await freePort();
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port) } });
@@ -78,8 +94,21 @@ describe('isolation: cluster apps have a primary of their own', () => {
     process.kill(home.daemonPid() as number, 'SIGKILL');
     await allGone([primary, ...before.map((p) => p.pid as number)], 'the primary and workers of a dead daemon');
     const after = await home.jlist();
-    assert.deepEqual(after.map((p) => [p.name, p.status]), [['web', 'online'], ['web', 'online']]);
-    await until(() => httpGet(port).then((r) => after.some((p) => String(p.pid) === r.body), () => false), 'the port to answer from a new worker');
+    assert.deepEqual(
+      after.map((p) => [p.name, p.status]),
+      [
+        ['web', 'online'],
+        ['web', 'online'],
+      ],
+    );
+    await until(
+      () =>
+        httpGet(port).then(
+          (r) => after.some((p) => String(p.pid) === r.body),
+          () => false,
+        ),
+      'the port to answer from a new worker',
+    );
     assert.equal(primaries(home.home).length, 1);
   });
 
@@ -98,7 +127,10 @@ describe('isolation: cluster apps have a primary of their own', () => {
     const after = await home.jlist();
     assert.ok(!processAlive(primary), 'the old primary is gone');
     for (const p of before) assert.ok(!processAlive(p.pid as number), `old worker ${p.pid} is gone`);
-    assert.deepEqual(after.map((p) => p.status), ['online', 'online']);
+    assert.deepEqual(
+      after.map((p) => p.status),
+      ['online', 'online'],
+    );
     assert.deepEqual(appProcesses(home.home).get('web')?.sort(), after.map((p) => p.pid).sort());
     assert.deepEqual(daemonsFor(home.home), [home.daemonPid()]);
   });

@@ -25,7 +25,23 @@ describe('lifecycle: start, stop, restart, delete (fork mode)', () => {
     assert.ok(web.pid && processAlive(web.pid));
     assert.equal(web.script, fixture('http.js'));
     assert.equal(web.restarts, 0);
-    for (const key of ['id', 'namespace', 'instance', 'unstable_restarts', 'started_at', 'created_at', 'cpu', 'memory', 'cwd', 'interpreter', 'out_log', 'err_log', 'pid_file', 'watch', 'autorestart']) {
+    for (const key of [
+      'id',
+      'namespace',
+      'instance',
+      'unstable_restarts',
+      'started_at',
+      'created_at',
+      'cpu',
+      'memory',
+      'cwd',
+      'interpreter',
+      'out_log',
+      'err_log',
+      'pid_file',
+      'watch',
+      'autorestart',
+    ]) {
       assert.ok(key in web, `jlist entry has ${key}`);
     }
     assert.ok(!('env' in web), 'jlist carries no env');
@@ -91,7 +107,10 @@ describe('lifecycle: start, stop, restart, delete (fork mode)', () => {
     await home.ok(['start', fixture('print-env.js'), '--name', 'multi', '--instances', '2', '--merge-logs'], { env: { PRINT_VARS: 'NODE_APP_INSTANCE' } });
     const list = await home.jlist();
     assert.equal(list.length, 2);
-    assert.deepEqual(list.map((p) => p.instance), [0, 1]);
+    assert.deepEqual(
+      list.map((p) => p.instance),
+      [0, 1],
+    );
     assert.notEqual(list[0].pid, list[1].pid);
     const log = list[0].out_log;
     assert.equal(list[1].out_log, log, 'merge_logs: one file');
@@ -139,7 +158,10 @@ describe('CLI output through a pipe', () => {
   it('prints a long jlist whole', async function () {
     this.timeout(60_000);
     const dir = home.home;
-    fs.writeFileSync(`${dir}/many.config.js`, `module.exports = { apps: Array.from({ length: 40 }, (_, i) => ({ name: 'app-' + i + '-' + 'x'.repeat(100), script: ${JSON.stringify(fixture('idle.js'))}, args: ['y'.repeat(2000)] })) };`);
+    fs.writeFileSync(
+      `${dir}/many.config.js`,
+      `module.exports = { apps: Array.from({ length: 40 }, (_, i) => ({ name: 'app-' + i + '-' + 'x'.repeat(100), script: ${JSON.stringify(fixture('idle.js'))}, args: ['y'.repeat(2000)] })) };`,
+    );
     await home.ok(['start', `${dir}/many.config.js`, '--silent']);
     const { stdout } = await home.ok(['jlist']);
     assert.ok(stdout.length > 80_000, `${stdout.length} characters`);

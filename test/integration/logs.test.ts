@@ -29,7 +29,10 @@ describe('logs', () => {
     checkEveryLineOnce(flood.err_log, 'err', 10_000);
 
     const raw = await home.ok(['logs', 'flood', '--lines', '5', '--nostream', '--raw', '--out']);
-    assert.deepEqual(raw.stdout.trimEnd().split('\n'), [99_995, 99_996, 99_997, 99_998, 99_999].map((i) => `out ${i} ${'x'.repeat(40)}`));
+    assert.deepEqual(
+      raw.stdout.trimEnd().split('\n'),
+      [99_995, 99_996, 99_997, 99_998, 99_999].map((i) => `out ${i} ${'x'.repeat(40)}`),
+    );
     const pretty = await home.ok(['logs', 'flood', '--lines', '5', '--nostream']);
     const outLines = pretty.stdout.split('\n').filter((line) => line.includes('| out '));
     const errLines = pretty.stdout.split('\n').filter((line) => line.includes('| err '));
@@ -61,7 +64,9 @@ describe('logs', () => {
     const out = `${home.home}/custom-out.log`;
     const events = await home.events();
     const done = events.status('stamped', 'stopped');
-    await home.ok(['start', fixture('flood.js'), '--name', 'stamped', '--no-autorestart', '--time', '-o', out, '-e', '/dev/null'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    await home.ok(['start', fixture('flood.js'), '--name', 'stamped', '--no-autorestart', '--time', '-o', out, '-e', '/dev/null'], {
+      env: { OUT_LINES: '3', ERR_LINES: '2' },
+    });
     await done;
     const [stamped] = await home.jlist();
     assert.equal(stamped.out_log, out);
@@ -80,8 +85,14 @@ describe('logs', () => {
     assert.equal(both.combined_log, `${home.home}/logs/both.log`);
     const lines = fs.readFileSync(both.combined_log, 'utf8').trimEnd().split('\n');
     const pad = 'x'.repeat(40);
-    assert.deepEqual(lines.filter((line) => line.startsWith('out ')), Array.from({ length: 200 }, (_, i) => `out ${i} ${pad}`));
-    assert.deepEqual(lines.filter((line) => line.startsWith('err ')), Array.from({ length: 100 }, (_, i) => `err ${i} ${pad}`));
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('out ')),
+      Array.from({ length: 200 }, (_, i) => `out ${i} ${pad}`),
+    );
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('err ')),
+      Array.from({ length: 100 }, (_, i) => `err ${i} ${pad}`),
+    );
     assert.equal(lines.length, 300);
     checkEveryLineOnce(both.out_log, 'out', 200);
     const pm2 = JSON.parse((await home.ok(['jlist'])).stdout).find((entry: { name: string }) => entry.name === 'both');
@@ -94,10 +105,13 @@ describe('logs', () => {
   it('log_file in an ecosystem file: a path of its own, and one file shared with out_file gets each line once', async () => {
     const dir = fs.mkdtempSync(`${home.home}/eco-`);
     const file = `${dir}/ecosystem.config.js`;
-    fs.writeFileSync(file, `module.exports = { apps: [
+    fs.writeFileSync(
+      file,
+      `module.exports = { apps: [
       { name: 'own', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, log_file: 'combined.log', env: { OUT_LINES: '5', ERR_LINES: '5' } },
       { name: 'same', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, out_file: 'same.log', log_file: 'same.log', env: { OUT_LINES: '5', ERR_LINES: '5' } },
-    ] };\n`);
+    ] };\n`,
+    );
     const events = await home.events();
     const done = Promise.all([events.status('own', 'stopped'), events.status('same', 'stopped')]);
     await home.ok(['start', file]);
@@ -112,12 +126,22 @@ describe('logs', () => {
   it('log_type json writes one JSON object per line with message, timestamp, type, process_id and app_name', async () => {
     const events = await home.events();
     const done = events.status('structured', 'stopped');
-    await home.ok(['start', fixture('flood.js'), '--name', 'structured', '--no-autorestart', '--log-type', 'json', '-l'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    await home.ok(['start', fixture('flood.js'), '--name', 'structured', '--no-autorestart', '--log-type', 'json', '-l'], {
+      env: { OUT_LINES: '3', ERR_LINES: '2' },
+    });
     await done;
     const [app] = await home.jlist();
-    const parse = (file: string): Array<Record<string, unknown>> => fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const parse = (file: string): Array<Record<string, unknown>> =>
+      fs
+        .readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
     const out = parse(app.out_log);
-    assert.deepEqual(out.map((entry) => entry.message), [0, 1, 2].map((i) => `out ${i} ${'x'.repeat(40)}`));
+    assert.deepEqual(
+      out.map((entry) => entry.message),
+      [0, 1, 2].map((i) => `out ${i} ${'x'.repeat(40)}`),
+    );
     for (const entry of out) {
       assert.deepEqual(Object.keys(entry), ['message', 'timestamp', 'type', 'process_id', 'app_name']);
       assert.equal(entry.type, 'out');
@@ -125,7 +149,10 @@ describe('logs', () => {
       assert.equal(entry.app_name, 'structured');
       assert.ok(Math.abs(Date.parse(entry.timestamp as string) - Date.now()) < 60_000, `timestamp ${entry.timestamp}`);
     }
-    assert.deepEqual(parse(app.err_log).map((entry) => entry.type), ['err', 'err']);
+    assert.deepEqual(
+      parse(app.err_log).map((entry) => entry.type),
+      ['err', 'err'],
+    );
     assert.equal(parse(app.combined_log as string).length, 5);
     const unknown = await home.cli(['start', fixture('idle.js'), '--name', 'plain', '--log-type', 'xml']);
     assert.equal(unknown.code, 0);
@@ -141,7 +168,10 @@ describe('logs', () => {
     assert.equal(quiet.out_log, '/dev/null');
     assert.equal(quiet.err_log, '/dev/null');
     assert.equal(quiet.combined_log, null);
-    assert.deepEqual(fs.readdirSync(`${home.home}/logs`).filter((name) => name.startsWith('quiet')), []);
+    assert.deepEqual(
+      fs.readdirSync(`${home.home}/logs`).filter((name) => name.startsWith('quiet')),
+      [],
+    );
   });
 
   it('flush empties the log files', async () => {
@@ -160,13 +190,18 @@ describe('logs', () => {
     await home.ok(['start', fixture('idle.js'), '--name', 'talker']);
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../support/harness');
-    const logs = spawn(process.execPath, [CLI, 'logs', 'talker', '--raw', '--lines', '1'], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logs = spawn(process.execPath, [CLI, 'logs', 'talker', '--raw', '--lines', '1'], {
+      env: { ...process.env, CORRAL_HOME: home.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     home.track(logs.pid as number);
     let output = '';
-    const sawBackfill = new Promise<void>((resolve) => logs.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes('idle ')) resolve();
-    }));
+    const sawBackfill = new Promise<void>((resolve) =>
+      logs.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('idle ')) resolve();
+      }),
+    );
     await sawBackfill;
     // A restart prints a fresh "idle <pid>" line, which must arrive through the stream.
     await home.ok(['restart', 'talker']);

@@ -5,7 +5,6 @@ import { fixture, TestHome, until, workersListening } from '../support/harness';
 import { freePort, Load } from '../support/load';
 import { cpuSeconds, rss } from '../support/proc';
 
-
 describe('monitoring and automatic restarts', () => {
   let home: TestHome;
   let load: Load | undefined;
@@ -39,12 +38,14 @@ describe('monitoring and automatic restarts', () => {
     // CPU is measured between consecutive samples: compare the figure of one tick with what the kernel
     // counted for the process since the tick before (on a loaded machine a busy loop gets less than 100 %).
     const marks: Array<{ at: number; seconds: number; cpu: number }> = [];
-    await new Promise<void>((resolve) => subscription.on('metrics', (event) => {
-      const sample = event.processes.find((p) => p.id === id);
-      if (!sample || marks.length >= 3) return;
-      marks.push({ at: Date.now(), seconds: cpuSeconds(pid as number), cpu: sample.cpu });
-      if (marks.length === 3) resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      subscription.on('metrics', (event) => {
+        const sample = event.processes.find((p) => p.id === id);
+        if (!sample || marks.length >= 3) return;
+        marks.push({ at: Date.now(), seconds: cpuSeconds(pid as number), cpu: sample.cpu });
+        if (marks.length === 3) resolve();
+      }),
+    );
     const [, first, second] = marks;
     const counted = ((second.seconds - first.seconds) / ((second.at - first.at) / 1000)) * 100;
     assert.ok(counted > 20, `the busy loop ran (${counted.toFixed(0)} %)`);
@@ -225,7 +226,10 @@ describe('monit', () => {
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../support/harness');
     await home.ok(['start', fixture('idle.js'), '--name', 'watched']);
-    const monit = spawn(process.execPath, [CLI, 'monit'], { env: { ...process.env, CORRAL_HOME: home.home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const monit = spawn(process.execPath, [CLI, 'monit'], {
+      env: { ...process.env, CORRAL_HOME: home.home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     home.track(monit.pid as number);
     let output = '';
     monit.stdout.on('data', (chunk: Buffer) => (output += chunk));

@@ -37,13 +37,35 @@ describe('persistence', () => {
     await until(() => !processAlive(daemon), 'the daemon to die');
     const after = await home.jlist();
     assert.notEqual(home.daemonPid(), daemon);
-    assert.deepEqual(after.map((p) => [p.name, p.status]), [['one', 'online'], ['two', 'online'], ['web', 'online'], ['web', 'online']]);
+    assert.deepEqual(
+      after.map((p) => [p.name, p.status]),
+      [
+        ['one', 'online'],
+        ['two', 'online'],
+        ['web', 'online'],
+        ['web', 'online'],
+      ],
+    );
     for (const p of before) assert.ok(!processAlive(p.pid as number), `old ${p.name} pid ${p.pid} is gone`);
     const running = appProcesses(home.home);
     for (const name of ['one', 'two', 'web']) {
-      assert.deepEqual(running.get(name)?.sort(), after.filter((p) => p.name === name).map((p) => p.pid).sort(), `exactly the listed ${name} processes run`);
+      assert.deepEqual(
+        running.get(name)?.sort(),
+        after
+          .filter((p) => p.name === name)
+          .map((p) => p.pid)
+          .sort(),
+        `exactly the listed ${name} processes run`,
+      );
     }
-    await until(() => httpGet(port).then((r) => after.some((p) => String(p.pid) === r.body), () => false), 'the cluster port to answer from a new worker');
+    await until(
+      () =>
+        httpGet(port).then(
+          (r) => after.some((p) => String(p.pid) === r.body),
+          () => false,
+        ),
+      'the cluster port to answer from a new worker',
+    );
     const line = await until(() => fs.readFileSync(after[1].out_log, 'utf8').trim().split('\n').pop(), 'two output');
     assert.deepEqual(JSON.parse(line), { SECRET_TOKEN: 'tok-123-secret' }, 'env comes back with the app');
   });
@@ -60,7 +82,15 @@ describe('persistence', () => {
     const result = await home.ok(['resurrect']);
     assert.match(result.stdout, /resurrected 4 processes/);
     const list = await home.jlist();
-    assert.deepEqual(list.map((p) => [p.name, p.status]), [['one', 'stopped'], ['two', 'online'], ['web', 'online'], ['web', 'online']]);
+    assert.deepEqual(
+      list.map((p) => [p.name, p.status]),
+      [
+        ['one', 'stopped'],
+        ['two', 'online'],
+        ['web', 'online'],
+        ['web', 'online'],
+      ],
+    );
     const again = await home.ok(['resurrect']);
     assert.match(again.stdout, /resurrected 0 processes/, 'running apps are not started twice');
   });
@@ -77,7 +107,10 @@ describe('persistence', () => {
     await home.ok(['ping']);
     const result = await home.ok(['resurrect']);
     assert.match(result.stderr, /warning .*dump\.json is unreadable .*; using .*dump\.json\.bak/);
-    assert.deepEqual((await home.jlist()).map((p) => p.name), ['first', 'second']);
+    assert.deepEqual(
+      (await home.jlist()).map((p) => p.name),
+      ['first', 'second'],
+    );
   });
 
   it('a dump with no usable copy fails loudly instead of starting nothing', async () => {
@@ -120,13 +153,19 @@ describe('log rotation and flush', () => {
     const events = await home.events();
     const done = events.status('big', 'stopped', 100_000);
     const eco = path.join(home.home, 'rotate.config.js');
-    fs.writeFileSync(eco, `module.exports = { apps: [{ name: 'big', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, log_max_size: '1M', log_retain: 3, env: { OUT_LINES: '1000000', ERR_LINES: '0' } }] };`);
+    fs.writeFileSync(
+      eco,
+      `module.exports = { apps: [{ name: 'big', script: ${JSON.stringify(fixture('flood.js'))}, autorestart: false, log_max_size: '1M', log_retain: 3, env: { OUT_LINES: '1000000', ERR_LINES: '0' } }] };`,
+    );
     await home.ok(['start', eco]);
     await done;
     const [big] = await home.jlist();
     const dir = path.dirname(big.out_log);
     await until(() => fs.readdirSync(dir).filter((f) => f.startsWith('big-out.log')).length <= 4, 'pruning to settle');
-    const files = fs.readdirSync(dir).filter((f) => f.startsWith('big-out.log')).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('big-out.log'))
+      .sort();
     assert.ok(files.length >= 2 && files.length <= 4, `files: ${files.join(', ')}`);
     // Oldest rotated first, the live file last: together they end with the newest lines, in order.
     const ordered = [...files.filter((f) => f !== 'big-out.log'), 'big-out.log'];
@@ -149,7 +188,9 @@ describe('log rotation and flush', () => {
     this.timeout(60_000);
     const events = await home.events();
     const done = events.status('gz', 'stopped', 50_000);
-    await home.ok(['start', fixture('flood.js'), '--name', 'gz', '--no-autorestart', '--log-max-size', '100K', '--log-retain', '2', '--log-compress'], { env: { OUT_LINES: '20000', ERR_LINES: '0' } });
+    await home.ok(['start', fixture('flood.js'), '--name', 'gz', '--no-autorestart', '--log-max-size', '100K', '--log-retain', '2', '--log-compress'], {
+      env: { OUT_LINES: '20000', ERR_LINES: '0' },
+    });
     await done;
     const [gz] = await home.jlist();
     const dir = path.dirname(gz.out_log);
@@ -172,7 +213,10 @@ describe('log rotation and flush', () => {
     for (let i = 0; i < 5; i++) await home.ok(['sendSignal', 'SIGUSR2', 'talk']);
     await until(() => fs.readFileSync(talk.out_log, 'utf8').includes('got SIGUSR2 #5'), 'lines after the flush');
     const lines = fs.readFileSync(talk.out_log, 'utf8').trim().split('\n');
-    assert.deepEqual(lines, [1, 2, 3, 4, 5].map((i) => `got SIGUSR2 #${i}`));
+    assert.deepEqual(
+      lines,
+      [1, 2, 3, 4, 5].map((i) => `got SIGUSR2 #${i}`),
+    );
   });
 
   it('logs --json prints one object per line', async () => {
@@ -181,10 +225,21 @@ describe('log rotation and flush', () => {
     await home.ok(['start', fixture('flood.js'), '--name', 'jsonl', '--no-autorestart'], { env: { OUT_LINES: '3', ERR_LINES: '1' } });
     await done;
     const { stdout } = await home.ok(['logs', 'jsonl', '--json', '--nostream', '--lines', '10']);
-    const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.equal(records.length, 4);
     assert.deepEqual(Object.keys(records[0]).sort(), ['app', 'id', 'message', 'stream', 'time']);
-    assert.deepEqual(records.map((r) => [r.app, r.stream]), [['jsonl', 'out'], ['jsonl', 'out'], ['jsonl', 'out'], ['jsonl', 'err']]);
+    assert.deepEqual(
+      records.map((r) => [r.app, r.stream]),
+      [
+        ['jsonl', 'out'],
+        ['jsonl', 'out'],
+        ['jsonl', 'out'],
+        ['jsonl', 'err'],
+      ],
+    );
     assert.equal(records[2].message, `out 2 ${'x'.repeat(40)}`);
   });
 });

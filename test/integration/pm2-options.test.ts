@@ -15,7 +15,12 @@ describe('PM2 options and flags', () => {
 
   const describeApp = async (name: string): Promise<ProcessDescription> => JSON.parse((await home.ok(['describe', name, '--json'])).stdout)[0];
   const envOf = async (id: number): Promise<Record<string, string>> =>
-    Object.fromEntries((await home.ok(['env', String(id)])).stdout.trimEnd().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    Object.fromEntries(
+      (await home.ok(['env', String(id)])).stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
 
   it('restart and reload take app flags and "-- args" as PM2 does; a bad value names the flag and changes nothing', async function () {
     this.timeout(30_000);
@@ -43,12 +48,15 @@ describe('PM2 options and flags', () => {
     const dir = fs.mkdtempSync(path.join(home.home, 'eco-'));
     const file = path.join(dir, 'ecosystem.config.js');
     const me = os.userInfo().username;
-    fs.writeFileSync(file, `module.exports = { apps: [
+    fs.writeFileSync(
+      file,
+      `module.exports = { apps: [
       { name: 'later', exec: ${JSON.stringify(fixture('idle.js'))}, autostart: false },
       { name: 'words', script: 'sleep 300', out_log: 'words.out', err_log: 'words.err', log: 'words.all', cron_restart: 0 },
       { name: 'ported', command: ${JSON.stringify(fixture('idle.js'))}, port: 4321, filter_env: ['CORRAL_TEST_SECRET'], uid: ${JSON.stringify(me)}, env: { OWN: '1' } },
       { name: 'bare', script: ${JSON.stringify(fixture('idle.js'))}, filter_env: true, env: { OWN: '2' } },
-    ] };\n`);
+    ] };\n`,
+    );
     const start = await home.ok(['start', file], { env: { CORRAL_TEST_SECRET: 'hidden', CORRAL_TEST_OTHER: 'seen' } });
     assert.doesNotMatch(start.stderr, /unknown option/);
     const list = await home.jlist();
@@ -56,7 +64,10 @@ describe('PM2 options and flags', () => {
     assert.equal(byName('later').status, 'stopped', 'autostart: false registers it stopped');
     assert.equal(byName('words').status, 'online');
     assert.deepEqual([byName('words').script, byName('words').args], ['sleep', ['300']], 'split like a command line, no shell');
-    assert.deepEqual([byName('words').out_log, byName('words').err_log, byName('words').combined_log], [path.join(dir, 'words.out'), path.join(dir, 'words.err'), path.join(dir, 'words.all')]);
+    assert.deepEqual(
+      [byName('words').out_log, byName('words').err_log, byName('words').combined_log],
+      [path.join(dir, 'words.out'), path.join(dir, 'words.err'), path.join(dir, 'words.all')],
+    );
     const ported = await envOf(byName('ported').id);
     assert.deepEqual([ported.PORT, ported.OWN, ported.CORRAL_TEST_SECRET, ported.CORRAL_TEST_OTHER], ['4321', '1', undefined, 'seen']);
     const bare = await envOf(byName('bare').id);
@@ -64,19 +75,45 @@ describe('PM2 options and flags', () => {
     await home.ok(['start', 'later']);
     assert.equal((await home.jlist()).find((process) => process.name === 'later')?.status, 'online');
 
-    fs.writeFileSync(file, `module.exports = { apps: [{ name: 'rooted', script: ${JSON.stringify(fixture('idle.js'))}, uid: 'nobody-else-${process.pid}' }] };\n`);
+    fs.writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'rooted', script: ${JSON.stringify(fixture('idle.js'))}, uid: 'nobody-else-${process.pid}' }] };\n`,
+    );
     const refused = await home.cli(['start', file]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /apps\[0\]\.uid: Corral runs apps as the user that runs it/);
     assert.ok(!(await home.jlist()).some((process) => process.name === 'rooted'));
   });
 
-  it('start flags with PM2\'s value forms: --watch-delay in seconds, --watch <folder>, --stop-exit-codes 0 3, --no-autostart, -k, --filter-env', async function () {
+  it("start flags with PM2's value forms: --watch-delay in seconds, --watch <folder>, --stop-exit-codes 0 3, --no-autostart, -k, --filter-env", async function () {
     this.timeout(30_000);
     const src = fs.mkdtempSync(path.join(home.home, 'src-'));
-    await home.ok(['start', fixture('idle.js'), '--name', 'w', '--watch', src, '--watch-delay', '2', '--stop-exit-codes', '0', '3', '-k', '900', '--filter-env', 'CORRAL_TEST_'], { env: { CORRAL_TEST_X: 'x' } });
+    await home.ok(
+      [
+        'start',
+        fixture('idle.js'),
+        '--name',
+        'w',
+        '--watch',
+        src,
+        '--watch-delay',
+        '2',
+        '--stop-exit-codes',
+        '0',
+        '3',
+        '-k',
+        '900',
+        '--filter-env',
+        'CORRAL_TEST_',
+      ],
+      { env: { CORRAL_TEST_X: 'x' } },
+    );
     const list = await home.jlist();
-    assert.deepEqual(list.map((process) => process.name), ['w'], '"3" and the folder were not start targets');
+    assert.deepEqual(
+      list.map((process) => process.name),
+      ['w'],
+      '"3" and the folder were not start targets',
+    );
     const w = await describeApp('w');
     assert.deepEqual([w.config.watch, w.config.watch_delay, w.config.stop_exit_codes, w.config.kill_timeout], [[src], 2000, [0, 3], 900]);
     assert.equal((await envOf(w.id)).CORRAL_TEST_X, undefined);
@@ -91,14 +128,34 @@ describe('PM2 options and flags', () => {
   it('an ecosystem start or restart takes --watch, --namespace and --gid from the command line for the apps that set none', async function () {
     this.timeout(20_000);
     const file = path.join(home.home, 'apps.json');
-    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: fixture('idle.js') }, { name: 'b', script: fixture('idle.js'), namespace: 'own', watch: false }] }));
-    const group = fs.readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')).find((fields) => Number(fields[2]) === process.getgid?.())?.[0];
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: fixture('idle.js') },
+          { name: 'b', script: fixture('idle.js'), namespace: 'own', watch: false },
+        ],
+      }),
+    );
+    const group = fs
+      .readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .find((fields) => Number(fields[2]) === process.getgid?.())?.[0];
     await home.ok(['start', file, '--watch=src', '--namespace', 'team', ...(group ? ['--gid', group] : [])]);
     const a = await describeApp('a');
     const b = await describeApp('b');
     assert.deepEqual([a.config.watch, a.namespace], [true, 'team'], 'what the app leaves out (watch: true as in PM2)');
     assert.deepEqual([b.config.watch, b.namespace], [false, 'own'], 'what the app sets itself stays');
-    fs.writeFileSync(file, JSON.stringify({ apps: [{ name: 'a', script: fixture('idle.js') }, { name: 'c', script: fixture('idle.js') }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: fixture('idle.js') },
+          { name: 'c', script: fixture('idle.js') },
+        ],
+      }),
+    );
     await home.ok(['restart', file, '--namespace', 'team']);
     assert.equal((await describeApp('c')).namespace, 'team', 'restart <file> too');
     const refused = await home.cli(['start', file, '--uid', `nobody-else-${process.pid}`]);
@@ -155,7 +212,7 @@ describe('PM2 options and flags', () => {
     assert.match(parallel.stderr, /--parallel: accepted, no effect/);
   });
 
-  it('logs --format, --timestamp and --highlight; start --attach streams the new app\'s output', async function () {
+  it("logs --format, --timestamp and --highlight; start --attach streams the new app's output", async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('ticker.js'), '--name', 'tick'], { env: { TICK_MS: '50' } });
     const [tick] = await home.jlist();
@@ -164,18 +221,24 @@ describe('PM2 options and flags', () => {
     assert.equal(formatted.length, 2);
     for (const line of formatted) assert.match(line, new RegExp(`^app=tick id=${tick.id} type=out message=tick \\d+ t+$`));
 
-    const live = spawn(process.execPath, [CLI, 'logs', 'tick', '--lines', '0', '--timestamp', 'HH:mm:ss', '--highlight', 'tick'], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const live = spawn(process.execPath, [CLI, 'logs', 'tick', '--lines', '0', '--timestamp', 'HH:mm:ss', '--highlight', 'tick'], {
+      env: { ...process.env, CORRAL_HOME: home.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     home.track(live.pid as number);
     let output = '';
     live.stdout.on('data', (chunk: Buffer) => (output += chunk));
     await until(() => /^\d\d:\d\d:\d\d \d+\|tick \| tick \d+/m.test(output), 'time-stamped live lines', 10_000);
     live.kill('SIGINT');
 
-    const attached = spawn(process.execPath, [CLI, 'start', fixture('ticker.js'), '--name', 'fresh', '--attach'], { env: { ...process.env, CORRAL_HOME: home.home, TICK_MS: '50' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const attached = spawn(process.execPath, [CLI, 'start', fixture('ticker.js'), '--name', 'fresh', '--attach'], {
+      env: { ...process.env, CORRAL_HOME: home.home, TICK_MS: '50' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     home.track(attached.pid as number);
     let attachedOutput = '';
     attached.stdout.on('data', (chunk: Buffer) => (attachedOutput += chunk));
-    await until(() => /\|fresh \| tick \d+/.test(attachedOutput), 'the new app\'s lines after the table', 10_000);
+    await until(() => /\|fresh \| tick \d+/.test(attachedOutput), "the new app's lines after the table", 10_000);
     assert.doesNotMatch(attachedOutput, /\|tick \| tick/, 'only the started app');
     const exited = new Promise<number | null>((resolve) => attached.once('exit', (code) => resolve(code)));
     attached.kill('SIGINT');

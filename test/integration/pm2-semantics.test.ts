@@ -15,15 +15,27 @@ describe('PM2 semantics', () => {
     this.timeout(30_000);
     const port = await freePort();
     const file = path.join(home.home, 'ecosystem.config.js');
-    fs.writeFileSync(file, `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(fixture('cluster-http.js'))}, instances: 2, env: { PORT: ${port} } }] };\n`);
+    fs.writeFileSync(
+      file,
+      `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(fixture('cluster-http.js'))}, instances: 2, env: { PORT: ${port} } }] };\n`,
+    );
     await home.ok(['start', file]);
     const workers = await home.jlist();
-    assert.deepEqual(workers.map((worker) => [worker.exec_mode, worker.status]), [['cluster', 'online'], ['cluster', 'online']]);
+    assert.deepEqual(
+      workers.map((worker) => [worker.exec_mode, worker.status]),
+      [
+        ['cluster', 'online'],
+        ['cluster', 'online'],
+      ],
+    );
     await workersListening(workers);
     const answers = new Set<string>();
     for (let i = 0; i < 40 && answers.size < 2; i++) answers.add((await httpGet(port)).body);
     assert.deepEqual([...answers].sort(), workers.map((worker) => String(worker.pid)).sort(), 'both workers answer on the one port');
-    assert.ok(workers.every((worker) => worker.restarts === 0), 'no EADDRINUSE crash loop');
+    assert.ok(
+      workers.every((worker) => worker.restarts === 0),
+      'no EADDRINUSE crash loop',
+    );
   });
 
   it('a known app name wins over a command of the same name on PATH', async () => {
@@ -53,10 +65,17 @@ describe('PM2 semantics', () => {
     assert.deepEqual(await statuses(), ['api-1:stopped', 'api-2:stopped', 'web:online', 'ticker:stopped']);
     await home.ok(['restart', '0', '1', 'ticker']);
     assert.deepEqual(await statuses(), ['api-1:online', 'api-2:online', 'web:online', 'ticker:online']);
-    for (const args of [['stop', '/^nope/'], ['stop', 'nothing-runs-this.js'], ['restart', '/(/']]) {
+    for (const args of [
+      ['stop', '/^nope/'],
+      ['stop', 'nothing-runs-this.js'],
+      ['restart', '/(/'],
+    ]) {
       const result = await home.cli(args);
       assert.equal(result.code, 1, args.join(' '));
-      assert.match(result.stderr, /^corral: (no process name matches \/\^nope\/|no process runs .*nothing-runs-this\.js|\/\(\/: not a valid regular expression .*)$/m);
+      assert.match(
+        result.stderr,
+        /^corral: (no process name matches \/\^nope\/|no process runs .*nothing-runs-this\.js|\/\(\/: not a valid regular expression .*)$/m,
+      );
     }
     await home.ok(['delete', 'all']);
     const empty = await home.cli(['restart', 'all']);
@@ -64,7 +83,7 @@ describe('PM2 semantics', () => {
     assert.match(empty.stderr, /^corral: restart: no process matched "all"$/m);
   });
 
-  it('reload --update-env gives the app the caller\'s env, as restart --update-env does', async function () {
+  it("reload --update-env gives the app the caller's env, as restart --update-env does", async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('print-env.js'), '--name', 'envy'], { env: { PRINT_VARS: 'GREETING', GREETING: 'hello' } });
     const [envy] = await home.jlist();
@@ -75,31 +94,46 @@ describe('PM2 semantics', () => {
       const found = fs.readFileSync(envy.out_log, 'utf8').trim().split('\n').filter(Boolean);
       return found.length >= 2 ? found : undefined;
     }, 'two runs');
-    assert.deepEqual(lines.map((line) => JSON.parse(line).GREETING), ['hello', 'bonjour']);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line).GREETING),
+      ['hello', 'bonjour'],
+    );
   });
 
   it('ecosystem files as PM2 reads them: JSON with comments, { pm2: [...] }, cmd, append_env_to_name, NULL logs, vizion', async function () {
     this.timeout(30_000);
     const idle = JSON.stringify(fixture('idle.js'));
     const file = path.join(home.home, 'process.json');
-    fs.writeFileSync(file, `// PM2 accepts comments, unquoted keys and trailing commas here
+    fs.writeFileSync(
+      file,
+      `// PM2 accepts comments, unquoted keys and trailing commas here
 {
   pm2: [
     { name: 'api', cmd: ${idle}, append_env_to_name: true, out_file: 'NULL', vizion: false, pmx: false, },
     /* a second app */ { name: 455, script: ${idle}, },
   ],
 }
-`);
+`,
+    );
     const started = await home.ok(['start', file, '--env', 'staging']);
     assert.match(started.stderr, /process\.json: apps\[0\]\.pmx: accepted, no effect \(PM2\.io only\)/);
     const list = await home.jlist();
-    assert.deepEqual(list.map((process) => [process.name, process.status]), [['api-staging', 'online'], ['455', 'online']]);
+    assert.deepEqual(
+      list.map((process) => [process.name, process.status]),
+      [
+        ['api-staging', 'online'],
+        ['455', 'online'],
+      ],
+    );
     assert.equal(list[0].out_log, '/dev/null');
     const [description] = JSON.parse((await home.ok(['describe', 'api-staging', '--json'])).stdout);
     assert.equal(description.config.vizion, false);
     // A numeric name: an id first, the name when no process has that id.
     await home.ok(['stop', '455']);
-    assert.deepEqual((await home.jlist()).map((process) => process.status), ['online', 'stopped']);
+    assert.deepEqual(
+      (await home.jlist()).map((process) => process.status),
+      ['online', 'stopped'],
+    );
     const broken = path.join(home.home, 'broken.json');
     fs.writeFileSync(broken, '{ apps: [ { script: "x.js" ] }');
     const result = await home.cli(['start', broken]);
@@ -107,7 +141,7 @@ describe('PM2 semantics', () => {
     assert.match(result.stderr, /^corral: .*broken\.json: cannot parse it: JSON5: invalid character '\]' at 1:28$/m);
   });
 
-  it('jlist carries PM2\'s shape beside Corral\'s (pm_id, monit, pm2_env), never env values; prettylist is its pretty form', async function () {
+  it("jlist carries PM2's shape beside Corral's (pm_id, monit, pm2_env), never env values; prettylist is its pretty form", async function () {
     this.timeout(30_000);
     const port = await freePort();
     await home.ok(['start', fixture('cluster-http.js'), '--name', 'web', '-i', '2'], { env: { PORT: String(port), API_SECRET: 'pm2-shape-s3cr3t' } });
@@ -129,10 +163,23 @@ describe('PM2 semantics', () => {
       uptime: typeof p.pm2_env.pm_uptime,
       monit: [typeof p.monit.memory, typeof p.monit.cpu],
     }));
-    assert.deepEqual(seen, list.map((p: { id: number; pid: number }, index: number) => ({
-      pm_id: p.id, name: 'web', pid: p.pid, status: 'online', exec_mode: 'cluster_mode', instance: index, restarts: 0, script: fixture('cluster-http.js'), out: 'string', uptime: 'number', monit: ['number', 'number'],
-    })));
-    assert.equal(list[0].id, list[0].pm_id, 'Corral\'s own keys stay');
+    assert.deepEqual(
+      seen,
+      list.map((p: { id: number; pid: number }, index: number) => ({
+        pm_id: p.id,
+        name: 'web',
+        pid: p.pid,
+        status: 'online',
+        exec_mode: 'cluster_mode',
+        instance: index,
+        restarts: 0,
+        script: fixture('cluster-http.js'),
+        out: 'string',
+        uptime: 'number',
+        monit: ['number', 'number'],
+      })),
+    );
+    assert.equal(list[0].id, list[0].pm_id, "Corral's own keys stay");
     const pretty = (await home.ok(['prettylist'])).stdout;
     assert.match(pretty, /pm2_env: \{/);
     assert.match(pretty, /exec_mode: 'cluster_mode'/);
@@ -142,11 +189,20 @@ describe('PM2 semantics', () => {
   it('start forms: several scripts, a quoted command line, an ecosystem on stdin, -f for another copy', async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('idle.js'), fixture('ticker.js')]);
-    assert.deepEqual((await home.jlist()).map((process) => [process.name, process.status]), [['idle', 'online'], ['ticker', 'online']]);
+    assert.deepEqual(
+      (await home.jlist()).map((process) => [process.name, process.status]),
+      [
+        ['idle', 'online'],
+        ['ticker', 'online'],
+      ],
+    );
     // A command line in one argument, split without a shell: the quotes group, the semicolon is just text.
     await home.ok(['start', `${process.execPath} -e "setInterval(() => {}, 1000); console.log('one;two')"`, '--name', 'inline']);
     const inline = (await home.jlist()).find((process) => process.name === 'inline');
-    assert.deepEqual([inline?.status, inline?.script, inline?.args], ['online', process.execPath, ['-e', "setInterval(() => {}, 1000); console.log('one;two')"]]);
+    assert.deepEqual(
+      [inline?.status, inline?.script, inline?.args],
+      ['online', process.execPath, ['-e', "setInterval(() => {}, 1000); console.log('one;two')"]],
+    );
     await home.ok(['start', '-'], { input: JSON.stringify({ apps: [{ name: 'piped', script: path.relative(ROOT, fixture('idle.js')) }] }) });
     assert.equal((await home.jlist()).find((process) => process.name === 'piped')?.status, 'online');
     // Without -f a running script is an error; with it, another copy under the same name.
@@ -155,14 +211,17 @@ describe('PM2 semantics', () => {
     assert.match(again.stderr, /app "idle" is already running/);
     await home.ok(['start', fixture('idle.js'), '-f']);
     const idles = (await home.jlist()).filter((process) => process.name === 'idle');
-    assert.deepEqual(idles.map((process) => process.status), ['online', 'online']);
+    assert.deepEqual(
+      idles.map((process) => process.status),
+      ['online', 'online'],
+    );
     assert.notEqual(idles[0].pid, idles[1].pid);
     const named = await home.cli(['start', fixture('idle.js'), fixture('ticker.js'), '--name', 'x']);
     assert.equal(named.code, 1);
     assert.match(named.stderr, /--name names one app/);
   });
 
-  it('restart --watch toggles watching, as PM2\'s does', async () => {
+  it("restart --watch toggles watching, as PM2's does", async () => {
     await home.ok(['start', fixture('idle.js'), '--name', 'w']);
     const watching = async (): Promise<boolean | string[]> => (await home.jlist())[0].watch;
     assert.equal(await watching(), false);
@@ -186,7 +245,10 @@ describe('PM2 semantics', () => {
     await home.ok(['reset', 'crasher']);
     assert.equal((await home.jlist()).find((process) => process.name === 'crasher')?.restarts, 0);
     const calm = (await home.jlist()).filter((process) => process.name === 'calm');
-    assert.deepEqual((await home.ok(['pid', 'calm'])).stdout.trim().split('\n').map(Number), calm.map((process) => process.pid));
+    assert.deepEqual(
+      (await home.ok(['pid', 'calm'])).stdout.trim().split('\n').map(Number),
+      calm.map((process) => process.pid),
+    );
     assert.equal((await home.ok(['id', 'calm'])).stdout.trim(), `[ ${calm.map((process) => process.id).join(', ')} ]`);
     assert.equal((await home.ok(['id', 'nobody'])).stdout.trim(), '[]');
     await home.ok(['stop', 'calm']);
@@ -231,7 +293,19 @@ describe('PM2 semantics', () => {
     }
     assert.equal((await get(port, '/some/route')).body, '<h1>home</h1>', '--spa: unknown routes get index.html');
     const secured = await freePort();
-    await home.ok(['serve', site, String(secured), '--basic-auth-username', 'ann', '--basic-auth-password', 'pa55', '--host', '127.0.0.1', '--name', 'private']);
+    await home.ok([
+      'serve',
+      site,
+      String(secured),
+      '--basic-auth-username',
+      'ann',
+      '--basic-auth-password',
+      'pa55',
+      '--host',
+      '127.0.0.1',
+      '--name',
+      'private',
+    ]);
     await until(async () => (await get(secured, '/').catch(() => ({ status: 0 }))).status === 401, 'the secured server answering');
     const good = `Basic ${Buffer.from('ann:pa55').toString('base64')}`;
     assert.equal((await get(secured, '/', { authorization: `Basic ${Buffer.from('ann:wrong').toString('base64')}` })).status, 401);
@@ -240,20 +314,24 @@ describe('PM2 semantics', () => {
     assert.ok(!described.includes('pa55'), 'the password is in no argv or output');
   });
 
-  it('send writes a line to one process\'s stdin, fork or cluster; stdin stays open (no end-of-file)', async function () {
+  it("send writes a line to one process's stdin, fork or cluster; stdin stays open (no end-of-file)", async function () {
     this.timeout(30_000);
     const events = await home.events();
-    const outLines = (name: string): Promise<string[]> => home.jlist().then((list) => {
-      const process = list.find((entry) => entry.name === name);
-      return process && fs.existsSync(process.out_log) ? fs.readFileSync(process.out_log, 'utf8').split('\n') : [];
-    });
+    const outLines = (name: string): Promise<string[]> =>
+      home.jlist().then((list) => {
+        const process = list.find((entry) => entry.name === name);
+        return process && fs.existsSync(process.out_log) ? fs.readFileSync(process.out_log, 'utf8').split('\n') : [];
+      });
     await home.ok(['start', fixture('echo-stdin.js'), '--name', 'echo']);
     await until(async () => (await outLines('echo')).includes('reading[0]'), 'echo reads');
     const [echo] = await home.jlist();
     assert.match((await home.ok(['send', String(echo.id), 'hello', 'world'])).stdout, /sent a line to echo/);
     await home.ok(['send', 'echo', 'by name']);
     await until(async () => (await outLines('echo')).includes('got[0]: by name'), 'the line by name');
-    assert.deepEqual((await outLines('echo')).filter((line) => line.startsWith('got') || line.startsWith('stdin')), ['got[0]: hello world', 'got[0]: by name']);
+    assert.deepEqual(
+      (await outLines('echo')).filter((line) => line.startsWith('got') || line.startsWith('stdin')),
+      ['got[0]: hello world', 'got[0]: by name'],
+    );
 
     await home.ok(['start', fixture('echo-stdin.js'), '--name', 'many', '-i', '2']);
     await until(async () => (await home.jlist()).filter((process) => process.name === 'many' && process.status === 'online').length === 2, 'cluster online');
@@ -279,13 +357,16 @@ describe('PM2 semantics', () => {
     assert.equal((await home.cli(['send', '0'])).code, 1, 'a line is required');
   });
 
-  it('attach streams one process\'s output and sends each typed line to its stdin; Ctrl-C detaches and the app goes on', async function () {
+  it("attach streams one process's output and sends each typed line to its stdin; Ctrl-C detaches and the app goes on", async function () {
     this.timeout(30_000);
     await home.ok(['start', fixture('echo-stdin.js'), '--name', 'shell']);
     const [shell] = await home.jlist();
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../support/harness');
-    const attach = spawn(process.execPath, [CLI, 'attach', String(shell.id)], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const attach = spawn(process.execPath, [CLI, 'attach', String(shell.id)], {
+      env: { ...process.env, CORRAL_HOME: home.home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     home.track(attach.pid as number);
     let output = '';
     let errors = '';
@@ -316,7 +397,13 @@ describe('PM2 semantics', () => {
     assert.ok(newDaemon && newDaemon !== oldDaemon, 'a new daemon');
     assert.ok(!processAlive(oldDaemon), 'the old daemon is gone');
     const list = await home.jlist();
-    assert.deepEqual(list.map((process) => [process.name, process.status, process.restarts]), [['kept', 'online', 2], ['resting', 'stopped', 0]]);
+    assert.deepEqual(
+      list.map((process) => [process.name, process.status, process.restarts]),
+      [
+        ['kept', 'online', 2],
+        ['resting', 'stopped', 0],
+      ],
+    );
   });
 
   it('cleardump empties dump.json through the daemon, or by itself when none runs (never starting one)', async function () {
@@ -343,14 +430,21 @@ describe('PM2 semantics', () => {
     const file = path.join(home.home, 'ecosystem.config.js');
     const port = await freePort();
     const write = (greeting: string, instances: number): void =>
-      fs.writeFileSync(file, `module.exports = { apps: [
+      fs.writeFileSync(
+        file,
+        `module.exports = { apps: [
   { name: 'envy', script: ${JSON.stringify(fixture('print-env.js'))}, env: { PRINT_VARS: 'GREETING,STAGE', GREETING: '${greeting}' }, env_production: { STAGE: 'prod' } },
   { name: 'web', script: ${JSON.stringify(fixture('cluster-http.js'))}, instances: ${instances}, env: { PORT: ${port} } },
-] };\n`);
+] };\n`,
+      );
     const lines = async (count: number): Promise<Array<Record<string, string | null>>> => {
       const envy = (await home.jlist()).find((process) => process.name === 'envy');
       return until(() => {
-        const found = fs.readFileSync(envy?.out_log ?? '', 'utf8').trim().split('\n').filter(Boolean);
+        const found = fs
+          .readFileSync(envy?.out_log ?? '', 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean);
         return found.length >= count ? found.map((line) => JSON.parse(line)) : undefined;
       }, `${count} runs of envy`);
     };
@@ -369,7 +463,11 @@ describe('PM2 semantics', () => {
     await home.ok(['startOrReload', file]);
     const web = (await home.jlist()).filter((process) => process.name === 'web');
     assert.equal(web.length, 3);
-    assert.deepEqual(web.slice(0, 2).map((process) => process.id), before, 'the same instances, reloaded');
+    assert.deepEqual(
+      web.slice(0, 2).map((process) => process.id),
+      before,
+      'the same instances, reloaded',
+    );
     assert.ok(web.every((process) => process.status === 'online'));
     await workersListening(web);
     assert.equal((await httpGet(port)).status, 200);

@@ -93,7 +93,15 @@ function linesOf(file: string): string[] {
 
 /** The cells of every row of a box-drawn table (the header first). */
 function tableRows(text: string): string[][] {
-  return text.split('\n').filter((line) => line.startsWith('│')).map((line) => line.split('│').slice(1, -1).map((cell) => cell.trim()));
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('│'))
+    .map((line) =>
+      line
+        .split('│')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 }
 
 /** Whether nothing listens on `port` on any interface, so a test may take a fixed default port. */
@@ -131,7 +139,10 @@ describe('README command table: the rows no other test runs', () => {
     assert.deepEqual(await statuses(), ['a:stopped', 'b:online', 'c:stopped']);
     await home.ok(['start', 'all']);
     const after = await home.jlist();
-    assert.deepEqual(after.map((process) => [process.id, process.name, process.status]), before.map((process) => [process.id, process.name, 'online']));
+    assert.deepEqual(
+      after.map((process) => [process.id, process.name, process.status]),
+      before.map((process) => [process.id, process.name, 'online']),
+    );
     for (const [index, process] of after.entries()) {
       assert.ok(process.pid && processAlive(process.pid), `${process.name} runs`);
       assert.notEqual(process.pid, before[index].pid, `${process.name} is a new process`);
@@ -149,16 +160,24 @@ describe('README command table: the rows no other test runs', () => {
     assert.deepEqual(await statuses(), ['api:online', 'worker:online', 'site:online']);
     await home.ok(['delete', 'backend']);
     const left = await home.jlist();
-    assert.deepEqual(left.map((process) => [process.name, process.pid]), [['site', site.pid]], 'site was never touched');
+    assert.deepEqual(
+      left.map((process) => [process.name, process.pid]),
+      [['site', site.pid]],
+      'site was never touched',
+    );
   });
 
   it("restart --update-env takes the shell's env; a plain restart keeps the env the app started with", async () => {
     const greetings = async (count: number): Promise<string[]> => {
       const [envy] = await home.jlist();
-      const lines = await until(() => {
-        const found = linesOf(envy.out_log);
-        return found.length >= count ? found : undefined;
-      }, `${count} runs of envy to print`, WAIT_MS);
+      const lines = await until(
+        () => {
+          const found = linesOf(envy.out_log);
+          return found.length >= count ? found : undefined;
+        },
+        `${count} runs of envy to print`,
+        WAIT_MS,
+      );
       return lines.map((line) => JSON.parse(line).GREETING);
     };
     // Each run prints before the next restart: a run ended before it printed would leave no line.
@@ -174,10 +193,13 @@ describe('README command table: the rows no other test runs', () => {
     it(`${command} <ecosystem>: the running app takes the file's new env, the app not running yet starts`, async () => {
       const file = path.join(home.home, 'ecosystem.config.js');
       const write = (greeting: string): void =>
-        fs.writeFileSync(file, `module.exports = { apps: [
+        fs.writeFileSync(
+          file,
+          `module.exports = { apps: [
   { name: 'envy', script: ${JSON.stringify(fixture('print-env.js'))}, env: { PRINT_VARS: 'GREETING', GREETING: '${greeting}' } },
   { name: 'later', script: ${JSON.stringify(fixture('idle.js'))} },
-] };\n`);
+] };\n`,
+        );
       write('hello');
       await home.ok(['start', file, '--only', 'envy']);
       const [before] = await home.jlist();
@@ -188,14 +210,24 @@ describe('README command table: the rows no other test runs', () => {
       assert.match(result.stdout, new RegExp(`${verb} envy \\(id ${before.id}\\)`));
       assert.match(result.stdout, new RegExp(`${verb} later \\(id \\d+\\)`));
       const after = await home.jlist();
-      assert.deepEqual(after.map((process) => `${process.name}:${process.status}`), ['envy:online', 'later:online']);
+      assert.deepEqual(
+        after.map((process) => `${process.name}:${process.status}`),
+        ['envy:online', 'later:online'],
+      );
       assert.equal(after[0].id, before.id, 'the same app, not a second one');
       assert.notEqual(after[0].pid, before.pid, 'a new process for the new env');
-      const lines = await until(() => {
-        const found = linesOf(before.out_log);
-        return found.length >= 2 ? found : undefined;
-      }, 'the second run of envy', WAIT_MS);
-      assert.deepEqual(lines.map((line) => JSON.parse(line).GREETING), ['hello', 'bonjour']);
+      const lines = await until(
+        () => {
+          const found = linesOf(before.out_log);
+          return found.length >= 2 ? found : undefined;
+        },
+        'the second run of envy',
+        WAIT_MS,
+      );
+      assert.deepEqual(
+        lines.map((line) => JSON.parse(line).GREETING),
+        ['hello', 'bonjour'],
+      );
     });
   }
 
@@ -207,13 +239,20 @@ describe('README command table: the rows no other test runs', () => {
     await home.ok(['serve'], { cwd: site });
     const [app] = await home.jlist();
     assert.deepEqual([app.name, app.status, app.cwd], ['static-page-server-8080', 'online', site]);
-    const local = await until(async () => {
-      const answer = await get('http://127.0.0.1:8080/');
-      return answer?.status === 200 ? answer : undefined;
-    }, 'the server on 127.0.0.1:8080', WAIT_MS);
+    const local = await until(
+      async () => {
+        const answer = await get('http://127.0.0.1:8080/');
+        return answer?.status === 200 ? answer : undefined;
+      },
+      'the server on 127.0.0.1:8080',
+      WAIT_MS,
+    );
     assert.equal(local.body, '<h1>default</h1>');
-    const external = Object.values(os.networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
-    if (external) assert.deepEqual(await get(`http://${external.address}:8080/`), { status: 200, body: '<h1>default</h1>' }, `answers on ${external.address} too`);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal);
+    if (external)
+      assert.deepEqual(await get(`http://${external.address}:8080/`), { status: 200, body: '<h1>default</h1>' }, `answers on ${external.address} too`);
   });
 
   it('reset also sets the crash-loop count (unstable restarts) back to 0', async function () {
@@ -244,11 +283,18 @@ describe('README command table: the rows no other test runs', () => {
   });
 
   it('get and unset: pm2-logrotate keys are accepted with a note; other keys and modules exit 1', async () => {
-    for (const args of [['get', 'pm2-logrotate:max_size'], ['unset', 'pm2-logrotate:retain']]) {
+    for (const args of [
+      ['get', 'pm2-logrotate:max_size'],
+      ['unset', 'pm2-logrotate:retain'],
+    ]) {
       const result = await home.ok(args);
       assert.match(result.stderr, /log rotation is built into Corral/, args.join(' '));
     }
-    for (const args of [['get', 'pm2:sysmonit'], ['unset', 'pm2:sysmonit'], ['install', 'pm2-server-monit']]) {
+    for (const args of [
+      ['get', 'pm2:sysmonit'],
+      ['unset', 'pm2:sysmonit'],
+      ['install', 'pm2-server-monit'],
+    ]) {
       const result = await home.cli(args);
       assert.equal(result.code, 1, args.join(' '));
       assert.match(result.stderr, new RegExp(`^corral: ${args[0]}: Corral has no modules or settings store \\(${args[1]}\\)`, 'm'));
@@ -260,13 +306,23 @@ describe('README command table: the rows no other test runs', () => {
       this.timeout(40_000);
       // -i alone means cluster mode (as in PM2): fork instances come from an ecosystem file.
       const file = path.join(home.home, 'scaled.config.js');
-      fs.writeFileSync(file, `module.exports = { apps: [{ name: 'w', script: ${JSON.stringify(fixture('idle.js'))}, instances: 3, exec_mode: '${mode}' }] };\n`);
+      fs.writeFileSync(
+        file,
+        `module.exports = { apps: [{ name: 'w', script: ${JSON.stringify(fixture('idle.js'))}, instances: 3, exec_mode: '${mode}' }] };\n`,
+      );
       await home.ok(['start', file]);
       const before = await home.jlist();
-      assert.deepEqual(before.map((process) => [process.exec_mode, process.status]), Array.from({ length: 3 }, () => [mode, 'online']));
+      assert.deepEqual(
+        before.map((process) => [process.exec_mode, process.status]),
+        Array.from({ length: 3 }, () => [mode, 'online']),
+      );
       await home.ok(['scale', 'w', '-1']);
       const fewer = await home.jlist();
-      assert.deepEqual(fewer.map((process) => process.pid), before.slice(0, 2).map((process) => process.pid), 'the first two keep running');
+      assert.deepEqual(
+        fewer.map((process) => process.pid),
+        before.slice(0, 2).map((process) => process.pid),
+        'the first two keep running',
+      );
       await until(() => !processAlive(before[2].pid as number), 'the removed instance to end', WAIT_MS);
       await home.ok(['scale', 'w', '+2']);
       const more = await home.jlist();
@@ -274,7 +330,10 @@ describe('README command table: the rows no other test runs', () => {
       assert.ok(more.every((process) => process.exec_mode === mode && process.status === 'online' && process.pid && processAlive(process.pid)));
       await home.ok(['scale', 'w', '2']);
       const two = await home.jlist();
-      assert.deepEqual(two.map((process) => process.pid), more.slice(0, 2).map((process) => process.pid));
+      assert.deepEqual(
+        two.map((process) => process.pid),
+        more.slice(0, 2).map((process) => process.pid),
+      );
       for (const process of more.slice(2)) await until(() => !processAlive(process.pid as number), `removed instance ${process.id} to end`, WAIT_MS);
     });
   }
@@ -288,9 +347,13 @@ describe('README command table: the rows no other test runs', () => {
     for (const command of ['list', 'ls', 'status']) tables[command] = tableRows((await home.ok([command])).stdout);
     const [headers, ...rows] = tables.list;
     assert.deepEqual(headers, ['id', 'name', 'mode', 'pid', 'status', '↺', 'uptime', 'cpu', 'memory', 'watching']);
-    assert.deepEqual(rows.map((row) => [row[0], row[1], row[3], row[4]]), list.map((process) => [String(process.id), process.name, process.pid === null ? '-' : String(process.pid), process.status]));
+    assert.deepEqual(
+      rows.map((row) => [row[0], row[1], row[3], row[4]]),
+      list.map((process) => [String(process.id), process.name, process.pid === null ? '-' : String(process.pid), process.status]),
+    );
     // uptime, cpu and memory of a running app move between two calls; everything else must match.
-    const steady = (table: string[][]): string[][] => table.map((row) => row.map((cell, column) => (['uptime', 'cpu', 'memory'].includes(headers[column]) && row[4] === 'online' ? '*' : cell)));
+    const steady = (table: string[][]): string[][] =>
+      table.map((row) => row.map((cell, column) => (['uptime', 'cpu', 'memory'].includes(headers[column]) && row[4] === 'online' ? '*' : cell)));
     assert.deepEqual(steady(tables.ls), steady(tables.list), 'ls');
     assert.deepEqual(steady(tables.status), steady(tables.list), 'status');
     const described = (await home.ok(['describe', 'down'])).stdout;
@@ -301,7 +364,8 @@ describe('README command table: the rows no other test runs', () => {
   it('logs with no target shows every app; --err and --out pick one stream; --lines N the last N', async () => {
     const events = await home.events();
     const done = Promise.all(['a', 'b'].map((name) => events.status(name, 'stopped', WAIT_MS)));
-    for (const name of ['a', 'b']) await home.ok(['start', fixture('flood.js'), '--name', name, '--no-autorestart'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
+    for (const name of ['a', 'b'])
+      await home.ok(['start', fixture('flood.js'), '--name', name, '--no-autorestart'], { env: { OUT_LINES: '3', ERR_LINES: '2' } });
     await done;
     const appLines = (stdout: string): string[] => stdout.split('\n').filter((line) => /^\d+\|/.test(line));
     const out = (i: number): string => `out ${i} ${PAD}`;
@@ -316,19 +380,25 @@ describe('README command table: the rows no other test runs', () => {
     assert.deepEqual(appLines((await home.ok(['logs', 'a', '--nostream', '--err', '--lines', '1'])).stdout), [`0|a | ${err(1)}`]);
   });
 
-  it('logs --err / --out stream only that stream\'s live lines', async function () {
+  it("logs --err / --out stream only that stream's live lines", async function () {
     this.timeout(40_000);
     const script = path.join(home.home, 'both.js');
-    fs.writeFileSync(script, `let count = 0;
+    fs.writeFileSync(
+      script,
+      `let count = 0;
 process.on('SIGUSR2', () => { count++; process.stdout.write('to out ' + count + '\\n'); process.stderr.write('to err ' + count + '\\n'); });
 console.log('ready');
 setInterval(() => {}, 1000);
-`);
+`,
+    );
     await home.ok(['start', script, '--name', 'both']);
     const [both] = await home.jlist();
     await until(() => linesOf(both.out_log).includes('ready'), 'the app to be up', WAIT_MS);
     const follow = (flag: string): { output: () => string; stop: () => void } => {
-      const logs = spawn(process.execPath, [CLI, 'logs', 'both', flag, '--raw', '--lines', '0'], { env: { ...process.env, CORRAL_HOME: home.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const logs = spawn(process.execPath, [CLI, 'logs', 'both', flag, '--raw', '--lines', '0'], {
+        env: { ...process.env, CORRAL_HOME: home.home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       home.track(logs.pid as number);
       let output = '';
       logs.stdout.on('data', (chunk: Buffer) => (output += chunk));
@@ -340,17 +410,25 @@ setInterval(() => {}, 1000);
     try {
       // The streams are subscribed once a signal's lines reach them; until then, signal again.
       let sent = 0;
-      await until(async () => {
-        await home.ok(['sendSignal', 'SIGUSR2', 'both']);
-        sent++;
-        await until(() => linesOf(both.err_log).includes(`to err ${sent}`) && linesOf(both.out_log).includes(`to out ${sent}`), `signal ${sent} in the files`, WAIT_MS);
-        return errOnly.output().includes('to err') && outOnly.output().includes('to out');
-      }, 'both followers to stream', WAIT_MS);
+      await until(
+        async () => {
+          await home.ok(['sendSignal', 'SIGUSR2', 'both']);
+          sent++;
+          await until(
+            () => linesOf(both.err_log).includes(`to err ${sent}`) && linesOf(both.out_log).includes(`to out ${sent}`),
+            `signal ${sent} in the files`,
+            WAIT_MS,
+          );
+          return errOnly.output().includes('to err') && outOnly.output().includes('to out');
+        },
+        'both followers to stream',
+        WAIT_MS,
+      );
       // Everything of signal n was published before signal n + 1: once n + 1's line has arrived, any line of
       // the other stream from n would have arrived before it.
       await home.ok(['sendSignal', 'SIGUSR2', 'both']);
       sent++;
-      await until(() => errOnly.output().includes(`to err ${sent}\n`) && outOnly.output().includes(`to out ${sent}\n`), 'the last signal\'s lines', WAIT_MS);
+      await until(() => errOnly.output().includes(`to err ${sent}\n`) && outOnly.output().includes(`to out ${sent}\n`), "the last signal's lines", WAIT_MS);
       assert.doesNotMatch(errOnly.output(), /to out|ready/, '--err');
       assert.doesNotMatch(outOnly.output(), /to err|ready/, '--out');
     } finally {
@@ -362,7 +440,8 @@ setInterval(() => {}, 1000);
   it("flush with no target empties every app's files", async () => {
     const events = await home.events();
     const done = Promise.all(['a', 'b'].map((name) => events.status(name, 'stopped', WAIT_MS)));
-    for (const name of ['a', 'b']) await home.ok(['start', fixture('flood.js'), '--name', name, '--no-autorestart'], { env: { OUT_LINES: '10', ERR_LINES: '10' } });
+    for (const name of ['a', 'b'])
+      await home.ok(['start', fixture('flood.js'), '--name', name, '--no-autorestart'], { env: { OUT_LINES: '10', ERR_LINES: '10' } });
     await done;
     const files = (await home.jlist()).flatMap((process) => [process.out_log, process.err_log]);
     assert.equal(new Set(files).size, 4);
@@ -388,24 +467,33 @@ setInterval(() => {}, 1000);
 
   it("sendSignal reaches the app's process group and a detached child; the app itself lives on", async () => {
     const script = path.join(home.home, 'family.js');
-    fs.writeFileSync(script, `const { spawn } = require('node:child_process');
+    fs.writeFileSync(
+      script,
+      `const { spawn } = require('node:child_process');
 const keep = 'setInterval(() => {}, 1000)';
 const children = { 'in-group': spawn(process.execPath, ['-e', keep], { stdio: 'ignore' }), detached: spawn(process.execPath, ['-e', keep], { stdio: 'ignore', detached: true }) };
 for (const [label, child] of Object.entries(children)) child.on('exit', (code, signal) => console.log(label + ' exited ' + signal));
 process.on('SIGUSR2', () => console.log('parent got SIGUSR2'));
 console.log('children ' + children['in-group'].pid + ' ' + children.detached.pid);
 setInterval(() => {}, 1000);
-`);
+`,
+    );
     await home.ok(['start', script, '--name', 'family']);
     const [before] = await home.jlist();
-    const pids = (await until(() => /^children (\d+) (\d+)$/m.exec(fs.readFileSync(before.out_log, 'utf8')) ?? undefined, 'the children', WAIT_MS)).slice(1).map(Number);
+    const pids = (await until(() => /^children (\d+) (\d+)$/m.exec(fs.readFileSync(before.out_log, 'utf8')) ?? undefined, 'the children', WAIT_MS))
+      .slice(1)
+      .map(Number);
     for (const pid of pids) home.track(pid);
     await home.ok(['sendSignal', 'SIGUSR2', 'family']);
     await until(() => pids.every((pid) => !processAlive(pid)), 'both children to end', WAIT_MS);
-    const lines = await until(() => {
-      const found = linesOf(before.out_log);
-      return found.length >= 4 ? found : undefined;
-    }, 'the parent to report', WAIT_MS);
+    const lines = await until(
+      () => {
+        const found = linesOf(before.out_log);
+        return found.length >= 4 ? found : undefined;
+      },
+      'the parent to report',
+      WAIT_MS,
+    );
     assert.deepEqual(lines.slice(1).sort(), ['detached exited SIGUSR2', 'in-group exited SIGUSR2', 'parent got SIGUSR2']);
     const [after] = await home.jlist();
     assert.deepEqual([after.pid, after.status, after.restarts], [before.pid, 'online', 0]);
@@ -451,11 +539,18 @@ setInterval(() => {}, 1000);
     this.timeout(40_000);
     const port = await freePort();
     await home.ok(['start', fixture('idle.js'), '--name', 'api'], { env: { CORRAL_WEB: `127.0.0.1:${port}` } });
-    const early = await until(async () => {
-      const answer = await get(`http://127.0.0.1:${port}/processes`);
-      return answer?.status === 200 ? answer : undefined;
-    }, 'the web API from CORRAL_WEB', WAIT_MS);
-    assert.deepEqual(JSON.parse(early.body).map((process: { name: string }) => process.name), ['api']);
+    const early = await until(
+      async () => {
+        const answer = await get(`http://127.0.0.1:${port}/processes`);
+        return answer?.status === 200 ? answer : undefined;
+      },
+      'the web API from CORRAL_WEB',
+      WAIT_MS,
+    );
+    assert.deepEqual(
+      JSON.parse(early.body).map((process: { name: string }) => process.name),
+      ['api'],
+    );
     await home.ok(['web', '--stop']);
     assert.equal(await get(`http://127.0.0.1:${port}/`), null, 'stopped');
     if (!(await portFree(9615))) return this.skip(); // the default port is taken on this machine
@@ -463,7 +558,10 @@ setInterval(() => {}, 1000);
     assert.match(started.stdout, /web API on http:\/\/127\.0\.0\.1:9615/);
     const answer = await get('http://127.0.0.1:9615/processes');
     assert.equal(answer?.status, 200);
-    assert.deepEqual(JSON.parse(answer?.body ?? '[]').map((process: { name: string }) => process.name), ['api']);
+    assert.deepEqual(
+      JSON.parse(answer?.body ?? '[]').map((process: { name: string }) => process.name),
+      ['api'],
+    );
     await home.ok(['web', '--stop']);
   });
 });

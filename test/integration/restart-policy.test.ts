@@ -37,7 +37,9 @@ describe('restart policy', () => {
     const events = await home.events();
     const errored = events.status('slowboot', 'errored', 20_000);
     // Each run lasts 300 ms, three times min_uptime: PM2's rule alone restarts it forever.
-    await home.ok(['start', fixture('exit-after.js'), '--name', 'slowboot', '--min-uptime', '100', '--max-restarts', '3', '--max-restarts-window', '60s'], { env: { DELAY_MS: '300', EXIT_CODE: '3' } });
+    await home.ok(['start', fixture('exit-after.js'), '--name', 'slowboot', '--min-uptime', '100', '--max-restarts', '3', '--max-restarts-window', '60s'], {
+      env: { DELAY_MS: '300', EXIT_CODE: '3' },
+    });
     const event = await errored;
     assert.equal(event.reason, 'unstable');
     const [slowboot] = await home.jlist();

@@ -43,9 +43,19 @@ describe('corral-runtime (foreground, for containers)', () => {
       { name: 'back', script: fixture('graceful.js'), kill_timeout: 3000 },
     ]);
     const runtime = run(home, RUNTIME, [eco]);
-    await until(() => /0\|front \| graceful ready \d+/.test(runtime.stdout()) && /1\|back \| graceful ready \d+/.test(runtime.stdout()), 'both apps to print', 15_000);
+    await until(
+      () => /0\|front \| graceful ready \d+/.test(runtime.stdout()) && /1\|back \| graceful ready \d+/.test(runtime.stdout()),
+      'both apps to print',
+      15_000,
+    );
     const list = await home.jlist();
-    assert.deepEqual(list.map((p) => [p.name, p.status]), [['front', 'online'], ['back', 'online']]);
+    assert.deepEqual(
+      list.map((p) => [p.name, p.status]),
+      [
+        ['front', 'online'],
+        ['back', 'online'],
+      ],
+    );
     const started = Date.now();
     runtime.child.kill('SIGTERM');
     assert.equal(await runtime.exited, 0);
@@ -62,7 +72,11 @@ describe('corral-runtime (foreground, for containers)', () => {
     await until(() => json.stdout().includes('graceful ready'), 'output', 15_000);
     json.child.kill('SIGINT');
     assert.equal(await json.exited, 0);
-    const records = json.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    const records = json
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const log = records.find((record) => record.type === 'log');
     assert.equal(log.app, 'solo');
     assert.equal(log.stream, 'out');

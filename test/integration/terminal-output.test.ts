@@ -23,7 +23,8 @@ describe('terminal output hygiene', () => {
 
   it('a commit subject that would retitle the terminal is escaped in describe and jlist', async function () {
     this.timeout(20_000);
-    const git = (...args: string[]): string => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=T', ...args], { encoding: 'utf8' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=T', ...args], { encoding: 'utf8' });
     git('init', '-q');
     fs.copyFileSync(fixture('idle.js'), path.join(repo, 'app.js'));
     git('add', 'app.js');
@@ -65,6 +66,6 @@ describe('terminal output hygiene', () => {
     assert.doesNotMatch(shown, RAW_CONTROL);
     assert.ok(shown.includes('\u001b[32mgreen\u001b[0m \\x1b]52;c;ZXZpbA==\\x07 \\x1b[2J'), shown);
     const raw = (await home.ok(['logs', 'noisy', '--nostream', '--out', '--raw'])).stdout;
-    assert.ok(raw.includes('\u001b]52;c;ZXZpbA==\u0007'), 'raw output for programs is the app\'s own');
+    assert.ok(raw.includes('\u001b]52;c;ZXZpbA==\u0007'), "raw output for programs is the app's own");
   });
 });

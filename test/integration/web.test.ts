@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { fixture, TestHome, until } from '../support/harness';
 import { freePort } from '../support/load';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => Array<{ name: string; type: string; metrics: Array<{ value: string; labels: Record<string, string> }> }>;
+const parsePrometheus = require('parse-prometheus-text-format') as (
+  text: string,
+) => Array<{ name: string; type: string; metrics: Array<{ value: string; labels: Record<string, string> }> }>;
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string }> {
   const response = await fetch(url, { headers });
@@ -58,12 +60,21 @@ describe('remote monitoring: the HTTP API', () => {
     const info = JSON.parse(root.body);
     for (const key of ['hostname', 'uptime', 'load', 'memory', 'cpus']) assert.ok(key in info, key);
     const processes = await get(`http://127.0.0.1:${port}/processes`);
-    assert.deepEqual(JSON.parse(processes.body).map((p: { name: string }) => p.name), ['api']);
+    assert.deepEqual(
+      JSON.parse(processes.body).map((p: { name: string }) => p.name),
+      ['api'],
+    );
     const metrics = await get(`http://127.0.0.1:${port}/metrics`);
     assert.match(metrics.type, /^text\/plain; version=0\.0\.4/);
     const families = parsePrometheus(metrics.body);
     const names = families.map((family) => family.name).sort();
-    assert.deepEqual(names, ['corral_process_cpu_percent', 'corral_process_memory_bytes', 'corral_process_restarts_total', 'corral_process_status', 'corral_process_uptime_seconds']);
+    assert.deepEqual(names, [
+      'corral_process_cpu_percent',
+      'corral_process_memory_bytes',
+      'corral_process_restarts_total',
+      'corral_process_status',
+      'corral_process_uptime_seconds',
+    ]);
     const status = families.find((family) => family.name === 'corral_process_status');
     assert.deepEqual(status?.metrics[0].labels, { name: 'api', id: '0', namespace: 'default', status: 'online' });
     for (const body of [root.body, processes.body, metrics.body]) assert.ok(!body.includes('web-secret-4242'));
@@ -100,7 +111,10 @@ describe('remote monitoring: the HTTP API', () => {
       for (const pathname of ['/processes', '/', '/metrics', '/nope']) {
         const refused = await getWithHost(port, pathname, host);
         assert.equal(refused.status, 421, `${host}${pathname}`);
-        assert.ok(refused.body.length < 100 && !refused.body.includes('api') && !refused.body.includes('secret-arg') && !refused.body.includes(fixture()), refused.body);
+        assert.ok(
+          refused.body.length < 100 && !refused.body.includes('api') && !refused.body.includes('secret-arg') && !refused.body.includes(fixture()),
+          refused.body,
+        );
       }
     }
     const noHost = await rawRequest(port, 'GET /processes HTTP/1.1\r\nConnection: close\r\n\r\n');
@@ -156,7 +170,8 @@ describe('remote monitoring: the HTTP API', () => {
     this.timeout(20_000);
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'corral-git-'));
     try {
-      const git = (...args: string[]): string => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=T', ...args], { encoding: 'utf8' }).trim();
+      const git = (...args: string[]): string =>
+        execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.invalid', '-c', 'user.name=T', ...args], { encoding: 'utf8' }).trim();
       git('init', '-q', '-b', 'feature-x');
       fs.copyFileSync(fixture('idle.js'), path.join(repo, 'app.js'));
       git('add', 'app.js');
@@ -170,7 +185,16 @@ describe('remote monitoring: the HTTP API', () => {
       }, 'the git metadata');
       assert.deepEqual(
         { ...description.versioning, commit_time: typeof description.versioning.commit_time },
-        { type: 'git', repo_path: repo, branch: 'feature-x', revision, comment: 'first version of the app', commit_time: 'number', url: 'https://git.example.invalid/team/app.git', unstaged: false },
+        {
+          type: 'git',
+          repo_path: repo,
+          branch: 'feature-x',
+          revision,
+          comment: 'first version of the app',
+          commit_time: 'number',
+          url: 'https://git.example.invalid/team/app.git',
+          unstaged: false,
+        },
       );
       const text = (await home.ok(['describe', 'versioned'])).stdout;
       assert.match(text, new RegExp(`feature-x@${revision.slice(0, 10)} first version of the app`));

@@ -10,7 +10,6 @@ import { rss } from '../support/proc';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 
-
 describe('soak', () => {
   let home: TestHome;
   let load: Load | undefined;
@@ -58,7 +57,9 @@ describe('soak', () => {
     load = undefined;
     const final = rss(daemon);
     console.log(`      ${reloads} reloads, ${restarts} restarts, ${report.ok} requests, ${report.failed} failed`);
-    console.log(`      daemon RSS (MB) every 30 s: ${curve.map(([at, bytes]) => `${Math.round((at - started) / 1000)}s=${(bytes / 1048576).toFixed(1)}`).join(' ')} final=${(final / 1048576).toFixed(1)}`);
+    console.log(
+      `      daemon RSS (MB) every 30 s: ${curve.map(([at, bytes]) => `${Math.round((at - started) / 1000)}s=${(bytes / 1048576).toFixed(1)}`).join(' ')} final=${(final / 1048576).toFixed(1)}`,
+    );
     assert.equal(report.failed, 0, report.errors.slice(0, 5).join('; '));
     assert.ok(final < baseline * 1.1, `RSS after warm-up ${(baseline / 1048576).toFixed(1)} MB, at the end ${(final / 1048576).toFixed(1)} MB`);
   });

@@ -222,7 +222,10 @@ export function httpGet(port: number, pathname = '/'): Promise<{ status: number;
 /** Every worker has run the app's code far enough to print "listening <pid>" (the cluster fixtures do). */
 export async function workersListening(workers: ProcessInfo[]): Promise<void> {
   for (const worker of workers) {
-    await until(() => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`), `worker ${worker.pid} to listen`);
+    await until(
+      () => fs.existsSync(worker.out_log) && fs.readFileSync(worker.out_log, 'utf8').includes(`listening ${worker.pid}`),
+      `worker ${worker.pid} to listen`,
+    );
   }
 }
 

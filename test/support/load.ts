@@ -66,7 +66,8 @@ export class Load {
     const target = this.report.ok + count;
     const until = Date.now() + 10_000;
     while (this.report.ok < target) {
-      if (Date.now() > until) throw new Error(`load is not flowing: ${this.report.ok} ok, ${this.report.failed} failed (${this.report.errors.slice(0, 3).join('; ')})`);
+      if (Date.now() > until)
+        throw new Error(`load is not flowing: ${this.report.ok} ok, ${this.report.failed} failed (${this.report.errors.slice(0, 3).join('; ')})`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

@@ -15,7 +15,11 @@ export function cpuSeconds(pid: number): number {
 }
 
 function livePids(): number[] {
-  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => processAlive(pid));
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => processAlive(pid));
 }
 
 export function environ(pid: number): string[] | null {
@@ -59,13 +63,16 @@ export function daemonsFor(home: string): number[] {
 
 /** Children of a process, optionally only those in one state (e.g. 'Z' for zombies). */
 export function childrenOf(parent: number, state?: string): number[] {
-  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[1]) === parent && (!state || fields[0] === state) ? [Number(entry)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[1]) === parent && (!state || fields[0] === state) ? [Number(entry)] : [];
+      } catch {
+        return [];
+      }
+    });
 }

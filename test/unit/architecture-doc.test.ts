@@ -13,7 +13,13 @@ describe('docs/architecture.md', () => {
     const rows = section
       .split('\n')
       .filter((line) => /^\| [a-z][a-z-]* \| [a-z][a-z-]* \| [a-z][a-z-]* \|$/.test(line) && !line.startsWith('| from '))
-      .map((line) => line.split('|').slice(1, 4).map((cell) => cell.trim()).join(' '));
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) => cell.trim())
+          .join(' '),
+      );
     const table = allTransitions().map(({ from, event, to }) => `${from} ${event} ${to}`);
     assert.deepEqual([...rows].sort(), [...table].sort());
   });

@@ -18,7 +18,10 @@ const ROOT = (() => {
 const RULE = '@typescript-eslint/no-restricted-imports';
 
 const sources = (dir: string): string[] =>
-  fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).map((file) => path.join(dir, file));
+  fs
+    .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => path.join(dir, file));
 
 /** `target` (a path from the root) as an import written in `file`. */
 function importPath(file: string, target: string): string {
@@ -44,7 +47,10 @@ describe('layers', function () {
   describe('lint', () => {
     it('refuses vscode and src/extension in every file outside src/extension', async () => {
       const files = sources('src').filter((file) => !file.startsWith(path.join('src', 'extension')));
-      assert.ok(files.some((file) => file.startsWith(path.join('src', 'daemon', 'platform'))), 'a nested folder is among them');
+      assert.ok(
+        files.some((file) => file.startsWith(path.join('src', 'daemon', 'platform'))),
+        'a nested folder is among them',
+      );
       for (const file of files) {
         const lines = [
           "import * as vscode from 'vscode';",
@@ -60,7 +66,11 @@ describe('layers', function () {
       const others = fs.readdirSync(path.join(ROOT, 'src')).filter((name) => name !== 'shared');
       for (const file of sources('src/shared')) {
         // As written from the file's own folder: src/shared has folders of its own (config/).
-        const lines = [...others.map((name) => `import '${importPath(file, `src/${name}/x`)}';`), `import pkg from '${importPath(file, 'package.json')}';`, `import '${importPath(file, 'test/support/harness')}';`];
+        const lines = [
+          ...others.map((name) => `import '${importPath(file, `src/${name}/x`)}';`),
+          `import pkg from '${importPath(file, 'package.json')}';`,
+          `import '${importPath(file, 'test/support/harness')}';`,
+        ];
         assert.deepEqual(await refusedLines(file, lines), lines, file);
         assert.deepEqual(await refusedLines(file, ["import { CorralError } from './errors';"]), [], file);
       }
@@ -70,7 +80,11 @@ describe('layers', function () {
       const cases: Array<[file: string, refused: string[], allowed: string[]]> = [
         ['src/client/probe.ts', ['../daemon/supervisor', '../cli/main', '../api/index'], ['../shared/protocol', './ecosystem']],
         ['src/daemon/probe.ts', ['../client/client', '../cli/format', '../runtime/main'], ['../shared/config', './supervisor', './platform/processes']],
-        ['src/daemon/platform/probe.ts', ['../../client/client', '../../serve/main'], ['../supervisor', '../../daemon/supervisor', '../../shared/paths', './processes']],
+        [
+          'src/daemon/platform/probe.ts',
+          ['../../client/client', '../../serve/main'],
+          ['../supervisor', '../../daemon/supervisor', '../../shared/paths', './processes'],
+        ],
         ['src/primary/probe.ts', ['../daemon/daemon', '../client/client'], ['../shared/container-protocol']],
         ['src/container/probe.ts', ['../daemon/daemon', '../primary/main'], ['../shared/container-protocol']],
         ['src/serve/probe.ts', ['../daemon/daemon', '../client/client'], ['../shared/paths']],
@@ -78,7 +92,11 @@ describe('layers', function () {
         ['src/api/probe.ts', ['../daemon/daemon', '../cli/main'], ['../client/client', '../shared/protocol']],
         ['src/extension/probe.ts', ['../daemon/supervisor', '../cli/main', '../api/index'], ['vscode', '../client/client', '../shared/protocol', './settings']],
         // runtime's known exceptions (eslint.config.mjs) are exactly these modules, nothing next to them.
-        ['src/runtime/probe.ts', ['../client/ecosystem', '../daemon/supervisor', '../daemon/daemon-extra'], ['../client/argv', '../client/start-request', '../daemon/daemon', '../shared/paths']],
+        [
+          'src/runtime/probe.ts',
+          ['../client/ecosystem', '../daemon/supervisor', '../daemon/daemon-extra'],
+          ['../client/argv', '../client/start-request', '../daemon/daemon', '../shared/paths'],
+        ],
       ];
       for (const [file, refused, allowed] of cases) {
         const lines = [...refused, ...allowed].map((target) => `import '${target}';`);
@@ -87,7 +105,11 @@ describe('layers', function () {
     });
 
     it('lets tests import anything', async () => {
-      const lines = ["import * as vscode from 'vscode';", "import { settings } from '../../src/extension/settings';", "import { Supervisor } from '../../src/daemon/supervisor';"];
+      const lines = [
+        "import * as vscode from 'vscode';",
+        "import { settings } from '../../src/extension/settings';",
+        "import { Supervisor } from '../../src/daemon/supervisor';",
+      ];
       assert.deepEqual(await refusedLines('test/unit/probe.test.ts', lines), []);
     });
   });

@@ -36,16 +36,35 @@ describe('Corral extension', () => {
     await vscode.commands.executeCommand('workbench.view.extension.corral');
     await vscode.commands.executeCommand('corral.processes.focus');
     const commands = new Set(await vscode.commands.getCommands(true));
-    for (const id of ['start', 'startEcosystem', 'stop', 'restart', 'reload', 'delete', 'showLogs', 'scale', 'flushLogs', 'save', 'resurrect', 'killDaemon', 'startDaemon']) {
+    for (const id of [
+      'start',
+      'startEcosystem',
+      'stop',
+      'restart',
+      'reload',
+      'delete',
+      'showLogs',
+      'scale',
+      'flushLogs',
+      'save',
+      'resurrect',
+      'killDaemon',
+      'startDaemon',
+    ]) {
       assert.ok(commands.has(`corral.${id}`), `corral.${id} is not registered`);
     }
-    const declared = (corralExtension().packageJSON.contributes.commands as Array<{ command: string; category?: string }>).filter((command) => command.command.startsWith('corral.'));
+    const declared = (corralExtension().packageJSON.contributes.commands as Array<{ command: string; category?: string }>).filter((command) =>
+      command.command.startsWith('corral.'),
+    );
     assert.ok(declared.every((command) => command.category === 'Corral'));
   });
 
   it('registers every command of COMMANDS (package.json lists the same ids: test/unit/extension/command-ids.test.ts)', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(Object.values(COMMANDS).filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      Object.values(COMMANDS).filter((id) => !registered.has(id)),
+      [],
+    );
   });
 
   it('runs with a private CORRAL_HOME, never the real ~/.corral', async () => {

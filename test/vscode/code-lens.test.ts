@@ -56,7 +56,8 @@ describe('CodeLens', function () {
     this.timeout(60_000);
     const dir = workspaceFolder('eco', {
       'idle.js': 'fixture:idle.js',
-      'ecosystem.config.js': "module.exports = {\n  apps: [\n    { name: 'eco-idle', script: './idle.js' },\n    { name: 'eco-other', script: './idle.js' },\n  ],\n};\n",
+      'ecosystem.config.js':
+        "module.exports = {\n  apps: [\n    { name: 'eco-idle', script: './idle.js' },\n    { name: 'eco-other', script: './idle.js' },\n  ],\n};\n",
     });
     const uri = vscode.Uri.file(path.join(dir, 'ecosystem.config.js'));
     await vscode.window.showTextDocument(uri);
@@ -66,7 +67,10 @@ describe('CodeLens', function () {
 
     const startOne = initial[1].command!;
     await vscode.commands.executeCommand(startOne.command, ...(startOne.arguments ?? []));
-    assert.deepEqual((await jlist()).map((process) => process.name), ['eco-idle']);
+    assert.deepEqual(
+      (await jlist()).map((process) => process.name),
+      ['eco-idle'],
+    );
     const running = await waitFor('lenses for the running app', async () => {
       const list = await lenses(uri);
       return titles(list).includes('$(sync) Reload') ? list : undefined;

@@ -26,9 +26,17 @@ describe('debug attach', function () {
     this.timeout(90_000);
     if (!vscode.extensions.getExtension('ms-vscode.js-debug')) this.skip();
     const file = fixture('debug-target.js');
-    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes('breakpoint here'));
+    const line = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((text) => text.includes('breakpoint here'));
     await cliOk(['start', file, '--name', 'debuggee']);
-    await waitFor('debuggee online in the tree', () => api.store.byName('debuggee')[0]?.status === 'online' && api.store.byName('debuggee')[0].pid !== null, 15_000, 50);
+    await waitFor(
+      'debuggee online in the tree',
+      () => api.store.byName('debuggee')[0]?.status === 'online' && api.store.byName('debuggee')[0].pid !== null,
+      15_000,
+      50,
+    );
 
     const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(file), new vscode.Position(line, 0)));
     vscode.debug.addBreakpoints([breakpoint]);
@@ -53,9 +61,17 @@ describe('debug attach', function () {
     assert.equal(session.name, `Corral: debuggee [${api.store.byName('debuggee')[0].id}]`);
     assert.equal(session.configuration.request, 'attach');
 
-    const reason = await Promise.race([stopped, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the breakpoint was not hit within 45 s')), 45_000))]);
+    const reason = await Promise.race([
+      stopped,
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the breakpoint was not hit within 45 s')), 45_000)),
+    ]);
     assert.equal(reason, 'breakpoint');
-    const frame = await waitFor('an active stack frame', () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame && vscode.debug.activeStackItem, 10_000, 50).catch(() => undefined);
+    const frame = await waitFor(
+      'an active stack frame',
+      () => vscode.debug.activeStackItem instanceof vscode.DebugStackFrame && vscode.debug.activeStackItem,
+      10_000,
+      50,
+    ).catch(() => undefined);
     // js-debug stops in a child session of the attach session it was given.
     if (frame) assert.ok(frame.session === session || frame.session.parentSession === session, `stopped in session "${frame.session.name}"`);
   });

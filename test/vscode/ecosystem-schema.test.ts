@@ -16,10 +16,15 @@ describe('ecosystem JSON IntelliSense', function () {
     const uri = vscode.Uri.file(path.join(dir, 'ecosystem.config.json'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const diagnostics = await waitFor('schema diagnostics', () => {
-      const found = vscode.languages.getDiagnostics(uri);
-      return found.length >= 2 ? found : undefined;
-    }, 30_000, 200);
+    const diagnostics = await waitFor(
+      'schema diagnostics',
+      () => {
+        const found = vscode.languages.getDiagnostics(uri);
+        return found.length >= 2 ? found : undefined;
+      },
+      30_000,
+      200,
+    );
     const flagged = diagnostics.map((diagnostic) => document.getText(diagnostic.range));
     assert.ok(flagged.includes('"instancs"'), `flagged: ${flagged.join(', ')}`);
     assert.ok(flagged.includes('"yes"'), `flagged: ${flagged.join(', ')}`);
@@ -28,6 +33,10 @@ describe('ecosystem JSON IntelliSense', function () {
     const position = document.positionAt(text.indexOf('"name"'));
     const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
     const labels = completions.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
-    for (const option of ['max_memory_restart', 'exec_mode', 'watch']) assert.ok(labels.some((label) => label.includes(option)), `${option} not offered: ${labels.slice(0, 20).join(', ')}`);
+    for (const option of ['max_memory_restart', 'exec_mode', 'watch'])
+      assert.ok(
+        labels.some((label) => label.includes(option)),
+        `${option} not offered: ${labels.slice(0, 20).join(', ')}`,
+      );
   });
 });

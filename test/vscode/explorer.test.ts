@@ -38,7 +38,11 @@ describe('process explorer', function () {
     assert.equal(process.status, 'online');
     assert.equal(process.script, server);
     // Metrics ticks fill in cpu and memory without any refresh.
-    const row = await waitFor('the web row with cpu and memory', () => treeRows(api).find((candidate) => candidate.label === 'web' && / · \d+(\.\d+)? (KB|MB) · /.test(candidate.description)), 15_000);
+    const row = await waitFor(
+      'the web row with cpu and memory',
+      () => treeRows(api).find((candidate) => candidate.label === 'web' && / · \d+(\.\d+)? (KB|MB) · /.test(candidate.description)),
+      15_000,
+    );
     assert.match(row.description, /^\d+(\.\d)?% · [\d.]+ (KB|MB) · ↺0 · \d+s$/);
     assert.match(row.contextValue, /\brunning\b/);
 
@@ -50,10 +54,15 @@ describe('process explorer', function () {
 
     await vscode.commands.executeCommand('corral.item.stop', node());
     assert.equal((await jlist()).find((candidate) => candidate.name === 'web')?.status, 'stopped');
-    await waitFor('the stopped state in the tree', () => treeRows(api).find((candidate) => candidate.label === 'web' && /\bstopped\b/.test(candidate.contextValue)));
+    await waitFor('the stopped state in the tree', () =>
+      treeRows(api).find((candidate) => candidate.label === 'web' && /\bstopped\b/.test(candidate.contextValue)),
+    );
 
     await vscode.commands.executeCommand('corral.item.delete', node());
-    assert.equal((await jlist()).some((candidate) => candidate.name === 'web'), false);
+    assert.equal(
+      (await jlist()).some((candidate) => candidate.name === 'web'),
+      false,
+    );
     await waitFor('the app to leave the tree', () => !node());
   });
 
@@ -92,7 +101,12 @@ describe('process explorer', function () {
     this.timeout(60_000);
     const dir = workspaceFolder('eco-palette', {
       'idle.js': 'fixture:idle.js',
-      'ecosystem.config.json': JSON.stringify({ apps: [{ name: 'eco-a', script: './idle.js' }, { name: 'eco-b', script: './idle.js', namespace: 'side' }] }),
+      'ecosystem.config.json': JSON.stringify({
+        apps: [
+          { name: 'eco-a', script: './idle.js' },
+          { name: 'eco-b', script: './idle.js', namespace: 'side' },
+        ],
+      }),
     });
     const file = path.join(dir, 'ecosystem.config.json');
     const answers = answerPrompts(api, { ecosystem: pickItem((item) => item.file === file) });

@@ -9,7 +9,9 @@ import { cliOk, corral, deleteAll, fixture, setSetting, waitFor } from './suppor
  * log file name, e.g. output:corral.corral.Corral%20ticker.log: the name without the colon).
  */
 function channelText(app: string): string | undefined {
-  const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'output' && decodeURIComponent(candidate.uri.path).endsWith(`Corral ${app}.log`));
+  const document = vscode.workspace.textDocuments.find(
+    (candidate) => candidate.uri.scheme === 'output' && decodeURIComponent(candidate.uri.path).endsWith(`Corral ${app}.log`),
+  );
   return document?.getText();
 }
 
@@ -37,18 +39,28 @@ describe('output channels', function () {
     this.timeout(60_000);
     await cliOk(['start', fixture('ticker.js'), '--name', 'ticker'], { env: { TICK_MS: '10' } });
     // Let it write well past the backfill size, so the channel must start in the middle.
-    await waitFor('the ticker to write 100 lines', async () => {
-      const logs = await api.connection.call('recentLogs', { id: api.store.byName('ticker')[0].id, lines: 1 });
-      return logs.out.lines[0] && Number(/tick (\d+)/.exec(logs.out.lines[0])?.[1]) >= 100;
-    }, 15_000, 50);
+    await waitFor(
+      'the ticker to write 100 lines',
+      async () => {
+        const logs = await api.connection.call('recentLogs', { id: api.store.byName('ticker')[0].id, lines: 1 });
+        return logs.out.lines[0] && Number(/tick (\d+)/.exec(logs.out.lines[0])?.[1]) >= 100;
+      },
+      15_000,
+      50,
+    );
 
     const channel = await vscode.commands.executeCommand<vscode.LogOutputChannel>('corral.showLogs', 'ticker');
     assert.equal(channel?.name, 'Corral: ticker');
-    const text = await waitFor('backfilled and live lines in the channel', () => {
-      const content = channelText('ticker');
-      const numbers = content ? ticks(content) : [];
-      return numbers.length >= 30 + 100 ? content : undefined;
-    }, 20_000, 100).catch((error: Error) => {
+    const text = await waitFor(
+      'backfilled and live lines in the channel',
+      () => {
+        const content = channelText('ticker');
+        const numbers = content ? ticks(content) : [];
+        return numbers.length >= 30 + 100 ? content : undefined;
+      },
+      20_000,
+      100,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; documents: ${vscode.workspace.textDocuments.map((document) => document.uri.toString()).join(', ')}`);
     });
 

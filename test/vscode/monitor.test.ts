@@ -21,7 +21,12 @@ describe('monitor panel', function () {
     this.timeout(60_000);
     await cliOk(['start', fixture('idle.js'), '--name', 'quiet']);
     await cliOk(['start', fixture('ticker.js'), '--name', 'spinner'], { env: { TICK_MS: '5' } });
-    await waitFor('both apps online', () => api.store.byName('quiet')[0]?.status === 'online' && api.store.byName('spinner')[0]?.status === 'online', 15_000, 50);
+    await waitFor(
+      'both apps online',
+      () => api.store.byName('quiet')[0]?.status === 'online' && api.store.byName('spinner')[0]?.status === 'online',
+      15_000,
+      50,
+    );
 
     const panel = await vscode.commands.executeCommand<MonitorPanel>('corral.monitor');
     assert.ok(panel, 'corral.monitor returns its panel');

@@ -50,12 +50,19 @@ describe('restarts on save', function () {
     assert.equal(api.store.byName('watched')[0].restarts, 1);
     assert.deepEqual(restarts[0].files, [path.join(dir, 'app.js')]);
     // The tree names the file that caused it.
-    assert.ok(treeRows(api).find((row) => row.label === 'watched')?.description.includes('app.js'));
+    assert.ok(
+      treeRows(api)
+        .find((row) => row.label === 'watched')
+        ?.description.includes('app.js'),
+    );
 
     events.length = 0;
     await editAndSave(path.join(dir, 'ignored', 'note.js'));
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.deepEqual(events.filter((event) => event.name === 'watched'), []);
+    assert.deepEqual(
+      events.filter((event) => event.name === 'watched'),
+      [],
+    );
     assert.equal(api.store.byName('watched')[0].restarts, 1);
   });
 
@@ -64,7 +71,9 @@ describe('restarts on save', function () {
     // Polling every ten minutes stands for a mount where file events never arrive.
     const dir = workspaceFolder('blind', {
       'app.js': 'fixture:idle.js',
-      'ecosystem.config.json': JSON.stringify({ apps: [{ name: 'blind', script: './app.js', watch: true, watch_options: { usePolling: true, interval: 600_000, binaryInterval: 600_000 } }] }),
+      'ecosystem.config.json': JSON.stringify({
+        apps: [{ name: 'blind', script: './app.js', watch: true, watch_options: { usePolling: true, interval: 600_000, binaryInterval: 600_000 } }],
+      }),
     });
     await cliOk(['start', path.join(dir, 'ecosystem.config.json')]);
     await waitFor('blind online in the store', () => api.store.byName('blind')[0]?.status === 'online');

@@ -19,7 +19,12 @@ describe('200 processes', function () {
   it('lists 200 processes in the tree and renders all their rows', async function () {
     this.timeout(120_000);
     // `sleep` instances are the cheapest real processes: 4 apps of 50 in 2 namespaces.
-    for (const [name, namespace] of [['sleep-a', 'one'], ['sleep-b', 'one'], ['sleep-c', 'two'], ['sleep-d', 'two']]) {
+    for (const [name, namespace] of [
+      ['sleep-a', 'one'],
+      ['sleep-b', 'one'],
+      ['sleep-c', 'two'],
+      ['sleep-d', 'two'],
+    ]) {
       await cliOk(['start', 'sleep', '--name', name, '-i', '50', '--namespace', namespace, '--silent', '--', '600']);
     }
     await waitFor('200 processes in the store', () => api.store.size === 200 && api.store.all().every((process) => process.status === 'online'), 60_000, 50);

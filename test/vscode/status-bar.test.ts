@@ -19,10 +19,14 @@ describe('status bar and crash notifications', function () {
     this.timeout(60_000);
     await cliOk(['start', fixture('idle.js'), '--name', 'one']);
     await cliOk(['start', fixture('idle.js'), '--name', 'two']);
-    const text = await waitFor('2 online with memory', () => {
-      const current = api.statusBar.item.text;
-      return /^\$\(pulse\) 2 online · [\d.]+% · [\d.]+ MB$/.test(current) ? current : undefined;
-    }, 15_000);
+    const text = await waitFor(
+      '2 online with memory',
+      () => {
+        const current = api.statusBar.item.text;
+        return /^\$\(pulse\) 2 online · [\d.]+% · [\d.]+ MB$/.test(current) ? current : undefined;
+      },
+      15_000,
+    );
     assert.ok(text);
     assert.equal(api.statusBar.item.backgroundColor, undefined);
     assert.equal(api.statusBar.item.command, 'corral.processes.focus');

@@ -83,7 +83,12 @@ export async function jlist(): Promise<ProcessInfo[]> {
 }
 
 /** Polls `probe` until it returns something truthy; fails with `what` after the timeout. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -138,7 +143,9 @@ export function answerPrompts(api: ExtensionApi, answers: Record<string, Answer>
 export function pickItem(match: string | ((item: vscode.QuickPickItem & Record<string, unknown>) => boolean)): Answer {
   return (input) => {
     const quickPick = input as vscode.QuickPick<vscode.QuickPickItem>;
-    const item = quickPick.items.find((candidate) => (typeof match === 'string' ? candidate.label.includes(match) : match(candidate as vscode.QuickPickItem & Record<string, unknown>)));
+    const item = quickPick.items.find((candidate) =>
+      typeof match === 'string' ? candidate.label.includes(match) : match(candidate as vscode.QuickPickItem & Record<string, unknown>),
+    );
     assert.ok(item, `no item ${String(match)} among ${quickPick.items.map((candidate) => candidate.label).join(', ')}`);
     quickPick.activeItems = [item];
   };

@@ -47,14 +47,21 @@ function commandLineOptions(ctx: Context): Record<string, unknown> | undefined {
   else if (Array.isArray(options.watch)) options.watch = (options.watch as string[]).map((item) => path.resolve(item));
   if (ctx.passthrough.length > 0) options.args = ctx.passthrough;
   for (const key of ['name', 'instances']) {
-    if (key in options) throw new CorralError(ErrorCode.BadArgument, `${flagLabel(key)}: cannot change on a restart (${key === 'instances' ? 'use corral scale' : 'delete and start the app again'})`);
+    if (key in options)
+      throw new CorralError(
+        ErrorCode.BadArgument,
+        `${flagLabel(key)}: cannot change on a restart (${key === 'instances' ? 'use corral scale' : 'delete and start the app again'})`,
+      );
   }
   if (Object.keys(options).length === 0) return undefined;
   // Paths are the shell's, as at start.
   for (const key of ['out_file', 'error_file', 'pid_file', 'log_file', 'cwd']) {
     if (typeof options[key] === 'string' && options[key] !== 'NULL' && options[key] !== '/dev/null') options[key] = path.resolve(options[key] as string);
   }
-  normalizeApp({ script: process.execPath, ...options }, { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: () => true, label: flagLabel });
+  normalizeApp(
+    { script: process.execPath, ...options },
+    { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: () => true, label: flagLabel },
+  );
   return options;
 }
 
@@ -83,7 +90,11 @@ async function stopRestartDelete(ctx: Context, command: string): Promise<void> {
   const toggleWatch = method === 'restart' && ctx.values.watch === true && ctx.values['watch-paths'] === undefined;
   const options = method === 'restart' ? commandLineOptions(ctx) : undefined;
   const processes = await withClient((client) =>
-    client.call(method, { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS),
+    client.call(
+      method,
+      { targets, ...(updateEnv ? { updateEnv } : {}), ...(toggleWatch ? { toggleWatch } : {}), ...(options ? { options } : {}) },
+      LONG_CALL_MS,
+    ),
   );
   requireSome(method, targets, processes);
   return finish(ctx, { stop: 'stopped', restart: 'restarted', delete: 'deleted' }[method], processes, method !== 'delete');
@@ -96,13 +107,18 @@ async function reloadCommand(ctx: Context, command: string): Promise<void> {
   const targets = await expandTargets(ctx, requireTargets(ctx, command));
   const updateEnv = callerEnv(ctx);
   const options = commandLineOptions(ctx);
-  const processes = await withClient((client) => client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS));
+  const processes = await withClient((client) =>
+    client.call('reload', { targets, ...(updateEnv ? { updateEnv } : {}), ...(options ? { options } : {}) }, LONG_CALL_MS),
+  );
   requireSome('reload', targets, processes);
   return finish(ctx, 'reloaded', processes);
 }
 
 /** What restart and reload take besides targets. */
-const CHANGING_FLAGS = ['app flags (--max-memory-restart 300M...) and "-- args" change the apps first', "-a/--update-env: this shell's env; --attach: their logs afterwards"];
+const CHANGING_FLAGS = [
+  'app flags (--max-memory-restart 300M...) and "-- args" change the apps first',
+  "-a/--update-env: this shell's env; --attach: their logs afterwards",
+];
 
 export const actionCommands: CommandEntry[] = [
   { names: ['stop'], usage: '<target>...', summary: 'stop processes (they stay in the list)', run: stopRestartDelete },

@@ -28,7 +28,10 @@ function sortList(ctx: Context, list: ProcessInfo[]): ProcessInfo[] {
   const [field, direction = 'asc', ...extra] = String(ctx.values.sort).split(':');
   const key = SORT_FIELDS[field];
   if (!key || !['asc', 'desc'].includes(direction) || extra.length > 0) {
-    throw new CorralError(ErrorCode.BadArgument, `--sort: expected <field>[:asc|desc] with field one of ${Object.keys(SORT_FIELDS).join(', ')}, got ${JSON.stringify(ctx.values.sort)}`);
+    throw new CorralError(
+      ErrorCode.BadArgument,
+      `--sort: expected <field>[:asc|desc] with field one of ${Object.keys(SORT_FIELDS).join(', ')}, got ${JSON.stringify(ctx.values.sort)}`,
+    );
   }
   const sign = direction === 'desc' ? -1 : 1;
   return [...list].sort((a, b) => {
@@ -41,7 +44,8 @@ function sortList(ctx: Context, list: ProcessInfo[]): ProcessInfo[] {
 export async function showList(ctx: Context): Promise<void> {
   const list = sortList(ctx, await withClient((client) => client.call('list', {})));
   // PM2's -m/--mini-list: one line per process, for scripts and narrow terminals.
-  if (ctx.values['mini-list']) return ctx.out(list.map((process) => `${process.id} ${safeText(process.name)} ${process.status} ${process.pid ?? '-'}`).join('\n'));
+  if (ctx.values['mini-list'])
+    return ctx.out(list.map((process) => `${process.id} ${safeText(process.name)} ${process.status} ${process.pid ?? '-'}`).join('\n'));
   ctx.out(renderProcessTable(list, ctx.style));
 }
 
@@ -62,7 +66,8 @@ export const infoCommands: CommandEntry[] = [
     names: ['prettylist'],
     summary: 'the process list as a JavaScript value, indented',
     // PM2's pretty form: the same list as an inspected JavaScript value.
-    run: async (ctx) => ctx.out(inspect((await withClient((client) => client.call('list', {}))).map(withPm2Shape), { depth: null, colors: ctx.style.color, breakLength: 120 })),
+    run: async (ctx) =>
+      ctx.out(inspect((await withClient((client) => client.call('list', {}))).map(withPm2Shape), { depth: null, colors: ctx.style.color, breakLength: 120 })),
   },
   {
     names: ['describe'],
@@ -108,7 +113,12 @@ export const infoCommands: CommandEntry[] = [
       const [target, ...extra] = ctx.positionals;
       if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'env: usage: corral env <id>');
       const { env } = await withClient((client) => client.call('env', { target }));
-      return ctx.out(Object.keys(env).sort().map((key) => `${key}=${env[key]}`).join('\n'));
+      return ctx.out(
+        Object.keys(env)
+          .sort()
+          .map((key) => `${key}=${env[key]}`)
+          .join('\n'),
+      );
     },
   },
   {

@@ -10,23 +10,34 @@ async function inspectCommand(ctx: Context): Promise<void> {
   if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id|name> [--close-after 10m]');
   const { id } = await oneProcess('inspect', target);
   const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
-  if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined) throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
+  if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined)
+    throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
   const result = await withClient((client) => client.call('inspect', { id, ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
   // A daemon from before the bound says nothing about it (undefined): then neither do we.
-  const closes = result.closesAfterMs === undefined ? ''
-    : result.closesAfterMs === null ? '\nit is the app\'s own inspector: Corral leaves it open'
-      : `\nit closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
-  return done(ctx, `inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`);
+  const closes =
+    result.closesAfterMs === undefined
+      ? ''
+      : result.closesAfterMs === null
+        ? "\nit is the app's own inspector: Corral leaves it open"
+        : `\nit closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
+  return done(
+    ctx,
+    `inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`,
+  );
 }
 
 async function webCommand(ctx: Context): Promise<void> {
   const stop = ctx.values.stop === true;
   const port = ctx.values.port === undefined ? undefined : Number(ctx.values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CorralError(ErrorCode.BadArgument, `--port: expected 0-65535, got ${JSON.stringify(ctx.values.port)}`);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new CorralError(ErrorCode.BadArgument, `--port: expected 0-65535, got ${JSON.stringify(ctx.values.port)}`);
   const host = typeof ctx.values.host === 'string' ? ctx.values.host : undefined;
   const { url, tokenFile } = await withClient((client) => client.call('web', stop ? { stop: true } : { host, port }));
   if (!url) return done(ctx, 'web API stopped');
-  return done(ctx, `web API on ${url}: /, /processes, /metrics${tokenFile ? `\nrequests need the header "Authorization: Bearer <token>" with the token in ${tokenFile}` : ''}`);
+  return done(
+    ctx,
+    `web API on ${url}: /, /processes, /metrics${tokenFile ? `\nrequests need the header "Authorization: Bearer <token>" with the token in ${tokenFile}` : ''}`,
+  );
 }
 
 export const inspectWebCommands: CommandEntry[] = [

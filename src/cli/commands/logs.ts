@@ -13,7 +13,8 @@ import { matchLocal, oneProcess } from '../targets';
 export async function logsCommand(ctx: Context, chosen?: ProcessInfo[]): Promise<void> {
   const target = chosen ? undefined : ctx.positionals[0];
   const lines = ctx.values.lines === undefined ? (chosen ? 0 : 15) : Number(ctx.values.lines);
-  if (!Number.isInteger(lines) || lines < 0) throw new CorralError(ErrorCode.BadArgument, `--lines: expected a whole number of 0 or more, got ${JSON.stringify(ctx.values.lines)}`);
+  if (!Number.isInteger(lines) || lines < 0)
+    throw new CorralError(ErrorCode.BadArgument, `--lines: expected a whole number of 0 or more, got ${JSON.stringify(ctx.values.lines)}`);
   const wantOut = ctx.values.err !== true || ctx.values.out === true;
   const wantErr = ctx.values.out !== true || ctx.values.err === true;
   const raw = ctx.values.raw === true;
@@ -30,7 +31,8 @@ export async function logsCommand(ctx: Context, chosen?: ProcessInfo[]): Promise
   // PM2's --timestamp [format] (live lines carry the time they arrived; lines read back from files
   // have none) and --format (key=value per line).
   const stampFormat = ctx.values.timestamp === undefined ? null : ctx.values.timestamp || 'YYYY-MM-DD-HH:mm:ss';
-  const stamp = (at: number | null): string => (stampFormat === null || at === null ? '' : `${paint(ctx.style, 'grey', formatDate(new Date(at), String(stampFormat)))} `);
+  const stamp = (at: number | null): string =>
+    stampFormat === null || at === null ? '' : `${paint(ctx.style, 'grey', formatDate(new Date(at), String(stampFormat)))} `;
   const keyValue = ctx.values.format === true;
   const asKeyValue = (process: { id: number; name: string }, stream: 'out' | 'err', message: string, at: number | null): string =>
     `${at === null ? '' : `timestamp=${new Date(at).toISOString()} `}app=${process.name} id=${process.id} type=${stream} message=${message}`;
@@ -38,14 +40,18 @@ export async function logsCommand(ctx: Context, chosen?: ProcessInfo[]): Promise
   const highlight = typeof ctx.values.highlight === 'string' && ctx.values.highlight !== '' ? ctx.values.highlight : null;
   const marked = (line: string): string => (highlight && ctx.style.color ? line.split(highlight).join(`\u001b[7m${highlight}\u001b[27m`) : line);
   const width = Math.max(0, ...processes.map((process) => `${process.id}|${safeText(process.name)}`.length));
-  const prefix = (process: { id: number; name: string }): string => (raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${safeText(process.name)}`.padEnd(width))} | `);
+  const prefix = (process: { id: number; name: string }): string =>
+    raw ? '' : `${paint(ctx.style, 'cyan', `${process.id}|${safeText(process.name)}`.padEnd(width))} | `;
   // Log lines keep their colours; other escape sequences are shown, not obeyed. --raw into a pipe or a
   // file is for programs: the lines exactly as the app wrote them.
   const writeLine = raw && !process.stdout.isTTY ? ctx.outRaw : ctx.out;
   const writeJson = ctx.outRaw;
   const seen = new Set<string>();
   for (const process of processes) {
-    for (const [file, wanted, color] of [[process.out_log, wantOut, 'grey'], [process.err_log, wantErr, 'red']] as const) {
+    for (const [file, wanted, color] of [
+      [process.out_log, wantOut, 'grey'],
+      [process.err_log, wantErr, 'red'],
+    ] as const) {
       if (!wanted || seen.has(file) || file === '/dev/null' || lines === 0) continue;
       seen.add(file);
       const tail = await readLastLines(file, lines);
@@ -67,23 +73,25 @@ export async function logsCommand(ctx: Context, chosen?: ProcessInfo[]): Promise
   }
   const ids = target === undefined && !chosen ? null : new Set(processes.map((process) => process.id));
   const subscription = await client.subscribe();
-  const print = (stream: 'out' | 'err') => (event: LogEvent): void => {
-    if (ids && !ids.has(event.id)) return;
-    if (json) {
-      const time = new Date(event.at).toISOString();
-      for (const line of event.lines) writeJson(asJson(event, stream, line, time));
-      return;
-    }
-    if (keyValue) {
-      for (const line of event.lines) ctx.out(asKeyValue(event, stream, line, event.at));
-      return;
-    }
-    for (const line of event.lines) {
-      const text = raw ? line : `${stamp(event.at)}${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', marked(line)) : marked(line)}`;
-      if (stream === 'err' && raw) process.stderr.write(`${process.stderr.isTTY ? safeOutput(text) : text}\n`);
-      else writeLine(text);
-    }
-  };
+  const print =
+    (stream: 'out' | 'err') =>
+    (event: LogEvent): void => {
+      if (ids && !ids.has(event.id)) return;
+      if (json) {
+        const time = new Date(event.at).toISOString();
+        for (const line of event.lines) writeJson(asJson(event, stream, line, time));
+        return;
+      }
+      if (keyValue) {
+        for (const line of event.lines) ctx.out(asKeyValue(event, stream, line, event.at));
+        return;
+      }
+      for (const line of event.lines) {
+        const text = raw ? line : `${stamp(event.at)}${prefix(event)}${stream === 'err' ? paint(ctx.style, 'red', marked(line)) : marked(line)}`;
+        if (stream === 'err' && raw) process.stderr.write(`${process.stderr.isTTY ? safeOutput(text) : text}\n`);
+        else writeLine(text);
+      }
+    };
   if (wantOut) subscription.on('log:out', print('out'));
   if (wantErr) subscription.on('log:err', print('err'));
   await new Promise<void>((resolve) => {
@@ -117,10 +125,12 @@ async function attachCommand(ctx: Context): Promise<void> {
   const attached = await oneProcess('attach', target);
   const client = await connect();
   const subscription = await client.subscribe();
-  const show = (stream: 'out' | 'err') => (event: LogEvent): void => {
-    if (event.id !== attached.id) return;
-    for (const line of event.lines) (stream === 'out' ? ctx.out : ctx.err)(line);
-  };
+  const show =
+    (stream: 'out' | 'err') =>
+    (event: LogEvent): void => {
+      if (event.id !== attached.id) return;
+      for (const line of event.lines) (stream === 'out' ? ctx.out : ctx.err)(line);
+    };
   subscription.on('log:out', show('out'));
   subscription.on('log:err', show('err'));
   ctx.err(paint(ctx.style, 'grey', `attached to ${safeText(attached.name)} (id ${attached.id}): lines go to its stdin; Ctrl-C detaches`));

@@ -12,10 +12,16 @@ import { note, type Context } from '../context';
 function moduleCommand(ctx: Context, command: string): void {
   const [key] = ctx.positionals;
   if (command === 'logrotate' || (key && /^pm2-logrotate(:|$)/.test(key))) {
-    note(ctx, `${[command, key].filter(Boolean).join(' ')}: log rotation is built into Corral; set log_max_size, log_retain and log_compress per app (ecosystem file or --log-max-size)`);
+    note(
+      ctx,
+      `${[command, key].filter(Boolean).join(' ')}: log rotation is built into Corral; set log_max_size, log_retain and log_compress per app (ecosystem file or --log-max-size)`,
+    );
     return;
   }
-  throw new CorralError(ErrorCode.BadArgument, `${command}: Corral has no modules or settings store${key ? ` (${key})` : ''}; app options go in the ecosystem file, daemon settings are CORRAL_* environment variables`);
+  throw new CorralError(
+    ErrorCode.BadArgument,
+    `${command}: Corral has no modules or settings store${key ? ` (${key})` : ''}; app options go in the ecosystem file, daemon settings are CORRAL_* environment variables`,
+  );
 }
 
 const MODULE_SUMMARY = "PM2 modules and settings: pm2-logrotate's are built in (a note, exit 0), others exit 1";
@@ -23,7 +29,12 @@ const MODULE_SUMMARY = "PM2 modules and settings: pm2-logrotate's are built in (
 export const moduleCommands: CommandEntry[] = [
   { names: ['set', 'get', 'unset', 'multiset', 'conf', 'config'], usage: '[key] [value]', summary: MODULE_SUMMARY, run: moduleCommand },
   { names: ['install', 'uninstall', 'logrotate', 'publish', 'package'], usage: '[module]', summary: MODULE_SUMMARY, run: moduleCommand },
-  { names: ['module:install', 'module:uninstall', 'module:update', 'module:generate', 'module:publish'], usage: '[module]', summary: MODULE_SUMMARY, run: moduleCommand },
+  {
+    names: ['module:install', 'module:uninstall', 'module:update', 'module:generate', 'module:publish'],
+    usage: '[module]',
+    summary: MODULE_SUMMARY,
+    run: moduleCommand,
+  },
   {
     names: ['monitor', 'unmonitor'],
     usage: '[name]',
@@ -35,7 +46,10 @@ export const moduleCommands: CommandEntry[] = [
     names: ['link', 'unlink', 'plus', 'register', 'login', 'logout', 'open'],
     summary: 'PM2.io (PM2 Plus) only: exit 1, Corral has no hosted service',
     run: (_ctx, command) => {
-      throw new CorralError(ErrorCode.Unsupported, `${command}: PM2.io (PM2 Plus) only; Corral has no hosted service (corral web serves the HTTP API and Prometheus metrics)`);
+      throw new CorralError(
+        ErrorCode.Unsupported,
+        `${command}: PM2.io (PM2 Plus) only; Corral has no hosted service (corral web serves the HTTP API and Prometheus metrics)`,
+      );
     },
   },
 ];

@@ -9,7 +9,10 @@ async function monitCommand(ctx: Context): Promise<void> {
   const subscription = await client.subscribe();
   const history = new Map<number, number[]>();
   for (const description of await client.call('describe', { targets: ['all'] }).catch(() => [])) {
-    history.set(description.id, description.samples.map((sample) => sample.memory));
+    history.set(
+      description.id,
+      description.samples.map((sample) => sample.memory),
+    );
   }
   const tty = process.stdout.isTTY === true;
   const draw = async (): Promise<void> => {

@@ -58,7 +58,9 @@ async function updateCommand(ctx: Context): Promise<void> {
     await old.call('save', {});
   } catch (error) {
     old.close();
-    throw new CorralError(ErrorCode.Io, `update: nothing was stopped, because the list could not be saved first: ${(error as Error).message}`, { cause: error });
+    throw new CorralError(ErrorCode.Io, `update: nothing was stopped, because the list could not be saved first: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const { problems } = await endDaemon(old);
   printWarnings(ctx, problems);
@@ -66,7 +68,10 @@ async function updateCommand(ctx: Context): Promise<void> {
   const { processes, warnings } = await client.call('resurrect', {}, LONG_CALL_MS);
   printWarnings(ctx, warnings);
   const after = client.daemon;
-  done(ctx, `updated the daemon: ${safeText(before.version)} (pid ${before.pid}) -> ${after.version} (pid ${after.pid}), ${processes.length} process${processes.length === 1 ? '' : 'es'} back`);
+  done(
+    ctx,
+    `updated the daemon: ${safeText(before.version)} (pid ${before.pid}) -> ${after.version} (pid ${after.pid}), ${processes.length} process${processes.length === 1 ? '' : 'es'} back`,
+  );
   if (!ctx.values.silent) await showList(ctx);
 }
 

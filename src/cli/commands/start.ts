@@ -22,7 +22,8 @@ import { logsCommand } from './logs';
 async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   const targets = ctx.positionals;
   if (targets.length === 0) throw new CorralError(ErrorCode.BadArgument, 'start: give a script, an ecosystem file, a name, an id or "all"');
-  if (targets.length > 1 && ctx.values.name !== undefined) throw new CorralError(ErrorCode.BadArgument, '--name names one app: start the scripts one at a time to name each');
+  if (targets.length > 1 && ctx.values.name !== undefined)
+    throw new CorralError(ErrorCode.BadArgument, '--name names one app: start the scripts one at a time to name each');
   const isKnown = async (candidate: string): Promise<boolean> => matchLocal(await (await connect()).call('list', {}), candidate).length > 0;
   const requests: Array<{ target: string; request: StartRequest }> = [];
   for (const target of targets) requests.push({ target, request: target === '-' ? stdinRequest(ctx) : await buildStartRequest(target, ctx, isKnown) });
@@ -91,12 +92,14 @@ async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
   const portText = portArgument ?? (typeof ctx.values.port === 'string' ? ctx.values.port : '8080');
   if (extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `serve: unexpected argument "${extra[0]}" (usage: corral serve [path] [port])`);
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CorralError(ErrorCode.BadArgument, `serve: port: expected 1-65535, got ${JSON.stringify(portText)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CorralError(ErrorCode.BadArgument, `serve: port: expected 1-65535, got ${JSON.stringify(portText)}`);
   const root = path.resolve(folder);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CorralError(ErrorCode.BadArgument, `serve: ${root} is not a folder`);
   const user = ctx.values['basic-auth-username'];
   const password = ctx.values['basic-auth-password'];
-  if ((user === undefined) !== (password === undefined)) throw new CorralError(ErrorCode.BadArgument, 'serve: give both --basic-auth-username and --basic-auth-password');
+  if ((user === undefined) !== (password === undefined))
+    throw new CorralError(ErrorCode.BadArgument, 'serve: give both --basic-auth-username and --basic-auth-password');
   const env: Record<string, string> = {};
   if (ctx.values.spa === true) env.CORRAL_SERVE_SPA = '1';
   if (typeof ctx.values.host === 'string') env.CORRAL_SERVE_HOST = ctx.values.host;
@@ -119,7 +122,10 @@ export const startCommands: CommandEntry[] = [
       const failed = processes.filter((process) => process.status === 'errored');
       if (!ctx.values.silent) await showList(ctx);
       if (failed.length > 0) {
-        throw new CorralError(ErrorCode.Internal, failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'));
+        throw new CorralError(
+          ErrorCode.Internal,
+          failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'),
+        );
       }
       if (ctx.values.attach) await logsCommand(ctx, processes);
     },

@@ -18,15 +18,20 @@ import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from
 function startupCommand(ctx: Context, install: boolean): void {
   const verb = install ? 'startup' : 'unstartup';
   const [system = 'systemd', ...extra] = ctx.positionals;
-  if (system !== 'systemd' || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, `${verb}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
+  if (system !== 'systemd' || extra.length > 0)
+    throw new CorralError(ErrorCode.BadArgument, `${verb}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
   const user = typeof ctx.values.user === 'string' ? ctx.values.user : undefined;
   const userHome = typeof ctx.values.hp === 'string' ? ctx.values.hp : undefined;
   const service = typeof ctx.values['service-name'] === 'string' ? ctx.values['service-name'] : 'corral';
-  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(service)) throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
-  if (user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(user)) throw new CorralError(ErrorCode.BadArgument, `-u/--user: not a user name: ${JSON.stringify(user)}`);
-  if (userHome !== undefined && !path.isAbsolute(userHome)) throw new CorralError(ErrorCode.BadArgument, `--hp: expected an absolute path, got ${JSON.stringify(userHome)}`);
+  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(service))
+    throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
+  if (user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(user))
+    throw new CorralError(ErrorCode.BadArgument, `-u/--user: not a user name: ${JSON.stringify(user)}`);
+  if (userHome !== undefined && !path.isAbsolute(userHome))
+    throw new CorralError(ErrorCode.BadArgument, `--hp: expected an absolute path, got ${JSON.stringify(userHome)}`);
   const systemWide = user !== undefined || userHome !== undefined;
-  if (systemWide && (user === undefined || userHome === undefined)) throw new CorralError(ErrorCode.BadArgument, `${verb}: give both -u <user> and --hp <home> for a system unit (or neither for your own user unit)`);
+  if (systemWide && (user === undefined || userHome === undefined))
+    throw new CorralError(ErrorCode.BadArgument, `${verb}: give both -u <user> and --hp <home> for a system unit (or neither for your own user unit)`);
   const unitDir = systemWide ? '/etc/systemd/system' : path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
   const unitFile = path.join(unitDir, `${service}.service`);
   const systemctl = systemWide ? 'systemctl' : 'systemctl --user';
@@ -92,7 +97,12 @@ export const startupExportCommands: CommandEntry[] = [
     summary: 'a systemd unit that restores the saved list at boot (printed; --write installs it)',
     run: (ctx) => startupCommand(ctx, true),
   },
-  { names: ['unstartup'], usage: 'systemd [-u/--user user --hp home] [--service-name n]', summary: 'remove that unit', run: (ctx) => startupCommand(ctx, false) },
+  {
+    names: ['unstartup'],
+    usage: 'systemd [-u/--user user --hp home] [--service-name n]',
+    summary: 'remove that unit',
+    run: (ctx) => startupCommand(ctx, false),
+  },
   {
     names: ['export'],
     usage: '<kubernetes|k8s|systemd|compose> <ecosystem> [-o file]',

@@ -120,7 +120,11 @@ function withDescendants(roots: ProcessEntry[], entries: ProcessEntry[]): Proces
 export function descendants(root: number): number[] {
   const entries = liveEntries();
   const self = entries.find((entry) => entry.pid === root);
-  return self ? withDescendants([self], entries).filter((entry) => entry.pid !== root).map((entry) => entry.pid) : [];
+  return self
+    ? withDescendants([self], entries)
+        .filter((entry) => entry.pid !== root)
+        .map((entry) => entry.pid)
+    : [];
 }
 
 /** Live processes whose environment satisfies `matches` (those we may read: our own user's). */
@@ -196,6 +200,9 @@ export class InstanceProcesses {
       else if (found.some((entry) => entry.pgid === root && unchanged(entry))) group = root;
     }
     if (group !== null) kill(-group, signal);
-    signalEach(found.filter((entry) => entry.pgid !== group), signal);
+    signalEach(
+      found.filter((entry) => entry.pgid !== group),
+      signal,
+    );
   }
 }

@@ -117,4 +117,3 @@ export class ConfigError extends CorralError {
     this.problems = problems;
   }
 }
-

@@ -57,7 +57,11 @@ export const APP_OPTIONS = {
   ignore_watch: { flags: [valueFlag('ignore-watch', { multiple: true })] },
   watch_delay: {
     // PM2's --watch-delay is in seconds unless it says otherwise ("4" is 4 s, "4000ms" is 4000 ms).
-    flags: [valueFlag('watch-delay', { convert: (value) => (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Math.round(Number(value) * 1000) : value) })],
+    flags: [
+      valueFlag('watch-delay', {
+        convert: (value) => (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Math.round(Number(value) * 1000) : value),
+      }),
+    ],
   },
   watch_options: {},
   max_memory_restart: { flags: [valueFlag('max-memory-restart')] },
@@ -123,7 +127,9 @@ const entries = Object.entries(APP_OPTIONS) as Array<[AppOptionName, AppOption]>
 export const KNOWN: ReadonlySet<string> = new Set(entries.filter(([, option]) => option.noEffect === undefined).map(([name]) => name));
 
 /** Alias -> canonical option name. */
-export const ALIASES: Readonly<Record<string, string>> = Object.fromEntries(entries.flatMap(([name, option]) => (option.aliases ?? []).map((alias) => [alias, name])));
+export const ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  entries.flatMap(([name, option]) => (option.aliases ?? []).map((alias) => [alias, name])),
+);
 
 /** PM2 options that Corral accepts with a note because they have no effect here: the note. */
 export const ACCEPTED_WITHOUT_EFFECT: Readonly<Record<string, string>> = Object.fromEntries(
@@ -131,4 +137,6 @@ export const ACCEPTED_WITHOUT_EFFECT: Readonly<Record<string, string>> = Object.
 );
 
 /** Every app flag with the option it sets, in table order. */
-export const APP_FLAGS: ReadonlyArray<AppFlag & { option: AppOptionName }> = entries.flatMap(([option, { flags = [] }]) => flags.map((flag) => ({ ...flag, option })));
+export const APP_FLAGS: ReadonlyArray<AppFlag & { option: AppOptionName }> = entries.flatMap(([option, { flags = [] }]) =>
+  flags.map((flag) => ({ ...flag, option })),
+);

@@ -45,14 +45,17 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const increment_var = read.string('increment_var') ?? null;
   let watch_options: Record<string, unknown> | null = null;
   if (read.input.watch_options !== undefined && read.input.watch_options !== null) {
-    if (typeof read.input.watch_options !== 'object' || Array.isArray(read.input.watch_options)) read.expected('watch_options', 'an object', read.input.watch_options);
+    if (typeof read.input.watch_options !== 'object' || Array.isArray(read.input.watch_options))
+      read.expected('watch_options', 'an object', read.input.watch_options);
     else watch_options = JSON.parse(JSON.stringify(read.input.watch_options)) as Record<string, unknown>;
   }
 
   // PM2's rule: `instances` without `exec_mode` means cluster mode for a Node script, fork for anything else.
   const exec_mode: ExecMode = !read.given('exec_mode') && read.given('instances') && isNodeInterpreter(interpreter) ? 'cluster' : modeAsGiven;
   if (exec_mode === 'fork' && instances > 1 && env.PORT !== undefined && increment_var !== 'PORT') {
-    read.warnings.push(`${read.label('instances')}: ${instances} fork instances (${interpreter === 'none' ? 'a binary' : interpreter}) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own`);
+    read.warnings.push(
+      `${read.label('instances')}: ${instances} fork instances (${interpreter === 'none' ? 'a binary' : interpreter}) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own`,
+    );
   }
   const app: AppConfig = {
     name,
@@ -173,7 +176,10 @@ function readScript(read: FieldReader, ctx: NormalizeContext, cwd: string): { sc
         interpreter = 'none';
       } else if (TYPESCRIPT_EXTENSIONS.has(extension)) {
         if (!nodeStripsTypes()) {
-          read.fail('interpreter', `Node ${process.versions.node} cannot run TypeScript by itself (needs 22.18+); set an interpreter such as "tsx" (--interpreter tsx)`);
+          read.fail(
+            'interpreter',
+            `Node ${process.versions.node} cannot run TypeScript by itself (needs 22.18+); set an interpreter such as "tsx" (--interpreter tsx)`,
+          );
         }
         interpreter = 'node';
       } else {
@@ -268,10 +274,14 @@ function readEnv(read: FieldReader, ctx: NormalizeContext): { env: Record<string
     if (wanted === undefined || wanted === null) continue;
     const own = field === 'uid' ? ownUser() : ownGroup();
     if (!own.some((candidate) => String(candidate) === String(wanted))) {
-      read.fail(field, `Corral runs apps as the user that runs it${own.length > 0 ? ` (${own.join(', ')})` : ''}: start Corral as ${describeValue(wanted)} instead`);
+      read.fail(
+        field,
+        `Corral runs apps as the user that runs it${own.length > 0 ? ` (${own.join(', ')})` : ''}: start Corral as ${describeValue(wanted)} instead`,
+      );
     }
   }
-  for (const key of Object.keys(read.input)) if (key.startsWith('env_') && typeof read.input[key] !== 'object') read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
+  for (const key of Object.keys(read.input))
+    if (key.startsWith('env_') && typeof read.input[key] !== 'object') read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
   return { env, filter_env };
 }
 
@@ -301,7 +311,8 @@ function readLimits(read: FieldReader): Pick<AppConfig, 'max_memory_restart' | '
     if (read.input.log_max_size === false || read.input.log_max_size === 0 || read.input.log_max_size === '0') log_max_size = null;
     else {
       const bytes = parseSize(read.input.log_max_size);
-      if (bytes === undefined || bytes < 1024) read.expected('log_max_size', 'a size of at least 1K such as "10M", or 0 to never rotate', read.input.log_max_size);
+      if (bytes === undefined || bytes < 1024)
+        read.expected('log_max_size', 'a size of at least 1K such as "10M", or 0 to never rotate', read.input.log_max_size);
       else log_max_size = bytes;
     }
   }
@@ -336,7 +347,8 @@ function readLogs(read: FieldReader, cwd: string): Pick<AppConfig, 'log_date_for
   let log_file: string | true | null = null;
   if (read.input.log_file === true) log_file = true;
   else if (read.input.log_file !== false && read.input.log_file !== undefined && read.input.log_file !== null) {
-    const file = typeof read.input.log_file === 'string' ? read.path('log_file', cwd) : (read.expected('log_file', 'a file path or true', read.input.log_file), null);
+    const file =
+      typeof read.input.log_file === 'string' ? read.path('log_file', cwd) : (read.expected('log_file', 'a file path or true', read.input.log_file), null);
     log_file = file === '/dev/null' ? null : file;
   }
   let log_type: AppConfig['log_type'] = 'text';
@@ -364,7 +376,14 @@ export function revalidateApp(raw: unknown, index: number): AppConfig {
   const { app } = normalizeApp(
     // null is "never rotate" once normalized, but "unset" in user input: say it the unambiguous way.
     // The env was filtered when it was built (filter_env): checked here, not filtered again.
-    { ...candidate, env: {}, instances: candidate.instances, exec_mode: candidate.exec_mode, log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size, filter_env: false },
+    {
+      ...candidate,
+      env: {},
+      instances: candidate.instances,
+      exec_mode: candidate.exec_mode,
+      log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size,
+      filter_env: false,
+    },
     { source: '', index, baseDir: candidate.cwd, baseEnv: env, cpuCount: 1 },
   );
   const filter_env = parseFilterEnv(candidate.filter_env);

@@ -54,7 +54,8 @@ export function validateName(name: unknown): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not contain control characters';
   // A name that reads backwards or hides a character could pass for another app's in a list.
-  if (/[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(name)) return 'must not contain bidirectional or invisible formatting characters';
+  if (/[\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/.test(name))
+    return 'must not contain bidirectional or invisible formatting characters';
   if (name === 'all') return '"all" is reserved';
   return undefined;
 }
@@ -73,7 +74,11 @@ export function inheritsVariable(filter: boolean | string[], key: string): boole
 export function parseFilterEnv(value: unknown): boolean | string[] | undefined {
   if (value === undefined || value === null || value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
-  if (typeof value === 'string' && value.trim() !== '') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (typeof value === 'string' && value.trim() !== '')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
   return undefined;
 }
@@ -95,7 +100,12 @@ export function ownGroup(): Array<string | number> {
   let names: string[] = [];
   try {
     // name:password:gid:members, one group per line.
-    names = fs.readFileSync('/etc/group', 'utf8').split('\n').map((line) => line.split(':')).filter((fields) => fields.length >= 3 && Number(fields[2]) === gid).map((fields) => fields[0]);
+    names = fs
+      .readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((fields) => fields.length >= 3 && Number(fields[2]) === gid)
+      .map((fields) => fields[0]);
   } catch {
     // no /etc/group (Windows, some containers): the number only
   }
@@ -113,4 +123,3 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
 }
-

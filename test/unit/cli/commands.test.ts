@@ -6,12 +6,10 @@ import { COMMAND_TABLE, findCommand, helpText } from '../../../src/cli/commands'
 /** The command words of each command row of --help (the part before "Targets:"), as the user reads them. */
 function helpRows(help: string): string[][] {
   const commandsPart = help.slice(0, help.indexOf('\nTargets:'));
-  return commandsPart
-    .split('\n')
-    .flatMap((line) => {
-      const head = /^ {2}([^\s,|]+(?:\|[^\s,|]+)*(?:, [^\s,|]+)*)/.exec(line);
-      return head ? [head[1].split(/\||, /)] : [];
-    });
+  return commandsPart.split('\n').flatMap((line) => {
+    const head = /^ {2}([^\s,|]+(?:\|[^\s,|]+)*(?:, [^\s,|]+)*)/.exec(line);
+    return head ? [head[1].split(/\||, /)] : [];
+  });
 }
 
 describe('CLI command table (dispatch and --help)', () => {
@@ -19,7 +17,10 @@ describe('CLI command table (dispatch and --help)', () => {
 
   it('gives every command word to one entry only', () => {
     const words = COMMAND_TABLE.flatMap(commandWords);
-    assert.deepEqual(words.filter((word, index) => words.indexOf(word) !== index), []);
+    assert.deepEqual(
+      words.filter((word, index) => words.indexOf(word) !== index),
+      [],
+    );
     for (const word of words) assert.ok(findCommand(word), word);
     assert.equal(findCommand('nope'), undefined);
     assert.equal(findCommand('constructor'), undefined);
@@ -28,7 +29,11 @@ describe('CLI command table (dispatch and --help)', () => {
   it('--help lists every name and alias of the table, and every word it lists dispatches to its row', () => {
     const rows = helpRows(help);
     const listed = rows.flat();
-    assert.deepEqual(COMMAND_TABLE.flatMap(commandWords).filter((word) => !listed.includes(word)), [], 'in the table, missing from --help');
+    assert.deepEqual(
+      COMMAND_TABLE.flatMap(commandWords).filter((word) => !listed.includes(word)),
+      [],
+      'in the table, missing from --help',
+    );
     for (const row of rows) {
       const entry = findCommand(row[0]);
       assert.ok(entry, `--help lists "${row[0]}", which does not dispatch`);

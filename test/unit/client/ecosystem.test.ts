@@ -3,7 +3,17 @@ import { isEcosystemFile, rawApps } from '../../../src/client/ecosystem';
 
 describe('ecosystem shapes', () => {
   it('recognizes configuration files by name, as PM2 does', () => {
-    for (const file of ['ecosystem.config.js', 'ecosystem.config.cjs', 'x.config.mjs', 'apps.json', 'apps.yml', 'apps.yaml', 'ecosystem.js', 'ecosystem-prod.js']) assert.ok(isEcosystemFile(file), file);
+    for (const file of [
+      'ecosystem.config.js',
+      'ecosystem.config.cjs',
+      'x.config.mjs',
+      'apps.json',
+      'apps.yml',
+      'apps.yaml',
+      'ecosystem.js',
+      'ecosystem-prod.js',
+    ])
+      assert.ok(isEcosystemFile(file), file);
     for (const file of ['server.js', 'app.mjs', 'config.ts', 'run.sh']) assert.ok(!isEcosystemFile(file), file);
   });
 

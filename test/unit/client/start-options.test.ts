@@ -17,7 +17,10 @@ describe('app flags (from the app-option table)', () => {
 
   it('a short flag belongs to one option only', () => {
     const shorts = Object.values(CLI_OPTIONS).flatMap((option) => (option.short ? [option.short] : []));
-    assert.deepEqual(shorts.filter((short, index) => shorts.indexOf(short) !== index), []);
+    assert.deepEqual(
+      shorts.filter((short, index) => shorts.indexOf(short) !== index),
+      [],
+    );
   });
 
   it('messages name the first flag of an option, and the field when it has none', () => {

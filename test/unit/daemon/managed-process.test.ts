@@ -48,7 +48,10 @@ function harness(options: Record<string, unknown> = {}): Harness {
     hasSubscribers: () => false,
     log: (line) => logs.push(line),
   };
-  const app = revalidateApp({ name: 'app', script: path.join(home, 'app.js'), cwd: home, env: {}, out_file: '/dev/null', error_file: '/dev/null', ...options }, 0);
+  const app = revalidateApp(
+    { name: 'app', script: path.join(home, 'app.js'), cwd: home, env: {}, out_file: '/dev/null', error_file: '/dev/null', ...options },
+    0,
+  );
   const managed = new ManagedProcess(0, app, 0, ctx);
   const matching = (status: ProcessStatus, reason?: StateReason): ProcessEvent[] =>
     events.filter((event) => event.status === status && (reason === undefined || event.reason === reason));

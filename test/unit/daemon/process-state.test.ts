@@ -38,7 +38,7 @@ describe('process state table', () => {
   it('has a row for every status, and every status is reachable from stopped', () => {
     assert.deepEqual(Object.keys(TRANSITIONS).sort(), [...statuses].sort());
     const reached = new Set<string>([ProcessStatus.Stopped]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const { from, to } of allTransitions()) if (reached.has(from) && !reached.has(to)) grew = reached.add(to).size > 0;
     }
@@ -71,7 +71,8 @@ describe('process state table', () => {
     for (const [from, event] of samples) {
       assert.throws(
         () => nextStatus(from, event),
-        (error: unknown) => error instanceof CorralError && error.code === ErrorCode.Internal && error.message === `invalid state transition: ${event} while ${from}`,
+        (error: unknown) =>
+          error instanceof CorralError && error.code === ErrorCode.Internal && error.message === `invalid state transition: ${event} while ${from}`,
       );
     }
   });
@@ -107,7 +108,12 @@ describe('ProcessState', () => {
     const state = new ProcessState<string, { ended: boolean; end(): void }>((status, cause) => told.push(`${status} ${cause.reason}`));
     return { state, told };
   };
-  const delay = (): { ended: boolean; end(): void } => ({ ended: false, end() { this.ended = true; } });
+  const delay = (): { ended: boolean; end(): void } => ({
+    ended: false,
+    end() {
+      this.ended = true;
+    },
+  });
 
   it('holds the launch while launching, online and stopping, and drops it once stopped', () => {
     const { state, told } = make();
@@ -123,7 +129,10 @@ describe('ProcessState', () => {
     assert.deepEqual(told, ['launching start', 'online start', 'online reload', 'stopping user', 'stopped user']);
     assert.equal(state.lastDetail, 'exited with code 0 after 5 ms');
     // The history leaves out the plain start's online, as describe always showed it.
-    assert.deepEqual(state.history.map((record) => record.detail), ['launching', 'online', 'stopping', 'stopped: exited with code 0 after 5 ms']);
+    assert.deepEqual(
+      state.history.map((record) => record.detail),
+      ['launching', 'online', 'stopping', 'stopped: exited with code 0 after 5 ms'],
+    );
   });
 
   it('ends the restart delay when it leaves waiting-restart, by a stop or by the relaunch', () => {

@@ -24,7 +24,10 @@ describe('restart policy', () => {
   it('stays stopped with autorestart off or a stop exit code', () => {
     assert.equal(decideAfterExit(options({ autorestart: false }), INITIAL_RESTART_STATE, { code: 1, signal: null, uptimeMs: 10, at: 0 }).action, 'stop');
     assert.equal(decideAfterExit(options({ stop_exit_codes: [0, 3] }), INITIAL_RESTART_STATE, { code: 3, signal: null, uptimeMs: 10, at: 0 }).action, 'stop');
-    assert.equal(decideAfterExit(options({ stop_exit_codes: [0] }), INITIAL_RESTART_STATE, { code: null, signal: 'SIGKILL', uptimeMs: 10, at: 0 }).action, 'restart');
+    assert.equal(
+      decideAfterExit(options({ stop_exit_codes: [0] }), INITIAL_RESTART_STATE, { code: null, signal: 'SIGKILL', uptimeMs: 10, at: 0 }).action,
+      'restart',
+    );
   });
 
   it('counts consecutive unstable exits and gives up after max_restarts restarts', () => {

@@ -2,7 +2,11 @@ import * as assert from 'node:assert/strict';
 import { createWatchFilter } from '../../../src/daemon/watch-filter';
 
 describe('watch filter', () => {
-  const ignored = createWatchFilter({ cwd: '/app', ignore: ['node_modules', '.git', 'tmp', 'build/cache', '*.log', 'src/**/*.test.js', '/var/data'], alwaysIgnored: ['/home/u/.corral/logs', '/app/out.log'] });
+  const ignored = createWatchFilter({
+    cwd: '/app',
+    ignore: ['node_modules', '.git', 'tmp', 'build/cache', '*.log', 'src/**/*.test.js', '/var/data'],
+    alwaysIgnored: ['/home/u/.corral/logs', '/app/out.log'],
+  });
   it('ignores node_modules and named folders at any depth', () => {
     assert.ok(ignored('/app/node_modules/x/index.js'));
     assert.ok(ignored('/app/packages/a/node_modules/y.js'));

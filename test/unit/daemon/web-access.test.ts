@@ -9,7 +9,21 @@ describe('web API access', () => {
   });
 
   it('refuses any other Host, and a missing one on HTTP/1.1', () => {
-    for (const host of ['evil.example:9615', 'evil.example', 'localhost.evil.example', '127.0.0.1.evil.example', '128.0.0.1', '127.0.0.256', '10.0.0.1:9615', '[::2]:9615', '[::1]x', 'localhost:99999', 'localhost:', '', ' localhost']) {
+    for (const host of [
+      'evil.example:9615',
+      'evil.example',
+      'localhost.evil.example',
+      '127.0.0.1.evil.example',
+      '128.0.0.1',
+      '127.0.0.256',
+      '10.0.0.1:9615',
+      '[::2]:9615',
+      '[::1]x',
+      'localhost:99999',
+      'localhost:',
+      '',
+      ' localhost',
+    ]) {
       assert.ok(!isLoopbackHostHeader(host, '1.1'), JSON.stringify(host));
     }
     assert.ok(!isLoopbackHostHeader(undefined, '1.1'));

@@ -17,7 +17,17 @@ describe('web API helpers', () => {
   });
 
   it('escapes label values in the Prometheus text', () => {
-    const process = { id: 3, name: 'we"ird\\name\nx', namespace: 'default', pid: 10, status: 'online', cpu: 1.5, memory: 2048, restarts: 4, uptime: 61_000 } as ProcessInfo;
+    const process = {
+      id: 3,
+      name: 'we"ird\\name\nx',
+      namespace: 'default',
+      pid: 10,
+      status: 'online',
+      cpu: 1.5,
+      memory: 2048,
+      restarts: 4,
+      uptime: 61_000,
+    } as ProcessInfo;
     const text = prometheusText([process]);
     assert.match(text, /^corral_process_cpu_percent\{name="we\\"ird\\\\name\\nx",id="3",namespace="default"\} 1\.5$/m);
     assert.match(text, /^corral_process_uptime_seconds\{.*\} 61$/m);

@@ -7,7 +7,11 @@ describe('RPC params at the edge (wire-params.ts)', () => {
     assert.deepEqual(checkParams('stop', { targets: ['api', '3'] }), { targets: ['api', '3'] });
     assert.deepEqual(checkParams('flush', {}), {});
     assert.deepEqual(checkParams('inspect', { id: 2, closeAfterMs: 60_000 }), { id: 2, closeAfterMs: 60_000 });
-    assert.deepEqual(checkParams('restart', { targets: ['all'], updateEnv: { A: 'x' }, toggleWatch: true }), { targets: ['all'], updateEnv: { A: 'x' }, toggleWatch: true });
+    assert.deepEqual(checkParams('restart', { targets: ['all'], updateEnv: { A: 'x' }, toggleWatch: true }), {
+      targets: ['all'],
+      updateEnv: { A: 'x' },
+      toggleWatch: true,
+    });
     for (const method of METHOD_NAMES) assert.throws(() => checkParams(method, null), new RegExp(`^CorralError: ${method}: expected an object of parameters$`));
   });
 
@@ -24,7 +28,8 @@ describe('RPC params at the edge (wire-params.ts)', () => {
       ['notifyFileSaved', { paths: ['relative/file'] }, /paths: expected an array of absolute file paths$/],
       ['restart', { targets: ['all'], options: [] }, /options: expected an object of app options$/],
     ];
-    for (const [method, params, expected] of cases) assert.throws(() => checkParams(method, params), expected, `${method} ${JSON.stringify(params).slice(0, 60)}`);
+    for (const [method, params, expected] of cases)
+      assert.throws(() => checkParams(method, params), expected, `${method} ${JSON.stringify(params).slice(0, 60)}`);
   });
 
   it('never repeats an env value or anything else it received', () => {
@@ -32,7 +37,13 @@ describe('RPC params at the edge (wire-params.ts)', () => {
       () => checkParams('restart', { targets: ['all'], updateEnv: { TOKEN: 'hunter\u00002' } }),
       (error: Error) => /updateEnv: TOKEN: names must be non-empty/.test(error.message) && !error.message.includes('hunter'),
     );
-    assert.throws(() => checkParams('restart', { targets: ['all'], updateEnv: { TOKEN: 42 } }), (error: Error) => !error.message.includes('42'));
-    assert.throws(() => checkParams('restart', { targets: ['all'], toggleWatch: 'sekrit' } as never), (error: Error) => !error.message.includes('sekrit'));
+    assert.throws(
+      () => checkParams('restart', { targets: ['all'], updateEnv: { TOKEN: 42 } }),
+      (error: Error) => !error.message.includes('42'),
+    );
+    assert.throws(
+      () => checkParams('restart', { targets: ['all'], toggleWatch: 'sekrit' } as never),
+      (error: Error) => !error.message.includes('sekrit'),
+    );
   });
 });

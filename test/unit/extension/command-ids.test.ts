@@ -59,7 +59,10 @@ describe('VS Code command ids (COMMANDS, package.json, registration)', () => {
 
   it('the process view is the one package.json declares', () => {
     const views = Object.values(contributes.views as Record<string, Array<{ id: string }>>).flat();
-    assert.ok(views.some((view) => view.id === PROCESSES_VIEW), `${PROCESSES_VIEW} is not in contributes.views`);
+    assert.ok(
+      views.some((view) => view.id === PROCESSES_VIEW),
+      `${PROCESSES_VIEW} is not in contributes.views`,
+    );
   });
 
   it('every id of COMMANDS has a handler, registered in one place', () => {

@@ -28,8 +28,16 @@ describe('ecosystem JSON schema (jsonValidation)', () => {
 
   it('has exactly the names of the app-option table: options, aliases and options without effect', () => {
     const names = options.flatMap(([name, option]) => [name, ...(option.aliases ?? [])]);
-    assert.deepEqual(names.filter((name) => !(name in properties)), [], 'in APP_OPTIONS (src/shared/config/app-options.ts), missing from the schema');
-    assert.deepEqual(Object.keys(properties).filter((name) => !names.includes(name)), [], 'in the schema, not in APP_OPTIONS');
+    assert.deepEqual(
+      names.filter((name) => !(name in properties)),
+      [],
+      'in APP_OPTIONS (src/shared/config/app-options.ts), missing from the schema',
+    );
+    assert.deepEqual(
+      Object.keys(properties).filter((name) => !names.includes(name)),
+      [],
+      'in the schema, not in APP_OPTIONS',
+    );
   });
 
   it('describes an alias as one, with the values of the option it stands for', () => {

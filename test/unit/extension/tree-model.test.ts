@@ -6,11 +6,36 @@ let nextId = 0;
 function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
   const id = extra.id ?? nextId++;
   return {
-    id, name: 'web', namespace: 'default', pid: 1000 + id, status: 'online', exec_mode: 'fork', instance: 0, instances: 1,
-    restarts: 0, unstable_restarts: 0, started_at: 0, created_at: 0, uptime: 0, cpu: 1.5, memory: 50 * 1024 * 1024,
-    script: '/srv/web/server.js', args: [], cwd: '/srv/web', interpreter: 'node', node_args: [], out_log: '/h/logs/web-out.log',
-    err_log: '/h/logs/web-error.log', combined_log: null, pid_file: '/h/pids/web-0.pid', watch: false, autorestart: true, exit_code: null,
-    exit_signal: null, last_reason: 'start', last_reason_detail: null,
+    id,
+    name: 'web',
+    namespace: 'default',
+    pid: 1000 + id,
+    status: 'online',
+    exec_mode: 'fork',
+    instance: 0,
+    instances: 1,
+    restarts: 0,
+    unstable_restarts: 0,
+    started_at: 0,
+    created_at: 0,
+    uptime: 0,
+    cpu: 1.5,
+    memory: 50 * 1024 * 1024,
+    script: '/srv/web/server.js',
+    args: [],
+    cwd: '/srv/web',
+    interpreter: 'node',
+    node_args: [],
+    out_log: '/h/logs/web-out.log',
+    err_log: '/h/logs/web-error.log',
+    combined_log: null,
+    pid_file: '/h/pids/web-0.pid',
+    watch: false,
+    autorestart: true,
+    exit_code: null,
+    exit_signal: null,
+    last_reason: 'start',
+    last_reason_detail: null,
     ...extra,
   };
 }
@@ -18,7 +43,10 @@ function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
 describe('extension tree model', () => {
   it('lists apps by name when there is one namespace, one leaf per single-process app', () => {
     const tree = buildTree([proc({ name: 'worker' }), proc({ name: 'api' })]);
-    assert.deepEqual(tree.map((node) => node.kind === 'app' && node.name), ['api', 'worker']);
+    assert.deepEqual(
+      tree.map((node) => node.kind === 'app' && node.name),
+      ['api', 'worker'],
+    );
     assert.equal(children(tree[0]).length, 0);
   });
 
@@ -28,10 +56,16 @@ describe('extension tree model', () => {
       proc({ id: 11, name: 'api', namespace: 'backend', exec_mode: 'cluster', instances: 2 }),
       proc({ id: 12, name: 'site', namespace: 'frontend' }),
     ]);
-    assert.deepEqual(tree.map((node) => node.kind === 'namespace' && node.namespace), ['backend', 'frontend']);
+    assert.deepEqual(
+      tree.map((node) => node.kind === 'namespace' && node.namespace),
+      ['backend', 'frontend'],
+    );
     const [api] = children(tree[0]) as AppNode[];
     assert.ok(isGroup(api));
-    assert.deepEqual(children(api).map((node) => node.key), ['id:10', 'id:11']);
+    assert.deepEqual(
+      children(api).map((node) => node.key),
+      ['id:10', 'id:11'],
+    );
   });
 
   it('describes running processes as cpu · memory · restarts · uptime', () => {
@@ -63,7 +97,15 @@ describe('extension tree model', () => {
   it('writes a Markdown tooltip with pid, mode, script, cwd, logs and the last restart reason', () => {
     const [app] = buildTree([proc({ id: 7, pid: 4242, last_reason: 'crash', last_reason_detail: 'exited with code 1' })]) as AppNode[];
     const text = tooltip(app, 1000);
-    for (const part of ['4242', 'fork', '`/srv/web/server.js`', '`/srv/web`', '`/h/logs/web-out.log`', '`/h/logs/web-error.log`', 'crash: exited with code 1']) {
+    for (const part of [
+      '4242',
+      'fork',
+      '`/srv/web/server.js`',
+      '`/srv/web`',
+      '`/h/logs/web-out.log`',
+      '`/h/logs/web-error.log`',
+      'crash: exited with code 1',
+    ]) {
       assert.ok(text.includes(part), `${part} in ${text}`);
     }
   });

@@ -62,7 +62,17 @@ describe('config normalization', () => {
 
   it('accepts PM2 aliases', () => {
     const { app } = normalizeApp(
-      { script: 'a.js', exec_interpreter: 'node', interpreter_args: '--inspect', output: 'o.log', error: 'e.log', combine_logs: true, cron: '0 * * * *', pid: 'p.pid', exec_mode: 'fork_mode' },
+      {
+        script: 'a.js',
+        exec_interpreter: 'node',
+        interpreter_args: '--inspect',
+        output: 'o.log',
+        error: 'e.log',
+        combine_logs: true,
+        cron: '0 * * * *',
+        pid: 'p.pid',
+        exec_mode: 'fork_mode',
+      },
       ctx(),
     );
     assert.deepEqual(app.node_args, ['--inspect']);
@@ -84,8 +94,12 @@ describe('config normalization', () => {
   });
 
   it('names the file, the app and the field for a bad value', () => {
-    assert.deepEqual(problems({ script: 'a.js', instances: 'lots' }, { index: 1 }), ['eco.config.js: apps[1].instances: expected a number, "max" or a negative number, got "lots"']);
-    assert.deepEqual(problems({ script: 'a.js', instances: 2.5 }), ['eco.config.js: apps[0].instances: expected a number, "max" or a negative number, got 2.5']);
+    assert.deepEqual(problems({ script: 'a.js', instances: 'lots' }, { index: 1 }), [
+      'eco.config.js: apps[1].instances: expected a number, "max" or a negative number, got "lots"',
+    ]);
+    assert.deepEqual(problems({ script: 'a.js', instances: 2.5 }), [
+      'eco.config.js: apps[0].instances: expected a number, "max" or a negative number, got 2.5',
+    ]);
   });
 
   it('lists every problem of an app at once', () => {
@@ -150,14 +164,22 @@ describe('config normalization', () => {
     assert.throws(() => revalidateApp(null, 0), /expected an app object/);
   });
 
-  it('keys named like Object.prototype\'s (constructor, toString, __proto__) are unknown options, nothing more', () => {
+  it("keys named like Object.prototype's (constructor, toString, __proto__) are unknown options, nothing more", () => {
     const raw = JSON.parse('{"script": "a.js", "constructor": 1, "toString": "x", "hasOwnProperty": true, "__proto__": {"autorestart": false}}');
     const { app, warnings } = normalizeApp(raw, ctx());
-    assert.deepEqual(warnings.map((warning) => warning.replace(/^.*?apps\[0\]\./, '')), ['constructor: unknown option, ignored', 'toString: unknown option, ignored', 'hasOwnProperty: unknown option, ignored', '__proto__: unknown option, ignored']);
+    assert.deepEqual(
+      warnings.map((warning) => warning.replace(/^.*?apps\[0\]\./, '')),
+      [
+        'constructor: unknown option, ignored',
+        'toString: unknown option, ignored',
+        'hasOwnProperty: unknown option, ignored',
+        '__proto__: unknown option, ignored',
+      ],
+    );
     assert.equal(app.autorestart, true);
   });
 
-  it('PM2\'s filter_env, port, script with arguments, log_file and autostart survive the trip to the daemon unchanged', () => {
+  it("PM2's filter_env, port, script with arguments, log_file and autostart survive the trip to the daemon unchanged", () => {
     const onlyA = ctx({ fileExists: (file) => file === '/srv/app/a.js' });
     for (const raw of [
       { script: 'a.js', filter_env: true, env: { OWN: '1' } },
@@ -169,12 +191,15 @@ describe('config normalization', () => {
       assert.deepEqual(revalidateApp(JSON.parse(JSON.stringify(app)), 0), app, JSON.stringify(raw));
     }
     const filtered = normalizeApp({ script: 'a.js', filter_env: true, env: { OWN: '1' } }, ctx()).app;
-    assert.deepEqual(filtered.env, { OWN: '1' }, 'none of the shell env, the app\'s own env kept');
+    assert.deepEqual(filtered.env, { OWN: '1' }, "none of the shell env, the app's own env kept");
     assert.deepEqual(Object.keys(normalizeApp({ script: 'a.js', filter_env: ['HO'] }, ctx()).app.env), ['PATH']);
     assert.equal(normalizeApp({ script: 'a.js', port: 8081, env: { PORT: '1' } }, ctx()).app.env.PORT, '8081', 'port wins over env.PORT');
     const words = normalizeApp({ script: 'npm run start', args: ['--', 'x'] }, onlyA).app;
     assert.deepEqual([words.script, words.args, words.interpreter], ['npm', ['run', 'start', '--', 'x'], 'none']);
-    assert.deepEqual([normalizeApp({ script: 'a.js', log: 'all.log' }, ctx()).app.log_file, normalizeApp({ script: 'a.js', log_file: 'NULL' }, ctx()).app.log_file], ['/srv/app/all.log', null]);
+    assert.deepEqual(
+      [normalizeApp({ script: 'a.js', log: 'all.log' }, ctx()).app.log_file, normalizeApp({ script: 'a.js', log_file: 'NULL' }, ctx()).app.log_file],
+      ['/srv/app/all.log', null],
+    );
     assert.match(problems({ script: 'a.js', filter_env: 5 })[0], /filter_env: expected true or a list of name prefixes/);
     assert.match(problems({ script: 'a.js', port: 70000 })[0], /port: expected a port number/);
     assert.match(problems({ script: 'a.js', log_file: 3 })[0], /log_file: expected a file path or true/);
@@ -214,13 +239,18 @@ describe('config normalization', () => {
 
   it('warns when fork instances of another interpreter would all get the same PORT', () => {
     const shared = normalizeApp({ script: 'a.py', instances: 2, env: { PORT: 8000 } }, ctx());
-    assert.deepEqual(shared.warnings, ['eco.config.js: apps[0].instances: 2 fork instances (python3) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own']);
+    assert.deepEqual(shared.warnings, [
+      'eco.config.js: apps[0].instances: 2 fork instances (python3) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own',
+    ]);
     assert.deepEqual(normalizeApp({ script: 'a.py', instances: 2, env: { PORT: 8000 }, increment_var: 'PORT' }, ctx()).warnings, []);
     assert.deepEqual(normalizeApp({ script: 'a.js', instances: 2, env: { PORT: 8000 } }, ctx()).warnings, [], 'cluster workers share the port');
   });
 
   it('rejects NUL in env values, args and paths without echoing the value', () => {
-    const envProblems = problems({ script: 'a.js', env: { API_KEY: 's3cr\u0000et', OK: 'fine' }, env_production: { TOKEN: 'x\u0000y' } }, { envName: 'production' });
+    const envProblems = problems(
+      { script: 'a.js', env: { API_KEY: 's3cr\u0000et', OK: 'fine' }, env_production: { TOKEN: 'x\u0000y' } },
+      { envName: 'production' },
+    );
     assert.deepEqual(envProblems, [
       'eco.config.js: apps[0].env.API_KEY: must not contain a NUL character (the value is not shown)',
       'eco.config.js: apps[0].env_production.TOKEN: must not contain a NUL character (the value is not shown)',
@@ -233,6 +263,11 @@ describe('config normalization', () => {
     assert.deepEqual(problems({ script: 'a\u0000.js' }), ['eco.config.js: apps[0].script: must not contain a NUL character']);
     // What a hostile client sends the daemon: the whole env as the base.
     const { app } = normalizeApp({ script: 'a.js' }, ctx());
-    assert.throws(() => revalidateApp({ ...app, env: { SECRET: 'hunter\u00002' } }, 0), (error: Error) => /apps\[0\]\.env\.SECRET: must not contain a NUL/.test(String((error as ConfigError).problems)) && !String((error as ConfigError).problems).includes('hunter'));
+    assert.throws(
+      () => revalidateApp({ ...app, env: { SECRET: 'hunter\u00002' } }, 0),
+      (error: Error) =>
+        /apps\[0\]\.env\.SECRET: must not contain a NUL/.test(String((error as ConfigError).problems)) &&
+        !String((error as ConfigError).problems).includes('hunter'),
+    );
   });
 });

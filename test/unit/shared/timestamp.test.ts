@@ -10,7 +10,7 @@ describe('log timestamps', () => {
     assert.match(formatDate(date, 'Z'), /^[+-]\d\d:\d\d$/);
     assert.match(formatDate(date, 'ZZ'), /^[+-]\d{4}$/);
   });
-  it('knows the rest of day.js\'s tokens, as PM2\'s own examples use them', () => {
+  it("knows the rest of day.js's tokens, as PM2's own examples use them", () => {
     assert.equal(formatDate(date, 'ddd, DD-MMM-YYYY hh:mm A'), 'Fri, 02-Jan-2026 03:04 AM');
     assert.equal(formatDate(new Date(2026, 10, 9, 15, 7, 8, 120), 'dddd D MMMM YY, h:m:s a [SSS=]SSS SS S'), 'Monday 9 November 26, 3:7:8 pm SSS=120 12 1');
     assert.equal(formatDate(date, 'M/D H d dd'), '1/2 3 5 Fr');
