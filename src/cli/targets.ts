@@ -5,6 +5,7 @@ import { splitList } from '../client/start-request';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { ProcessInfo } from '../shared/protocol';
+import { matchTarget } from '../shared/targets';
 import { withClient, type Context } from './context';
 
 export function requireTargets(ctx: Context, command: string): string[] {
@@ -38,14 +39,9 @@ export function requireSome(command: string, targets: string[], processes: Proce
     throw new CorralError(ErrorCode.NotFound, `${command}: no process matched ${targets.map((target) => JSON.stringify(target)).join(' ')}`);
 }
 
+/** The processes of the list a target names, by the daemon's own rule (shared/targets.ts); none given: all. */
 export function matchLocal(list: ProcessInfo[], target: string | undefined): ProcessInfo[] {
-  if (target === undefined || target === 'all') return list;
-  if (/^\d+$/.test(target)) {
-    const byId = list.filter((process) => process.id === Number(target));
-    if (byId.length > 0) return byId;
-  }
-  const byName = list.filter((process) => process.name === target);
-  return byName.length > 0 ? byName : list.filter((process) => process.namespace === target);
+  return target === undefined ? list : matchTarget(list, target, (process) => process);
 }
 
 /** `send`, `attach` and `inspect` reach one process: an id, or the name of an app with one instance. */

@@ -1,12 +1,14 @@
 /** The process table: creates, finds and drives managed processes. */
-import { inheritsVariable, isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
+import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
+import { applyChange, type AppChange } from './app-changes';
 import { AutoRestarts } from './auto-restarts';
 import { DEFAULT_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
 import { Inspectors } from './inspect-process';
 import { ManagedProcess, type ProcessContext } from './managed-process';
 import type { DumpApp } from '../shared/dump';
+import { matchTarget } from '../shared/targets';
 import { MetricsSampler } from './metrics';
 
 const SIGNALS = new Set<string>([
@@ -73,13 +75,7 @@ export class Supervisor {
   }
 
   private match(target: string): ManagedProcess[] {
-    const all = [...this.processes.values()];
-    if (target === 'all') return all;
-    // An id first; a numeric name (PM2 allows --name 455) when no process has that id.
-    const byId = /^\d+$/.test(target) ? this.processes.get(Number(target)) : undefined;
-    if (byId) return [byId];
-    const byName = all.filter((process) => process.app.name === target);
-    return byName.length > 0 ? byName : all.filter((process) => process.app.namespace === target);
+    return matchTarget([...this.processes.values()], target, (process) => ({ id: process.id, name: process.app.name, namespace: process.app.namespace }));
   }
 
   /**
@@ -177,52 +173,18 @@ export class Supervisor {
 
   async restart(targets: string[], updateEnv?: Record<string, string>, toggleWatch = false, options?: Record<string, unknown>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    await this.applyOptions(processes, options);
-    await this.updateEnv(processes, updateEnv);
-    if (toggleWatch) await this.toggleWatch(processes);
+    await this.change(processes, { options, updateEnv, toggleWatch });
     await Promise.all(processes.map((process) => process.restart({ reason: 'user' })));
     this.onChange();
     return processes.map((process) => process.info());
   }
 
-  /** PM2's `restart <app> --watch`: watching turns on if it was off, off if it was on, for each app named. */
-  private async toggleWatch(processes: ManagedProcess[]): Promise<void> {
-    for (const name of new Set(processes.map((process) => process.app.name))) {
-      const instances = this.byName(name);
-      const watch = instances[0].app.watch === false;
-      await Promise.all(instances.map((process) => process.update((app) => ({ ...app, watch }))));
-      await this.syncTriggers(instances[0].app);
-    }
-  }
-
-  /**
-   * PM2's `restart api --max-memory-restart 300M -- new args`: options from the command line over the
-   * config of each app named, all checked before any changes; the restart or reload then applies them.
-   */
-  private async applyOptions(processes: ManagedProcess[], options: Record<string, unknown> | undefined): Promise<void> {
-    if (options === undefined) return;
-    const fixed = ['name', 'script', 'instances', 'exec_mode', 'env'].find((key) => key in options);
-    if (fixed)
-      throw new CorralError(ErrorCode.BadArgument, `options.${fixed}: cannot change on a restart (scale changes instances; start the app again for the rest)`);
-    const updated = [...new Set(processes.map((process) => process.app.name))].map((name, index) => {
-      const instances = this.byName(name);
-      return { instances, app: revalidateApp({ ...instances[0].app, ...options }, index) };
+  /** What a restart or reload changes in the apps first (app-changes.ts). */
+  private change(processes: ManagedProcess[], change: AppChange): Promise<void> {
+    return applyChange(processes, change, {
+      instancesOf: (name) => this.byName(name),
+      syncTriggers: (app) => this.syncTriggers(app),
     });
-    for (const { instances, app } of updated) {
-      await Promise.all(instances.map((process) => process.reconfigure({ ...app, instances: instances.length })));
-      await this.syncTriggers(app);
-    }
-  }
-
-  /** `--update-env`: the caller's env over each process's own; checked whole before anything changes. */
-  private async updateEnv(processes: ManagedProcess[], updateEnv: Record<string, string> | undefined): Promise<void> {
-    if (updateEnv === undefined) return;
-    const entries = Object.entries(updateEnv);
-    await Promise.all(
-      processes.map((process) =>
-        process.update((app) => ({ ...app, env: { ...app.env, ...Object.fromEntries(entries.filter(([key]) => inheritsVariable(app.filter_env, key))) } })),
-      ),
-    );
   }
 
   reset(targets: string[]): ProcessInfo[] {
@@ -254,8 +216,7 @@ export class Supervisor {
    */
   async reload(targets: string[], updateEnv?: Record<string, string>, options?: Record<string, unknown>): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    await this.applyOptions(processes, options);
-    await this.updateEnv(processes, updateEnv);
+    await this.change(processes, { options, updateEnv });
     const byApp = new Map<string, ManagedProcess[]>();
     for (const process of processes) byApp.set(process.app.name, [...(byApp.get(process.app.name) ?? []), process]);
     const failures: string[] = [];
