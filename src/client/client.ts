@@ -15,6 +15,8 @@ import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
 import { prepareHome } from '../shared/home';
 import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
 import { printable } from '../shared/printable';
+import { daemonSpawnOptions } from '../shared/platform/daemon-spawn';
+import { currentPlatform } from '../shared/platform/platform';
 import {
   EVENT_NAMES,
   PROTOCOL_VERSION,
@@ -119,8 +121,7 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
     const { spawn } = require('node:child_process') as typeof ChildProcesses;
     // A 1 MB young generation: the daemon's live heap is small, and this keeps its RSS close to it.
     const child = spawn(options.nodePath ?? process.execPath, ['--max-semi-space-size=1', script], {
-      detached: true,
-      stdio: ['ignore', output, output, 'pipe'],
+      ...daemonSpawnOptions(currentPlatform(), output),
       env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home, [START_REPORT_FD_ENV]: String(START_REPORT_FD) },
       cwd: paths.home,
     });

@@ -26,6 +26,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { LOCK_ENTRY_MAX_BYTES, type HomePaths } from '../shared/paths';
 import { printable } from '../shared/printable';
+import { currentPlatform, isWindows } from '../shared/platform/platform';
 
 const NAME_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
 /** "." and random characters: hidden in the home, and within the socket path budget of paths.ts. */
@@ -157,7 +158,7 @@ function closeServer(server: net.Server): Promise<void> {
 /** Takes the home's lock, or names the live holder. The home must have passed prepareHome. */
 export async function takeLock(paths: HomePaths, log: (message: string) => void): Promise<LockOutcome> {
   // The seam for Windows: no unix-socket files there; a named-pipe lock is a later issue.
-  if (process.platform === 'win32') return { held: true, lock: { release: () => undefined } };
+  if (isWindows(currentPlatform())) return { held: true, lock: { release: () => undefined } };
 
   const { entry, server } = await listenOnOwnSocket(paths.home);
   const ownSocket = path.join(paths.home, entry);

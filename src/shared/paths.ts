@@ -1,5 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { maxSocketPathBytes } from './platform/addresses';
+import { currentPlatform } from './platform/platform';
 
 export interface HomePaths {
   home: string;
@@ -22,8 +24,8 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(fromEnv && fromEnv.length > 0 ? fromEnv : path.join(os.homedir(), '.corral'));
 }
 
-/** sun_path is 108 bytes on Linux (104 on macOS), terminator included. */
-export const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
+/** sun_path is 108 bytes on Linux (104 on macOS and the BSDs), terminator included: platform/addresses.ts. */
+export const MAX_SOCKET_PATH_BYTES = maxSocketPathBytes(currentPlatform());
 
 /**
  * The lock's socket is `<home>/<entry>` with an entry of at most this many bytes: no longer than
