@@ -65,8 +65,18 @@ describe('export and startup commands', () => {
     await home.ok(['startup', 'systemd', '-w'], { env });
     assert.ok(fs.existsSync(unit), "PM2's startup -w installs too");
     await home.ok(['unstartup', 'systemd'], { env });
-    const other = await home.cli(['startup', 'launchd'], { env });
-    assert.match(other.stderr, /only "systemd" is supported/);
+    const other = await home.cli(['startup', 'upstart'], { env });
+    assert.match(other.stderr, /expected "systemd", "launchd" or "schtasks"/);
+  });
+
+  it('startup launchd and startup schtasks print recipes that run corral resurrect', async () => {
+    const plist = await home.ok(['startup', 'launchd']);
+    assert.match(plist.stdout, /<string>resurrect<\/string>/);
+    assert.match(plist.stderr, /Library\/LaunchAgents\/io\.corral\.corral\.plist/);
+    const task = await home.ok(['startup', 'schtasks', '--service-name', 'corral-dev']);
+    assert.match(task.stdout, /schtasks \/Create \/F \/TN "corral-dev" \/SC ONLOGON/);
+    assert.match((await home.ok(['unstartup', 'schtasks'])).stdout, /schtasks \/Delete \/F \/TN "corral"/);
+    assert.match((await home.cli(['startup', 'launchd', '--write'])).stderr, /printed only/);
   });
 
   it('startup systemd -u <user> --hp <home> --service-name <name>: a system unit running as that user for its home', async () => {

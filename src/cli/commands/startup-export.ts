@@ -1,4 +1,4 @@
-/** Running the saved list elsewhere: startup/unstartup (a systemd unit) and export (orchestrator files). */
+/** Running the saved list elsewhere: startup/unstartup (systemd, launchd, Task Scheduler) and export (orchestrator files). */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,20 +6,51 @@ import { loadEcosystem } from '../../client/ecosystem';
 import { splitList } from '../../client/start-request';
 import { CorralError, ErrorCode } from '../../shared/errors';
 import { resolveHome } from '../../shared/paths';
+import { currentPlatform } from '../../shared/platform/platform';
+import { defaultStartupSystem, launchdInstructions, launchdLabel, launchdPlist, schtasksRecipe } from '../../shared/platform/startup';
 import type { CommandEntry } from '../command';
 import { printWarnings, type Context } from '../context';
 import { exportCompose, exportKubernetes, exportSystemdUnits, startupUnit } from '../exports';
 
 /**
+ * `startup launchd` (macOS's default) and `startup schtasks` (Windows'): a recipe that runs
+ * `corral resurrect` at logon, printed for the user to install; Corral installs neither itself.
+ */
+function startupRecipeCommand(ctx: Context, system: 'launchd' | 'schtasks', install: boolean): void {
+  const service = typeof ctx.values['service-name'] === 'string' ? ctx.values['service-name'] : 'corral';
+  if (!/^[A-Za-z0-9_.@-]{1,200}$/.test(service))
+    throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
+  if (ctx.values.write === true || ctx.values.watch === true || ctx.values.user !== undefined || ctx.values.hp !== undefined)
+    throw new CorralError(ErrorCode.BadArgument, `startup ${system}: the recipe is printed only (no --write, -u or --hp): install it as it says`);
+  const home = resolveHome();
+  const options = {
+    nodePath: process.execPath,
+    cliScript: __filename,
+    home,
+    name: service,
+    customHome: process.env.CORRAL_HOME !== undefined && process.env.CORRAL_HOME !== '',
+  };
+  if (system === 'schtasks') {
+    if (!install) return ctx.out(`schtasks /Delete /F /TN "${service}"`);
+    return ctx.out(schtasksRecipe(options).trimEnd());
+  }
+  const plistFile = path.join(os.homedir(), 'Library', 'LaunchAgents', `${launchdLabel(service)}.plist`);
+  if (!install) return ctx.out(`launchctl bootout gui/$(id -u) ${plistFile} && rm ${plistFile}`);
+  ctx.out(launchdPlist(options).trimEnd());
+  ctx.err(launchdInstructions(plistFile));
+}
+
+/**
  * `startup systemd [--write]`: a user unit for this user's home. With PM2's `-u <user> --hp <home>`
  * (and `--service-name`), a system unit that runs the daemon as that user for <home>/.corral, which
- * only root can install. Other init systems: see the README.
+ * only root can install. Without a name, the platform's own system (platform/startup.ts).
  */
 function startupCommand(ctx: Context, install: boolean): void {
   const verb = install ? 'startup' : 'unstartup';
-  const [system = 'systemd', ...extra] = ctx.positionals;
+  const [system = defaultStartupSystem(currentPlatform()), ...extra] = ctx.positionals;
+  if (extra.length === 0 && (system === 'launchd' || system === 'schtasks')) return startupRecipeCommand(ctx, system, install);
   if (system !== 'systemd' || extra.length > 0)
-    throw new CorralError(ErrorCode.BadArgument, `${verb}: only "systemd" is supported (got ${JSON.stringify([system, ...extra].join(' '))})`);
+    throw new CorralError(ErrorCode.BadArgument, `${verb}: expected "systemd", "launchd" or "schtasks" (got ${JSON.stringify([system, ...extra].join(' '))})`);
   const user = typeof ctx.values.user === 'string' ? ctx.values.user : undefined;
   const userHome = typeof ctx.values.hp === 'string' ? ctx.values.hp : undefined;
   const service = typeof ctx.values['service-name'] === 'string' ? ctx.values['service-name'] : 'corral';
@@ -93,14 +124,14 @@ async function exportCommand(ctx: Context): Promise<void> {
 export const startupExportCommands: CommandEntry[] = [
   {
     names: ['startup'],
-    usage: 'systemd [--write] [-u/--user user --hp home] [--service-name n] [--wait-ip]',
-    summary: 'a systemd unit that restores the saved list at boot (printed; --write installs it)',
+    usage: '[systemd [--write] [-u/--user user --hp home] [--wait-ip] | launchd | schtasks] [--service-name n]',
+    summary: 'a systemd unit (printed; --write installs it), a launchd agent or a Task Scheduler task (printed) that restores the saved list',
     run: (ctx) => startupCommand(ctx, true),
   },
   {
     names: ['unstartup'],
-    usage: 'systemd [-u/--user user --hp home] [--service-name n]',
-    summary: 'remove that unit',
+    usage: '[systemd [-u/--user user --hp home] | launchd | schtasks] [--service-name n]',
+    summary: 'remove that unit (or print how to remove the agent or task)',
     run: (ctx) => startupCommand(ctx, false),
   },
   {

@@ -41,7 +41,7 @@ export function schtasksRecipe(options: StartupRecipeOptions): string {
     `schtasks /Create /F /TN "${options.name}" /SC ONLOGON /RL LIMITED /TR "${run}"`,
     `:: to remove it: schtasks /Delete /F /TN "${options.name}"`,
     '',
-  ].join('\r\n');
+  ].join('\n');
 }
 
 function xml(text: string): string {

@@ -10,7 +10,7 @@ describe('platform startup recipes', () => {
 
   it('prints a Task Scheduler task that runs corral resurrect at logon', () => {
     const options = { nodePath: 'C:\\Program Files\\nodejs\\node.exe', cliScript: 'C:\\tools\\corral\\dist\\cli.js', home: 'D:\\corral home', name: 'Corral' };
-    const lines = schtasksRecipe({ ...options, customHome: true }).split('\r\n');
+    const lines = schtasksRecipe({ ...options, customHome: true }).split('\n');
     assert.ok(lines.includes('setx CORRAL_HOME "D:\\corral home"'));
     assert.ok(
       lines.includes(
