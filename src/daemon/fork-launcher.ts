@@ -1,8 +1,11 @@
 /** Fork mode: one child process per instance, in its own process group, output piped. */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { AppConfig } from '../shared/config';
 import { isNodeInterpreter } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
+import { resolveSpawn } from '../shared/platform/commands';
+import { currentPlatform } from '../shared/platform/platform';
 import { STDIN_BACKLOG_BYTES, watchChild, type ChildHandle } from './child-handle';
 import { InstanceProcesses } from './platform/processes';
 
@@ -26,7 +29,10 @@ export function commandFor(spec: LaunchSpec): { command: string; args: string[];
 
 export function launchFork(spec: LaunchSpec): ChildHandle {
   const { command, args, ipc } = commandFor(spec);
-  const child = spawn(command, args, {
+  // As given off Windows; there, `npm` is npm.cmd, run through cmd.exe with quoted arguments (no shell string).
+  const plan = resolveSpawn(command, args, { platform: currentPlatform(), env: spec.env, cwd: spec.app.cwd, isFile }) ?? { command, args };
+  const child = spawn(plan.command, plan.args, {
+    windowsVerbatimArguments: plan.windowsVerbatimArguments,
     cwd: spec.app.cwd,
     env: spec.env,
     // detached: a new session and process group, so stop reaches the app's own children (kill(-pid)).
@@ -83,4 +89,8 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
       signal('SIGKILL');
     },
   };
+}
+
+function isFile(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
 }

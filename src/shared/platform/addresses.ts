@@ -36,7 +36,14 @@ export function homeHash(home: string): string {
   return createHash('sha256').update(windowsHomeKey(home)).digest('hex').slice(0, 16);
 }
 
-/** `\\.\pipe\corral-<hash of the home>-<kind>` on Windows, `<home>/<kind>.sock` elsewhere. */
+/**
+ * `\\.\pipe\corral-<hash of the home>-<kind>` on Windows, `<home>/<kind>.sock` elsewhere.
+ *
+ * Not yet used by the daemon. Before it is: Node's net API creates a pipe with the default security
+ * descriptor, which also lets Everyone open it for reading, so owner-only needs more than listen()
+ * (pub.sock carries log lines); and pm2-axon passes addresses through url.parse, which turns the
+ * backslashes into `//./pipe/...`, a form Windows normalizes back for `\\.\` device paths.
+ */
 export function socketAddress(home: string, kind: SocketKind, platform: Platform): string {
   if (isWindows(platform)) return `\\\\.\\pipe\\corral-${homeHash(home)}-${kind}`;
   return path.posix.join(home, SOCKET_FILES[kind]);
