@@ -1,6 +1,8 @@
 // `npm test`: every suite, one after another, then one summary line "N passed, N failed[, N skipped]".
 // Each suite is a child process that writes {passed, failed, skipped} to $CORRAL_RESULTS_FILE; a suite
 // that dies without writing it counts as one failure. Usage: node test/run-all.mjs [suite,...]
+// `portable` is integration and faults again with CORRAL_PORTABLE=1: the daemon reads the process table
+// with `ps`, as on macOS (README, "CORRAL_PORTABLE=1").
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -10,11 +12,15 @@ const SUITES = {
   unit: ['node', ['test/mocha-runner.mjs', 'dist/test/unit']],
   integration: ['node', ['test/mocha-runner.mjs', 'dist/test/integration']],
   faults: ['node', ['test/mocha-runner.mjs', 'dist/test/faults']],
+  'portable-integration': ['node', ['test/mocha-runner.mjs', 'dist/test/integration'], { CORRAL_PORTABLE: '1' }],
+  'portable-faults': ['node', ['test/mocha-runner.mjs', 'dist/test/faults'], { CORRAL_PORTABLE: '1' }],
   vscode: ['node', ['test/harness/run-vscode.mjs']],
   e2e: ['node', ['test/harness/run-e2e.mjs']],
 };
 
-const wanted = (process.argv[2] ?? Object.keys(SUITES).join(',')).split(',');
+const GROUPS = { portable: ['portable-integration', 'portable-faults'] };
+
+const wanted = (process.argv[2] ?? Object.keys(SUITES).join(',')).split(',').flatMap((name) => GROUPS[name] ?? [name]);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'corral-results-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
@@ -22,7 +28,7 @@ const lines = [];
 for (const name of wanted) {
   const suite = SUITES[name];
   if (!suite) {
-    console.error(`unknown suite "${name}" (known: ${Object.keys(SUITES).join(', ')})`);
+    console.error(`unknown suite "${name}" (known: ${[...Object.keys(SUITES), ...Object.keys(GROUPS)].join(', ')})`);
     process.exit(2);
   }
   if (!existsSync(suite[1][0])) {
@@ -35,7 +41,7 @@ for (const name of wanted) {
   const code = await new Promise((resolve) => {
     const child = spawn(suite[0] === 'node' ? process.execPath : suite[0], suite[1], {
       stdio: 'inherit',
-      env: { ...process.env, CORRAL_RESULTS_FILE: resultsFile },
+      env: { ...process.env, ...suite[2], CORRAL_RESULTS_FILE: resultsFile },
     });
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
   });

@@ -1,4 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { processTableSource } from '../shared/process-table-source';
+
+/** The process state letter from `ps` ('' when it lists no such pid); C locale, no shell. */
+function psState(pid: number): string {
+  try {
+    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+    }).trim();
+  } catch {
+    return ''; // exit status 1: no such process
+  }
+}
 
 /** True while `pid` runs. A zombie (exited, not yet reaped by its parent) counts as gone. */
 export function processAlive(pid: number): boolean {
@@ -7,10 +23,15 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  if (processTableSource() === 'ps') {
+    const state = psState(pid);
+    // ps lists every live pid: one it does not list has just gone.
+    return state !== '' && !state.startsWith('Z');
+  }
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
-    return process.platform !== 'linux';
+    return false; // /proc lists every live pid: gone meanwhile
   }
 }

@@ -2,9 +2,9 @@
  * CPU and memory sampling: one batched pidusage call per tick for every running process; lists read
  * the cached figures and never cause a sample. A process with monitor_tree counts its descendants.
  */
-import * as fs from 'node:fs';
 import pidusage from 'pidusage';
 import type { MetricsSample } from '../shared/protocol';
+import { processTable } from './platform/index';
 import { descendants } from './platform/processes';
 
 export const HISTORY_SAMPLES = 60;
@@ -20,17 +20,7 @@ export interface Sampled {
 
 type Usage = Record<string, { cpu: number; memory: number } | undefined>;
 
-/** Resident memory from /proc/<pid>/status (VmRSS, in kB): one small read, cheap enough to do often. */
-function residentBytes(pid: number): number | undefined {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Apps with max_memory_restart are checked this often, between full samples (Linux). */
+/** Apps with max_memory_restart are checked this often, between full samples. */
 export const MEMORY_CHECK_MS = 250;
 
 export class MetricsSampler {
@@ -52,7 +42,7 @@ export class MetricsSampler {
       this.timer = setInterval(() => void this.tick(), this.intervalMs);
       this.timer.unref();
     }
-    if (!this.memoryTimer && process.platform === 'linux') {
+    if (!this.memoryTimer) {
       this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_CHECK_MS);
       this.memoryTimer.unref();
     }
@@ -67,10 +57,12 @@ export class MetricsSampler {
 
   /** The fast path for memory limits: only processes that have one, own RSS only. */
   private checkMemory(): void {
-    for (const process of this.processes()) {
-      if (process.app.max_memory_restart === null || process.pid === null || process.app.monitor_tree) continue;
-      const rss = residentBytes(process.pid);
-      if (rss === undefined) continue;
+    const limited = [...this.processes()].filter((process) => process.app.max_memory_restart !== null && process.pid !== null && !process.app.monitor_tree);
+    if (limited.length === 0) return;
+    const resident = processTable().residentBytes(limited.map((process) => process.pid as number));
+    for (const process of limited) {
+      const rss = resident.get(process.pid as number);
+      if (rss === undefined || process.app.max_memory_restart === null) continue;
       process.memory = rss;
       if (rss > process.app.max_memory_restart) this.onMemory(process);
     }
@@ -86,7 +78,7 @@ export class MetricsSampler {
       for (const process of targets) if (process.app.monitor_tree) trees.set(process.id, descendants(process.pid as number));
       const pids = [...new Set(targets.flatMap((process) => [process.pid as number, ...(trees.get(process.id) ?? [])]))];
       // graceful: a pid that exited since the list was made is left out, not an error for all.
-      const usage: Usage = await pidusage(pids).catch(() => ({}));
+      const usage: Usage = await pidusage(pids, { usePs: processTable().pidusageUsesPs }).catch(() => ({}));
       const at = Date.now();
       const sampled: Sampled[] = [];
       for (const process of targets) {

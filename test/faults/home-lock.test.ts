@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DaemonClient } from '../../src/client/client';
 import { fixture, processAlive, ROOT, runCli, TestHome, until, type CliResult } from '../support/harness';
-import { appProcesses, daemonsFor } from '../support/proc';
+import { appProcesses, daemonsFor, environ } from '../support/proc';
 
 const DAEMON = path.join(ROOT, 'dist', 'daemon.js');
 const NOBODY = 65534;
@@ -323,3 +323,42 @@ describe('faults: the home and its lock', function () {
     assert.doesNotMatch(daemonLog, /start-up recovery failed/);
   });
 });
+
+for (const portable of [false, true]) {
+  describe(`faults: one daemon per home, CORRAL_PORTABLE=${portable ? '1' : 'unset'}`, function () {
+    this.timeout(60_000);
+    // Explicit either way, so each run of the suite covers both modes whatever it inherited.
+    const env = { CORRAL_PORTABLE: portable ? '1' : '' };
+    let home: TestHome;
+    beforeEach(() => (home = new TestHome()));
+    afterEach(async () => {
+      for (const pid of daemonsFor(home.home)) home.track(pid);
+      await home.cleanup();
+    });
+
+    /** Five `corral ping` at once: all exit 0 and name the same daemon, the only one serving the home. */
+    async function fivePings(): Promise<number> {
+      const pings = await Promise.all(Array.from({ length: 5 }, () => home.cli(['ping'], { env })));
+      const pids = pings.map((ping) => {
+        assert.equal(ping.code, 0, `ping failed: ${ping.stderr}`);
+        return JSON.parse(ping.stdout).pid as number;
+      });
+      for (const pid of pids) home.track(pid);
+      assert.equal(new Set(pids).size, 1, `one daemon answered all five: ${pids.join(', ')}`);
+      await until(() => daemonsFor(home.home).length === 1, 'the losers to exit', 10_000);
+      assert.deepEqual(daemonsFor(home.home), [pids[0]]);
+      assert.equal(environ(pids[0])?.includes('CORRAL_PORTABLE=1') ?? false, portable, 'the daemon runs in the mode under test');
+      return pids[0];
+    }
+
+    it('five pings at once start one daemon; after a SIGKILL its stale lock is recovered by the next command', async () => {
+      const first = await fivePings();
+      process.kill(first, 'SIGKILL');
+      await until(() => !processAlive(first), 'the daemon to die');
+      assert.ok(fs.existsSync(path.join(home.home, 'lock')), 'the SIGKILLed holder left its lock');
+      assert.ok(fs.existsSync(path.join(home.home, 'rpc.sock')), 'and its rpc.sock');
+      const second = await fivePings();
+      assert.notEqual(second, first, 'a new daemon took the stale lock');
+    });
+  });
+}

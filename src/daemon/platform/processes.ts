@@ -1,6 +1,6 @@
 /**
- * Which processes are ours, and signals that reach nothing else (Linux: /proc). The one place that
- * reads the process table, so macOS and Windows can later give it their own implementation.
+ * Which processes are ours, and signals that reach nothing else. The one place that uses the process
+ * table, read from /proc or from `ps` (`index.ts` chooses; see process-table.ts).
  *
  * Every process Corral launches carries INSTANCE_VARIABLE=<id>:<launch nonce> in its environment and
  * its descendants inherit it, also those that left the process group (setsid, detached spawns,
@@ -9,40 +9,14 @@
  * start time), so a pid the kernel has since handed to someone else is never hit. Nothing here
  * remembers pids between calls.
  */
-import * as fs from 'node:fs';
+import { processTable, type ProcessEntry } from './index';
+
+export type { ProcessEntry } from './index';
 
 /** Set on every app process (fork child, cluster worker): `<pm_id>:<nonce>`, a new nonce per launch. */
 export const INSTANCE_VARIABLE = 'CORRAL_INSTANCE';
 /** Set on a cluster app's primary: a nonce per primary. */
 export const PRIMARY_VARIABLE = 'CORRAL_PRIMARY';
-
-export interface ProcessEntry {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  /** Clock ticks after boot: with the pid, what identifies a process over time. */
-  startTime: number;
-}
-
-function readEntry(pid: number): ProcessEntry | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command (which may contain spaces and parentheses): state is field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return null; // exited, waiting to be reaped: nothing left to signal
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: Number(fields[19]) };
-  } catch {
-    return null;
-  }
-}
-
-function readEnviron(pid: number): string[] | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  } catch {
-    return null; // gone, or not ours to read
-  }
-}
 
 /**
  * One look at the process table per turn of the event loop: `delete all` of 1,000 apps signals them
@@ -54,7 +28,7 @@ let snapshot: { entries: ProcessEntry[]; environs: Map<number, string[] | null> 
 
 function currentSnapshot(): NonNullable<typeof snapshot> {
   if (!snapshot) {
-    snapshot = { entries: scanEntries(), environs: new Map() };
+    snapshot = { entries: processTable().entries(), environs: new Map() };
     setImmediate(() => (snapshot = null));
   }
   return snapshot;
@@ -64,32 +38,25 @@ function liveEntries(): ProcessEntry[] {
   return currentSnapshot().entries;
 }
 
-function environ(pid: number): string[] | null {
-  const { environs } = currentSnapshot();
-  if (!environs.has(pid)) environs.set(pid, readEnviron(pid));
-  return environs.get(pid) ?? null;
+/** The environments of `entries` (null: unreadable), read in one go for those not read this turn. */
+function environs(entries: ProcessEntry[]): Map<number, string[] | null> {
+  const { environs: known } = currentSnapshot();
+  const missing = entries.filter((entry) => !known.has(entry.pid));
+  if (missing.length > 0) {
+    const read = processTable().environments(missing);
+    for (const entry of missing) known.set(entry.pid, read.get(entry.pid) ?? null);
+  }
+  return known;
 }
 
-function scanEntries(): ProcessEntry[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const entries: ProcessEntry[] = [];
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const entry = readEntry(Number(name));
-    if (entry) entries.push(entry);
-  }
-  return entries;
-}
-
-/** Still the same live process as when it was listed. */
-function unchanged(entry: ProcessEntry): boolean {
-  const now = readEntry(entry.pid);
-  return now !== null && now.startTime === entry.startTime && now.pgid === entry.pgid;
+/** Those of `entries` still the same live processes as when they were listed (one read for all). */
+function unchanged(entries: ProcessEntry[]): ProcessEntry[] {
+  if (entries.length === 0) return [];
+  const now = processTable().read(entries.map((entry) => entry.pid));
+  return entries.filter((entry) => {
+    const current = now.get(entry.pid);
+    return current !== undefined && current.startTime === entry.startTime && current.pgid === entry.pgid;
+  });
 }
 
 function kill(target: number, signal: NodeJS.Signals): void {
@@ -129,20 +96,22 @@ export function descendants(root: number): number[] {
 
 /** Live processes whose environment satisfies `matches` (those we may read: our own user's). */
 export function processesWhere(matches: (variables: string[]) => boolean): ProcessEntry[] {
-  return liveEntries().filter((entry) => {
-    const variables = environ(entry.pid);
-    return variables !== null && matches(variables);
+  const entries = liveEntries();
+  const variables = environs(entries);
+  return entries.filter((entry) => {
+    const found = variables.get(entry.pid);
+    return found !== null && found !== undefined && matches(found);
   });
 }
 
 /** Signals each listed process that is still the one listed. */
 export function signalEach(entries: ProcessEntry[], signal: NodeJS.Signals): void {
-  for (const entry of entries) if (unchanged(entry)) kill(entry.pid, signal);
+  for (const entry of unchanged(entries)) kill(entry.pid, signal);
 }
 
 /** SIGINT, then SIGKILL for whatever of `entries` is left after `graceMs`; resolves once all are gone (at most 2 s more). */
 export async function endProcesses(entries: ProcessEntry[], graceMs: number): Promise<void> {
-  const left = (): ProcessEntry[] => entries.filter(unchanged);
+  const left = (): ProcessEntry[] => unchanged(entries);
   const wait = async (ms: number): Promise<void> => {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline && left().length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -174,12 +143,14 @@ export class InstanceProcesses {
   /** The root has started: remember its pid and start time. */
   rooted(pid: number): void {
     this.root = pid;
-    this.floor = readEntry(pid)?.startTime ?? 0;
+    this.floor = processTable().read([pid]).get(pid)?.startTime ?? 0;
   }
 
   list(): ProcessEntry[] {
     const entries = liveEntries();
-    const marked = entries.filter((entry) => entry.startTime >= this.floor && (environ(entry.pid)?.includes(this.variable) ?? false));
+    const younger = entries.filter((entry) => entry.startTime >= this.floor);
+    const variables = environs(younger);
+    const marked = younger.filter((entry) => variables.get(entry.pid)?.includes(this.variable) ?? false);
     return withDescendants(marked, entries);
   }
 
@@ -197,7 +168,7 @@ export class InstanceProcesses {
     let group: number | null = null;
     if (this.leadsGroup && root !== null) {
       if (rootAlive) group = root;
-      else if (found.some((entry) => entry.pgid === root && unchanged(entry))) group = root;
+      else if (unchanged(found.filter((entry) => entry.pgid === root)).length > 0) group = root;
     }
     if (group !== null) kill(-group, signal);
     signalEach(
