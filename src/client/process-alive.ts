@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { processTableSource } from '../shared/process-table-source';
+import { processTableSource } from '../shared/platform/process-table-source';
 
 /** The process state letter from `ps` ('' when it lists no such pid); C locale, no shell. */
 function psState(pid: number): string {

@@ -1,8 +1,8 @@
 /**
  * The daemon's process table: /proc on Linux, `ps` elsewhere and with CORRAL_PORTABLE=1 (the rule is
- * shared/process-table-source.ts). Asked on each use, so a test can switch it with the variable.
+ * shared/platform/process-table-source.ts). Asked on each use, so a test can switch it with the variable.
  */
-import { processTableSource, psFlavour } from '../../shared/process-table-source';
+import { processTableSource, psFlavour } from '../../shared/platform/process-table-source';
 import { procTable } from './proc-table';
 import type { ProcessTable } from './process-table';
 import { psTable } from './ps-table';

@@ -12,7 +12,7 @@
  * A line that does not parse is dropped: a process we cannot read is one we do not signal.
  */
 import { execFileSync } from 'node:child_process';
-import type { PsFlavour } from '../../shared/process-table-source';
+import type { PsFlavour } from '../../shared/platform/process-table-source';
 import type { ProcessEntry, ProcessTable } from './process-table';
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;

@@ -11,7 +11,7 @@ import { findOrphans } from '../../../../src/daemon/orphans';
 import { processTable } from '../../../../src/daemon/platform/index';
 import { descendants, endProcesses, InstanceProcesses, processesWhere } from '../../../../src/daemon/platform/processes';
 import { parseCommands, parseEnvironment, parseTable, psTable } from '../../../../src/daemon/platform/ps-table';
-import { processTableSource } from '../../../../src/shared/process-table-source';
+import { processTableSource } from '../../../../src/shared/platform/process-table-source';
 
 const LSTART = 'Wed Dec  2 02:04:24 2026';
 const LSTART_SECONDS = Date.UTC(2026, 11, 2, 2, 4, 24) / 1000;

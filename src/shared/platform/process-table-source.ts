@@ -8,12 +8,14 @@ export type ProcessTableSource = 'proc' | 'ps';
 /** `ps` flavours differ in one flag: how to show a process's environment (procps `e`, BSD `-E`). */
 export type PsFlavour = 'procps' | 'bsd';
 
+import { currentPlatform } from './platform';
+
 export const PORTABLE_VARIABLE = 'CORRAL_PORTABLE';
 
-export function processTableSource(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): ProcessTableSource {
+export function processTableSource(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = currentPlatform()): ProcessTableSource {
   return platform === 'linux' && env[PORTABLE_VARIABLE] !== '1' ? 'proc' : 'ps';
 }
 
-export function psFlavour(platform: NodeJS.Platform = process.platform): PsFlavour {
+export function psFlavour(platform: NodeJS.Platform = currentPlatform()): PsFlavour {
   return platform === 'linux' ? 'procps' : 'bsd';
 }

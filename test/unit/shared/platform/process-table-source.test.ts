@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { processTableSource, psFlavour } from '../../../src/shared/process-table-source';
+import { processTableSource, psFlavour } from '../../../../src/shared/platform/process-table-source';
 
 describe('shared/process-table-source: /proc or ps', () => {
   it('reads /proc on Linux unless CORRAL_PORTABLE=1, and ps on every other POSIX system', () => {
