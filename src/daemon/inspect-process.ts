@@ -31,9 +31,10 @@ export class Inspectors {
       output.inspectorGuard.extend(closeAfterMs);
       return resultOf(output.inspectorUrl, false, closeAfterMs);
     }
-    const opened = output.waitForInspector(2000);
+    // Signalling is synchronous (it proves the pids first, with `ps` where there is no /proc), and no
+    // output is read meanwhile: the 2 s for Node to open its inspector start once the signal is sent.
     process.signal('SIGUSR1');
-    const url = await opened;
+    const url = await output.waitForInspector(2000);
     if (url) {
       this.guard(process, url, closeAfterMs);
       return resultOf(url, false, closeAfterMs);
