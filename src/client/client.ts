@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { Client as RpcClient } from 'pm2-axon-rpc';
-import { reqSocket, subEmitterSocket } from '../shared/axon';
+import { connectAxon, reqSocket, subEmitterSocket } from '../shared/axon';
+import { readDaemonKey } from '../shared/daemon-key';
 import { parseStartReport, START_REPORT_FD, START_REPORT_FD_ENV, type StartReport } from '../shared/daemon-start';
 import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
 import { prepareHome } from '../shared/home';
@@ -147,29 +148,43 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
   throw new CorralError(ErrorCode.DaemonUnavailable, `could not start the daemon (${why}); ${paths.daemonLog} says:\n${tail(paths.daemonLog, 5)}`);
 }
 
-/** A connected pm2-axon `req` socket, or a DaemonUnavailable error when nothing accepts on `file`. */
-function openRequestSocket(file: string): Promise<AxonSocket> {
+/**
+ * A pm2-axon `req` socket connected to the daemon of `paths` (after the key handshake), or a
+ * DaemonUnavailable error. `legacy`: a daemon from before the handshake (no key file) is talked to
+ * the old way, for `update` alone, which replaces it.
+ */
+async function openRequestSocket(paths: HomePaths, legacy: boolean): Promise<{ socket: AxonSocket; key: string | null }> {
   const socket = reqSocket();
   socket.set('retry timeout', 0); // no silent reconnects: a lost daemon is reported, not replayed into
   socket.on('error', () => undefined);
-  return new Promise<AxonSocket>((resolve, reject) => {
-    let settled = false;
-    const fail = (): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${file}`));
-    };
-    const timer = setTimeout(fail, 5000);
+  const key = readDaemonKey(paths.keyFile);
+  const absent = new CorralError(ErrorCode.DaemonUnavailable, `no daemon is running for ${paths.home}`);
+  try {
+    if (key) await connectAxon(socket, paths.rpcSocket, key);
+    else if (legacy) await connectLegacy(socket, paths.rpcSocket);
+    else throw absent;
+  } catch (error) {
+    socket.close();
+    if (error === absent || ['ENOENT', 'ECONNREFUSED'].includes((error as NodeJS.ErrnoException).code ?? '')) throw absent;
+    throw new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${paths.rpcSocket}: ${(error as Error).message}`);
+  }
+  return { socket, key };
+}
+
+function connectLegacy(socket: AxonSocket, file: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer within 5000 ms')), 5000);
     // pm2-axon drops connect()'s callback for unix paths; its 'connect' event is the signal.
     socket.once('connect', () => {
-      settled = true;
       clearTimeout(timer);
-      socket.off('close', fail);
-      resolve(socket);
+      socket.off('close', closed);
+      resolve();
     });
-    socket.once('close', fail);
+    const closed = (): void => {
+      clearTimeout(timer);
+      reject(new Error('refused'));
+    };
+    socket.once('close', closed);
     socket.connect(file);
   });
 }
@@ -190,6 +205,8 @@ export class DaemonClient {
     private readonly socket: AxonSocket,
     private readonly rpc: RpcClient,
     public daemon: DaemonInfo,
+    /** The connected daemon's key, for the subscription's handshake (null: a daemon from before handshakes). */
+    private readonly key: string | null,
   ) {
     socket.on('close', () => {
       if (!this.closed) for (const listener of this.disconnectListeners) listener();
@@ -201,14 +218,16 @@ export class DaemonClient {
     const tooLong = socketPathProblem(paths);
     if (tooLong) throw new CorralError(ErrorCode.BadArgument, tooLong);
     // No separate probe: the first connect tells whether a daemon answers (one connection per command).
-    let socket = await openRequestSocket(paths.rpcSocket).catch(() => null);
-    if (!socket) {
-      if (options.spawn === false) throw new CorralError(ErrorCode.DaemonUnavailable, `no daemon is running for ${paths.home}`);
+    const legacy = options.anyProtocol === true;
+    let opened = await openRequestSocket(paths, legacy).catch((error: CorralError) => error);
+    if (opened instanceof Error) {
+      if (options.spawn === false) throw opened;
       await spawnDaemon(paths, options);
-      socket = await openRequestSocket(paths.rpcSocket);
+      opened = await openRequestSocket(paths, legacy);
     }
+    const { socket, key } = opened;
     const rpc = new RpcClient(socket);
-    const client = new DaemonClient(paths, socket, rpc, undefined as unknown as DaemonInfo);
+    const client = new DaemonClient(paths, socket, rpc, undefined as unknown as DaemonInfo, key);
     client.daemon = await client.call('hello', { protocolVersion: PROTOCOL_VERSION }, 5000);
     if (client.daemon.protocolVersion !== PROTOCOL_VERSION && options.anyProtocol !== true) {
       const newer = client.daemon.protocolVersion < PROTOCOL_VERSION ? 'older' : 'newer';
@@ -270,18 +289,16 @@ export class DaemonClient {
         sub.close();
       },
     };
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${this.paths.pubSocket}`)), 5000);
-      sub.sock.once('connect', () => {
-        clearTimeout(timer);
-        // One round trip after connecting: by the time the daemon answers it has accepted this subscriber.
-        this.call('ping', {}, 5000).then(
-          () => resolve(subscription),
-          (error: Error) => reject(error),
-        );
-      });
-      sub.connect(this.paths.pubSocket);
-    });
+    if (this.key === null)
+      return Promise.reject(new CorralError(ErrorCode.ProtocolMismatch, 'this daemon is too old for events; replace it with "corral update"'));
+    return connectAxon(sub.sock, this.paths.pubSocket, this.key).then(
+      // The daemon hands pm2-axon the subscriber before it answers the handshake: from here on, no event is missed.
+      () => subscription,
+      (error: Error) => {
+        sub.close();
+        throw new CorralError(ErrorCode.DaemonUnavailable, `cannot connect to ${this.paths.pubSocket}: ${error.message}`);
+      },
+    );
   }
 
   close(): void {

@@ -3,16 +3,19 @@
  * what a dead predecessor left, serve. `corral` runs it detached (main.ts); `corral-runtime` runs it
  * in the foreground of a container.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { AxonSocket } from 'pm2-axon';
 import { pubSocket, repSocket } from '../shared/axon';
+import { writeDaemonKey } from '../shared/daemon-key';
 import { prepareHome } from '../shared/home';
 import { homePaths, socketPathProblem, type HomePaths } from '../shared/paths';
+import { isPipeAddress, unguessable } from '../shared/platform/addresses';
 import { printable } from '../shared/printable';
 import { PROTOCOL_VERSION, type DaemonInfo } from '../shared/protocol';
 import type { StartReport } from '../shared/daemon-start';
 import { VERSION } from '../shared/version';
 import { EventBus } from './event-bus';
+import { serveAxon } from './daemon-sockets';
 import { ClusterLauncher, defaultContainerScript, defaultPrimaryScript } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
 import { takeLock } from './lock';
@@ -30,24 +33,6 @@ function createDaemonLog(file: string): (message: string) => void {
   return (message) => {
     log.write(`${new Date().toISOString()} [${process.pid}] ${message}\n`);
   };
-}
-
-function bindOwnerOnly(socket: AxonSocket, file: string): Promise<void> {
-  fs.rmSync(file, { force: true }); // we hold the lock: whatever is there is stale
-  return new Promise((resolve, reject) => {
-    const previous = process.umask(0o077); // the socket file is created 0600, never briefly wider
-    // pm2-axon drops bind()'s callback for unix paths; its 'bind' event is the signal.
-    socket.once('bind', () => {
-      process.umask(previous);
-      fs.chmodSync(file, 0o600);
-      resolve();
-    });
-    socket.once('error', (error: Error) => {
-      process.umask(previous);
-      reject(error);
-    });
-    socket.bind(file);
-  });
 }
 
 /** The dead daemon's pid files go; anything else in pids/ (a folder, a symlink) stays, and recovery goes on. */
@@ -134,7 +119,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     (file, error) => log(`cannot write ${file}: ${error.message}; output is dropped until it can be written again`),
     (file, dropped) => log(`writing ${file} again (${dropped} bytes of output were dropped meanwhile)`),
   );
-  const output = new OutputSockets(paths.outputSocket);
+  const output = new OutputSockets(unguessable(paths.outputSocket, randomBytes(8).toString('hex')));
   const cluster = new ClusterLauncher({ home, primaryScript: defaultPrimaryScript(), containerScript: defaultContainerScript(), output, log });
   const metricsInterval = Number(process.env.CORRAL_METRICS_INTERVAL_MS ?? 2000);
   const supervisor = new Supervisor(
@@ -192,7 +177,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       // Let the kill reply and the exit event reach their readers, then leave.
       output.close();
       setTimeout(() => {
-        for (const file of [paths.rpcSocket, paths.pubSocket, paths.outputSocket, paths.pidFile]) fs.rmSync(file, { force: true });
+        for (const file of [paths.rpcSocket, paths.pubSocket, output.file, paths.pidFile, paths.keyFile]) {
+          if (!isPipeAddress(file)) fs.rmSync(file, { force: true });
+        }
         log('daemon stopped');
         exit(exitCode);
       }, 50);
@@ -246,8 +233,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
     log,
   );
 
-  await bindOwnerOnly(rep, paths.rpcSocket);
-  await bindOwnerOnly(pub, paths.pubSocket);
+  // A new key before anything listens: a client holding the last daemon's key fails its handshake.
+  const key = writeDaemonKey(paths.keyFile);
+  await serveAxon(rep, paths.rpcSocket, key, log);
+  await serveAxon(pub, paths.pubSocket, key, log);
   await output.listen();
   fs.writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   log(`daemon ${VERSION} started (node ${process.version}, home ${home})`);

@@ -18,7 +18,12 @@
  * Only the owner can write in the home (src/shared/home.ts checks that first), so only the owner can
  * take or touch the lock. Every step is crash-safe: a SIGKILLed holder leaves a dead entry (taken
  * over as above); a contender killed mid-way leaves a private folder and socket no one looks at.
- * Windows needs a named-pipe lock, a later issue: see the seam in takeLock.
+ *
+ * Windows has no unix sockets to name in a folder, but its named pipes behave as Linux's abstract
+ * sockets do: a name exists only while a live process listens on it, and a second listener on a
+ * name in use fails. takePipeLock is that lock (its mechanism runs on Linux too, on an abstract name,
+ * in the tests). Anyone may create a pipe, so another local user who took the name first would keep
+ * our daemon from starting (it says which pid answers); they could not talk to it (handshake.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -26,6 +31,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { LOCK_ENTRY_MAX_BYTES, type HomePaths } from '../shared/paths';
 import { printable } from '../shared/printable';
+import { lockPipeAddress } from '../shared/platform/addresses';
 import { currentPlatform, isWindows } from '../shared/platform/platform';
 
 const NAME_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -157,8 +163,7 @@ function closeServer(server: net.Server): Promise<void> {
 
 /** Takes the home's lock, or names the live holder. The home must have passed prepareHome. */
 export async function takeLock(paths: HomePaths, log: (message: string) => void): Promise<LockOutcome> {
-  // The seam for Windows: no unix-socket files there; a named-pipe lock is a later issue.
-  if (isWindows(currentPlatform())) return { held: true, lock: { release: () => undefined } };
+  if (isWindows(currentPlatform())) return takePipeLock(lockPipeAddress(paths.home));
 
   const { entry, server } = await listenOnOwnSocket(paths.home);
   const ownSocket = path.join(paths.home, entry);
@@ -193,6 +198,45 @@ export async function takeLock(paths: HomePaths, log: (message: string) => void)
   } catch (error) {
     await abandon();
     throw error;
+  }
+}
+
+/**
+ * Listens on `address` (a named pipe; an abstract socket on Linux): held while we live. A name in use
+ * is someone's who answers with their pid; one that vanished before we asked is tried again.
+ */
+export async function takePipeLock(address: string): Promise<LockOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.end(`${process.pid}\n`);
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(address, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      if (errorCode(error) !== 'EADDRINUSE') throw error;
+      const holder = await knockTwice(address);
+      if (holder.live) return { held: false, holderPid: holder.pid };
+      if (attempt >= 20) throw new Error(`${address} is in use, but nothing answers on it`);
+      continue;
+    }
+    server.on('error', () => undefined);
+    server.unref();
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      process.off('exit', release);
+      server.close();
+    };
+    process.once('exit', release);
+    return { held: true, lock: { release } };
   }
 }
 

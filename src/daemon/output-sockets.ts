@@ -1,5 +1,6 @@
 /**
- * The daemon end of cluster workers' stdout and stderr: a unix socket in the owner-only home. A
+ * The daemon end of cluster workers' stdout and stderr: a unix socket in the owner-only home (a pipe
+ * of an unguessable name on Windows). A
  * primary connects once per stream, sends the one-time token the daemon gave it with the fork
  * request, waits for the daemon's one-byte answer, then hands the connection to the worker as its
  * stdout or stderr. The worker's output then reaches the daemon without another copy, per instance
@@ -7,9 +8,9 @@
  * pipe would.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { listenOwnerOnly } from './daemon-sockets';
 import { OUTPUT_ACCEPTED, OUTPUT_TOKEN_LENGTH } from '../shared/container-protocol';
 
 /** A connection that has not named a token by then is closed. */
@@ -32,19 +33,7 @@ export class OutputSockets {
   }
 
   listen(): Promise<void> {
-    fs.rmSync(this.file, { force: true }); // the caller holds the home's lock: whatever is there is stale
-    return new Promise((resolve, reject) => {
-      const previous = process.umask(0o077); // created 0600, never briefly wider
-      this.server.once('error', (error) => {
-        process.umask(previous);
-        reject(error);
-      });
-      this.server.listen(this.file, () => {
-        process.umask(previous);
-        fs.chmodSync(this.file, 0o600);
-        resolve();
-      });
-    });
+    return listenOwnerOnly(this.server, this.file);
   }
 
   expect(): ExpectedOutput {

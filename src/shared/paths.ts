@@ -1,14 +1,17 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { maxSocketPathBytes } from './platform/addresses';
-import { currentPlatform } from './platform/platform';
+import { isPipeAddress, maxSocketPathBytes, socketAddress } from './platform/addresses';
+import { currentPlatform, type Platform } from './platform/platform';
 
 export interface HomePaths {
   home: string;
+  /** Unix sockets in the home, named pipes on Windows (platform/addresses.ts). */
   rpcSocket: string;
   pubSocket: string;
   /** Cluster workers' stdout/stderr connect here (output-sockets.ts). */
   outputSocket: string;
+  /** The running daemon's secret for the connection handshake (daemon-key.ts, handshake.ts). */
+  keyFile: string;
   pidFile: string;
   daemonLog: string;
   logsDir: string;
@@ -36,17 +39,19 @@ export const LOCK_ENTRY_MAX_BYTES = 8;
 /** A message when the home is too deep for its sockets, else undefined. */
 export function socketPathProblem(paths: HomePaths): string | undefined {
   const longest = paths.outputSocket;
+  if (isPipeAddress(longest)) return undefined; // a pipe's name does not grow with the home
   const length = Buffer.byteLength(longest);
   if (length <= MAX_SOCKET_PATH_BYTES) return undefined;
   return `CORRAL_HOME is too long for unix sockets: ${longest} is ${length} bytes, the limit is ${MAX_SOCKET_PATH_BYTES}; choose a shorter CORRAL_HOME`;
 }
 
-export function homePaths(home: string): HomePaths {
+export function homePaths(home: string, platform: Platform = currentPlatform()): HomePaths {
   return {
     home,
-    rpcSocket: path.join(home, 'rpc.sock'),
-    pubSocket: path.join(home, 'pub.sock'),
-    outputSocket: path.join(home, 'output.sock'),
+    rpcSocket: socketAddress(home, 'rpc', platform),
+    pubSocket: socketAddress(home, 'pub', platform),
+    outputSocket: socketAddress(home, 'output', platform),
+    keyFile: path.join(home, 'daemon.key'),
     pidFile: path.join(home, 'daemon.pid'),
     daemonLog: path.join(home, 'daemon.log'),
     logsDir: path.join(home, 'logs'),

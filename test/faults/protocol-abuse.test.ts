@@ -2,20 +2,21 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { fixture, TestHome } from '../support/harness';
+import { fixture, TestHome, until } from '../support/harness';
 import { ampFrame } from '../support/amp';
+import { authenticatedConnection } from '../support/authenticated';
 import { rss } from '../support/proc';
 
 const frame = ampFrame;
 
-function send(socketPath: string, payload: Buffer): Promise<void> {
+/** Sends `payload` as a client that passed the handshake would (the garbage must reach pm2-axon's reader). */
+async function send(home: string, payload: Buffer): Promise<void> {
+  const socket = await authenticatedConnection(home, 'rpc.sock');
   return new Promise((resolve) => {
-    const socket = net.createConnection(socketPath, () => {
-      socket.end(payload);
-    });
     socket.on('error', () => resolve());
     socket.on('close', () => resolve());
     socket.setTimeout(2000, () => socket.destroy());
+    socket.end(payload);
   });
 }
 
@@ -29,7 +30,6 @@ describe('faults: hostile and buggy clients', () => {
   it('1,000 malformed frames: each dropped or answered with an error; the daemon stays up and its memory bounded', async function () {
     this.timeout(60_000);
     await home.ok(['start', fixture('idle.js'), '--name', 'bystander']);
-    const socket = path.join(home.home, 'rpc.sock');
     const daemon = home.daemonPid() as number;
     const before = rss(daemon);
     let seed = 42;
@@ -48,7 +48,7 @@ describe('faults: hostile and buggy clients', () => {
       frames.push(
         frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'describe', args: [{ targets: ['x'.repeat(100_000)] }] })}`), Buffer.from('s:1')]),
       );
-    for (let i = 0; i < frames.length; i += 50) await Promise.all(frames.slice(i, i + 50).map((payload) => send(socket, payload)));
+    for (let i = 0; i < frames.length; i += 50) await Promise.all(frames.slice(i, i + 50).map((payload) => send(home.home, payload)));
     const ping = JSON.parse((await home.ok(['ping'])).stdout);
     assert.equal(ping.pid, daemon, 'the same daemon answers');
     const [bystander] = await home.jlist();
@@ -63,7 +63,7 @@ describe('faults: hostile and buggy clients', () => {
     this.timeout(60_000);
     const daemon = JSON.parse((await home.ok(['ping'])).stdout).pid as number;
     const before = rss(daemon);
-    for (const name of ['rpc.sock', 'pub.sock']) {
+    for (const name of ['rpc.sock', 'pub.sock'] as const) {
       const size = 100 * 1024 * 1024;
       const header = Buffer.alloc(5);
       header[0] = (1 << 4) | 1;
@@ -71,7 +71,9 @@ describe('faults: hostile and buggy clients', () => {
       const sent = await new Promise<number>((resolve) => {
         let written = 0;
         const chunk = Buffer.alloc(1024 * 1024, 'x');
-        const socket = net.createConnection(path.join(home.home, name), () => {
+        void authenticatedConnection(home.home, name).then((socket) => {
+          socket.on('error', () => undefined);
+          socket.on('close', () => resolve(written));
           socket.write(header);
           const pump = (): void => {
             while (written < size) {
@@ -82,8 +84,6 @@ describe('faults: hostile and buggy clients', () => {
           };
           pump();
         });
-        socket.on('error', () => undefined);
-        socket.on('close', () => resolve(written));
       });
       assert.ok(sent < 100 * 1024 * 1024, `${name}: the daemon read all ${sent} bytes instead of dropping the connection`);
     }
@@ -133,5 +133,82 @@ describe('faults: hostile and buggy clients', () => {
     }
     await assert.rejects(call('start', null), /expected an object of parameters/);
     assert.equal((await client.call('ping', {})).pid, home.daemonPid());
+  });
+});
+
+describe('faults: peers without the daemon key', () => {
+  let home: TestHome;
+  beforeEach(() => (home = new TestHome()));
+  afterEach(() => home.cleanup());
+
+  /** Everything `socket` receives until it closes (or `ms` pass). */
+  const received = (socket: net.Socket, ms: number): Promise<{ bytes: number; closed: boolean }> =>
+    new Promise((resolve) => {
+      let bytes = 0;
+      socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      socket.on('error', () => undefined);
+      const timer = setTimeout(() => resolve({ bytes, closed: false }), ms);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve({ bytes, closed: true });
+      });
+    });
+  const connect = (file: string): Promise<net.Socket> =>
+    new Promise((resolve, reject) => {
+      const socket = net.createConnection(file, () => resolve(socket));
+      socket.once('error', reject);
+    });
+
+  it('a request without the handshake, or with a wrong key, gets no answer and costs its sender the connection', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', fixture('idle.js'), '--name', 'bystander']);
+    const ping = frame([Buffer.from(`j:${JSON.stringify({ type: 'call', method: 'list', args: [{}] })}`), Buffer.from('s:1')]);
+    const bare = await connect(path.join(home.home, 'rpc.sock'));
+    bare.write(ping); // a frame is no handshake line: more than 256 bytes or a newline, and it is dropped
+    bare.write(Buffer.alloc(300, 'x'));
+    assert.deepEqual(await received(bare, 6000), { bytes: 0, closed: true });
+    const wrong = await connect(path.join(home.home, 'rpc.sock'));
+    wrong.write(`corral-auth 1 ${'0'.repeat(32)} ${'f'.repeat(64)}\n`);
+    wrong.write(ping);
+    assert.deepEqual(await received(wrong, 6000), { bytes: 0, closed: true });
+    const log = path.join(home.home, 'daemon.log');
+    await until(
+      () => /rpc\.sock: dropped a connection that did not prove it knows the daemon key/.test(fs.readFileSync(log, 'utf8')),
+      'the drop in daemon.log',
+    );
+    assert.equal((await home.jlist())[0].status, 'online', 'the daemon serves its own clients as before');
+  });
+
+  it('a subscriber without the handshake hears no event, not even a log line', async function () {
+    this.timeout(30_000);
+    await home.ok(['ping']);
+    const listener = await connect(path.join(home.home, 'pub.sock'));
+    const heard = received(listener, 8000); // the daemon closes it when the handshake is 5 s late
+    const events = await home.events(); // a real subscriber, to know the events went out
+    const online = events.status('loud', 'online');
+    await home.ok(['start', fixture('idle.js'), '--name', 'loud']);
+    await online;
+    assert.deepEqual(await heard, { bytes: 0, closed: true });
+  });
+
+  it('a client sends nothing to a server that cannot prove it knows the key (a squatter on the socket)', async () => {
+    // No daemon here: a stranger listens where rpc.sock would be, and the home holds a key it does not know.
+    fs.writeFileSync(path.join(home.home, 'daemon.key'), `${'a'.repeat(64)}\n`, { mode: 0o600 });
+    const got: Buffer[] = [];
+    const squatter = net.createServer((socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        got.push(chunk);
+        socket.write(`ok ${'0'.repeat(64)}\n`);
+      });
+    });
+    await new Promise<void>((resolve) => squatter.listen(path.join(home.home, 'rpc.sock'), resolve));
+    try {
+      const { DaemonClient } = await import('../../src/client/client');
+      await assert.rejects(DaemonClient.connect({ home: home.home, spawn: false }), /did not prove it is this home.s daemon/);
+      const sent = Buffer.concat(got).toString('latin1');
+      assert.match(sent, /^corral-auth 1 [0-9a-f]{32} [0-9a-f]{64}\n$/, 'only the hello line, no request');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

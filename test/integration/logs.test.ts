@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { connectAxon } from '../../src/shared/axon';
+import { daemonKey } from '../support/authenticated';
 import { fixture, TestHome, until } from '../support/harness';
 
 function checkEveryLineOnce(file: string, label: string, total: number): void {
@@ -263,11 +265,8 @@ describe('a slow event subscriber', () => {
     const slow = axon.socket('sub-emitter');
     const states: string[] = [];
     slow.on('process:event', (event: unknown) => states.push(`${(event as { name: string }).name}:${(event as { status: string }).status}`));
-    await new Promise<void>((resolve) => {
-      slow.sock.once('connect', () => resolve());
-      slow.connect(`${home.home}/pub.sock`);
-    });
-    await home.ok(['ping']); // the daemon has accepted the subscriber by the time it answers
+    await home.ok(['ping']);
+    await connectAxon(slow.sock, `${home.home}/pub.sock`, daemonKey(home.home)); // accepted by the daemon once this resolves
     const [socket] = slow.sock.socks;
     socket.pause();
     const done = events.status('flood', 'stopped', 50_000);

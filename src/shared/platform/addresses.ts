@@ -39,12 +39,33 @@ export function homeHash(home: string): string {
 /**
  * `\\.\pipe\corral-<hash of the home>-<kind>` on Windows, `<home>/<kind>.sock` elsewhere.
  *
- * Not yet used by the daemon. Before it is: Node's net API creates a pipe with the default security
- * descriptor, which also lets Everyone open it for reading, so owner-only needs more than listen()
- * (pub.sock carries log lines); and pm2-axon passes addresses through url.parse, which turns the
- * backslashes into `//./pipe/...`, a form Windows normalizes back for `\\.\` device paths.
+ * A pipe made through Node's net API gets the default security descriptor, which also lets Everyone
+ * open it for reading, and anyone may create a pipe whose name they can guess. Neither reaches our
+ * data: rpc and pub speak only after both ends prove they know the daemon's key (shared/handshake.ts),
+ * and the output pipe's name carries a random part of each daemon's (unguessable, below). Corral
+ * listens and connects with Node's net API itself, so no library rewrites these names on the way.
  */
 export function socketAddress(home: string, kind: SocketKind, platform: Platform): string {
-  if (isWindows(platform)) return `\\\\.\\pipe\\corral-${homeHash(home)}-${kind}`;
+  if (isWindows(platform)) return `${PIPE_PREFIX}corral-${homeHash(home)}-${kind}`;
   return path.posix.join(home, SOCKET_FILES[kind]);
+}
+
+const PIPE_PREFIX = '\\\\.\\pipe\\';
+
+/** A named pipe (no file to remove or chmod), as opposed to a unix socket's path. */
+export function isPipeAddress(address: string): boolean {
+  return /^[\\/]{2}[.?][\\/]pipe[\\/]/i.test(address);
+}
+
+/**
+ * A pipe name no one can guess before the daemon listens on it: `address` with a random suffix. A
+ * unix socket in the owner-only home needs none and stays as it is.
+ */
+export function unguessable(address: string, random: string): string {
+  return isPipeAddress(address) ? `${address}-${random}` : address;
+}
+
+/** The Windows single-daemon lock: a pipe exists only while its server lives, and only one may own a name. */
+export function lockPipeAddress(home: string): string {
+  return `${PIPE_PREFIX}corral-${homeHash(home)}-lock`;
 }

@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { homeHash, maxSocketPathBytes, socketAddress, windowsHomeKey } from '../../../../src/shared/platform/addresses';
+import {
+  homeHash,
+  isPipeAddress,
+  lockPipeAddress,
+  maxSocketPathBytes,
+  socketAddress,
+  unguessable,
+  windowsHomeKey,
+} from '../../../../src/shared/platform/addresses';
+import { homePaths, socketPathProblem } from '../../../../src/shared/paths';
 
 describe('platform addresses', () => {
   it('names named pipes on Windows after a hash of the home, one per kind', () => {
@@ -40,5 +49,36 @@ describe('platform addresses', () => {
     assert.equal(maxSocketPathBytes('darwin'), 103);
     assert.equal(maxSocketPathBytes('freebsd'), 103);
     assert.equal(maxSocketPathBytes('openbsd'), 103);
+  });
+
+  it('tells pipes from socket files, in either slash', () => {
+    assert.ok(isPipeAddress(socketAddress('C:\\Users\\ann\\.corral', 'rpc', 'win32')));
+    assert.ok(isPipeAddress('//./pipe/corral-x-rpc'));
+    assert.ok(isPipeAddress('\\\\?\\pipe\\x'));
+    assert.ok(!isPipeAddress('/home/ann/.corral/rpc.sock'));
+    assert.ok(!isPipeAddress('C:\\pipe\\x'));
+    assert.ok(!isPipeAddress('\\\\server\\pipe-share\\x'));
+  });
+
+  it('makes the output pipe unguessable on Windows, leaves a socket file as it is', () => {
+    const output = socketAddress('C:\\Users\\ann\\.corral', 'output', 'win32');
+    assert.equal(unguessable(output, 'f00d'), `${output}-f00d`);
+    assert.equal(unguessable('/home/ann/.corral/output.sock', 'f00d'), '/home/ann/.corral/output.sock');
+  });
+
+  it('names the Windows lock after the home, apart from the sockets', () => {
+    const home = 'C:\\Users\\ann\\.corral';
+    assert.match(lockPipeAddress(home), /^\\\\\.\\pipe\\corral-[0-9a-f]{16}-lock$/);
+    assert.equal(lockPipeAddress(home), lockPipeAddress('c:/Users/ann/.corral/'));
+    assert.notEqual(lockPipeAddress(home), lockPipeAddress('C:\\Users\\bob\\.corral'));
+  });
+
+  it('homePaths: pipes and no sun_path limit on Windows, sockets in the home elsewhere', () => {
+    const windows = homePaths('C:\\Users\\ann\\' + 'deep\\'.repeat(40) + '.corral', 'win32');
+    assert.ok(isPipeAddress(windows.rpcSocket) && isPipeAddress(windows.pubSocket) && isPipeAddress(windows.outputSocket));
+    assert.equal(socketPathProblem(windows), undefined);
+    const linux = homePaths('/home/ann/.corral', 'linux');
+    assert.equal(linux.rpcSocket, '/home/ann/.corral/rpc.sock');
+    assert.equal(linux.keyFile, '/home/ann/.corral/daemon.key');
   });
 });
