@@ -6,9 +6,12 @@
  * back (a setgid or group-shared folder is the user's choice, or their mistake to fix).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { CorralError, ErrorCode } from './errors';
 import type { HomePaths } from './paths';
 import { printable } from './printable';
+import { makeOwnerOnly } from './platform/owner-only';
+import { currentPlatform } from './platform/platform';
 
 function refuse(message: string): never {
   throw new CorralError(ErrorCode.UnsafeHome, message);
@@ -65,12 +68,21 @@ function checkFile(file: string, uid: number): void {
 /**
  * Throws CorralError(UnsafeHome) with one line saying what is wrong and how to fix it. `daemon`
  * creates logs/ and pids/ when missing; the client only creates the home (for daemon.log) and checks
- * whatever else is already there. Windows has no uid or mode bits: nothing to check there.
+ * whatever else is already there. Windows has no uid or mode bits: a home Corral creates is given an
+ * access list for the user alone (platform/owner-only.ts); one that exists is taken as it is.
  */
 export function prepareHome(paths: HomePaths, daemon: boolean): void {
   const uid = process.getuid?.();
   if (uid === undefined) {
-    fs.mkdirSync(paths.home, { recursive: true });
+    // Windows: no uid or mode bits. A home Corral creates gets an access list for the user alone.
+    if (fs.mkdirSync(paths.home, { recursive: true }) !== undefined) {
+      try {
+        makeOwnerOnly(paths.home, currentPlatform(), process.env, os.userInfo().username);
+      } catch (error) {
+        fs.rmdirSync(paths.home); // a home left open would be used next time
+        refuse(`${(error as Error).message}: set CORRAL_HOME to a folder inside your user profile`);
+      }
+    }
     if (daemon) for (const dir of [paths.logsDir, paths.pidsDir]) fs.mkdirSync(dir, { recursive: true });
     return;
   }
