@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { loadEcosystem } from '../client/ecosystem';
 import { which } from '../client/which';
 import { isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
+import { samePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 import type { ProcessInfo } from '../shared/protocol';
 import type { DaemonConnection } from './connection';
 
@@ -47,7 +49,8 @@ export function defaultCwd(file: string): string {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (dir === folder || path.dirname(dir) === dir) break;
+    // The folder comes from fsPath (lower-case drive on Windows), the file perhaps from the daemon.
+    if ((folder !== undefined && samePath(dir, folder, currentPlatform())) || path.dirname(dir) === dir) break;
   }
   return folder ?? path.dirname(file);
 }
