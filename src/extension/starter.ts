@@ -27,8 +27,10 @@ export interface ScriptOptions {
 }
 
 /**
- * The environment apps start with: the window's, without VS Code's own hooks. Under the desktop app the
- * daemon's Node is Electron, so the apps it runs need ELECTRON_RUN_AS_NODE as well.
+ * The environment apps start with: the window's, without VS Code's own hooks. ELECTRON_RUN_AS_NODE is
+ * not part of it: a daemon running on VS Code's Electron adds it to each Node launch itself
+ * (daemon/process-env.ts, cluster-primary.ts), and in the app's config it would stay (saved in the dump)
+ * under a daemon on plain Node too (corral.nodePath, or started by the CLI), reaching whatever the app runs.
  */
 export function appBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -36,7 +38,6 @@ export function appBaseEnv(): Record<string, string> {
     if (value === undefined || key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE' || key === 'ELECTRON_NO_ATTACH_CONSOLE') continue;
     env[key] = value;
   }
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }
 
