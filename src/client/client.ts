@@ -15,7 +15,6 @@ import { CorralError, ErrorCode, fromWireError } from '../shared/errors';
 import { prepareHome } from '../shared/home';
 import { homePaths, resolveHome, socketPathProblem, type HomePaths } from '../shared/paths';
 import { printable } from '../shared/printable';
-import { checkedExecutable } from './which';
 import { daemonSpawnOptions } from '../shared/platform/daemon-spawn';
 import { currentPlatform } from '../shared/platform/platform';
 import {
@@ -29,6 +28,7 @@ import {
   type Reply,
   type Result,
 } from '../shared/protocol';
+import { checkedExecutable } from './which';
 
 export interface ConnectOptions {
   home?: string;
