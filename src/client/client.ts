@@ -29,13 +29,16 @@ import {
   type Reply,
   type Result,
 } from '../shared/protocol';
+import { checkedExecutable } from './which';
 
 export interface ConnectOptions {
   home?: string;
   /** Start the daemon when none answers (default true). */
   spawn?: boolean;
-  /** The Node binary that runs the daemon (default: this process's). */
+  /** The Node binary that runs the daemon (default: this process's), checked before it is spawned. */
   nodePath?: string;
+  /** What errors about nodePath call it, e.g. "the corral.nodePath setting" (default "nodePath"). */
+  nodePathName?: string;
   /** Extra environment for the daemon, e.g. ELECTRON_RUN_AS_NODE=1 under VS Code. */
   daemonEnv?: Record<string, string>;
   /** dist/daemon.js (default: beside this bundle). */
@@ -111,23 +114,28 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
   prepareHome(paths, false);
   const script = options.daemonScript ?? path.join(__dirname, 'daemon.js');
   if (!fs.existsSync(script)) throw new CorralError(ErrorCode.DaemonUnavailable, `daemon script not found: ${script} (run the build)`);
+  const node = options.nodePath === undefined ? process.execPath : checkedExecutable(options.nodePath, options.nodePathName ?? 'nodePath');
   const output = fs.openSync(paths.daemonLog, 'a', 0o600);
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null = null;
+  let spawnError: Error | undefined;
   let reported: Promise<StartReport | null>;
   try {
     // Loaded here, not at start-up: only the first command of a session spawns the daemon.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { spawn } = require('node:child_process') as typeof ChildProcesses;
     // A 1 MB young generation: the daemon's live heap is small, and this keeps its RSS close to it.
-    const child = spawn(options.nodePath ?? process.execPath, ['--max-semi-space-size=1', script], {
+    const child = spawn(node, ['--max-semi-space-size=1', script], {
       ...daemonSpawnOptions(currentPlatform(), output),
       env: { ...process.env, ...options.daemonEnv, CORRAL_HOME: paths.home, [START_REPORT_FD_ENV]: String(START_REPORT_FD) },
       cwd: paths.home,
     });
     child.once('exit', (code) => (exitCode = code));
-    child.once('error', () => (exitCode = -1));
+    child.once('error', (error) => {
+      exitCode = -1;
+      spawnError = error;
+    });
     child.unref();
     reported = readStartReport(child.stdio[START_REPORT_FD] as Readable | null, timeoutMs);
   } finally {
@@ -144,6 +152,7 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
     if (exitCode !== null && exitCode !== 0) break;
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
+  if (spawnError) throw new CorralError(ErrorCode.DaemonUnavailable, `could not run ${node} for the daemon: ${spawnError.message}`, { cause: spawnError });
   const why = exitCode !== null && exitCode !== 0 ? `it exited with code ${exitCode}` : 'it did not answer in time';
   throw new CorralError(ErrorCode.DaemonUnavailable, `could not start the daemon (${why}); ${paths.daemonLog} says:\n${tail(paths.daemonLog, 5)}`);
 }

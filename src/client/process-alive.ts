@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { currentPlatform, isWindows } from '../shared/platform/platform';
 import { processTableSource } from '../shared/platform/process-table-source';
 
 /** The process state letter from `ps` ('' when it lists no such pid); C locale, no shell. */
@@ -18,12 +19,15 @@ function psState(pid: number): string {
 
 /** True while `pid` runs. A zombie (exited, not yet reaped by its parent) counts as gone. */
 export function processAlive(pid: number): boolean {
+  const platform = currentPlatform();
   try {
     process.kill(pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (processTableSource() === 'ps') {
+  // Windows has no zombies and no ps: signal 0 answering (OpenProcess succeeding) is the whole answer.
+  if (isWindows(platform)) return true;
+  if (processTableSource(process.env, platform) === 'ps') {
     const state = psState(pid);
     // ps lists every live pid: one it does not list has just gone.
     return state !== '' && !state.startsWith('Z');

@@ -1,18 +1,52 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CorralError, ErrorCode } from '../shared/errors';
+import { executableProblem, findWindowsCommand, hasPathSeparator } from '../shared/platform/commands';
+import { currentPlatform, isWindows, type Platform } from '../shared/platform/platform';
 
-/** The absolute path of an executable on PATH, or undefined. Never runs a shell. */
-export function which(command: string, envPath: string = process.env.PATH ?? ''): string | undefined {
-  if (command.includes('/')) return undefined;
-  for (const dir of envPath.split(path.delimiter)) {
+const isFile = (file: string): boolean => {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+const isExecutable = (file: string): boolean => {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The absolute path of an executable on PATH, or undefined. Never runs a shell. On Windows a bare name
+ * is looked up with PATHEXT (`node` is `node.exe`), as CreateProcess would not.
+ */
+export function which(command: string, env: NodeJS.ProcessEnv = process.env, platform: Platform = currentPlatform()): string | undefined {
+  if (hasPathSeparator(command, platform)) return undefined;
+  if (isWindows(platform)) return findWindowsCommand(command, { platform, env, cwd: '', isFile });
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
+    if (isExecutable(candidate) && isFile(candidate)) return candidate;
   }
   return undefined;
+}
+
+/**
+ * The binary a user named (a path, or a command on PATH) checked before it is spawned, so that a wrong
+ * setting is reported by name instead of as spawn's ENOENT. Throws E_ARGUMENT naming `what`.
+ */
+export function checkedExecutable(value: string, what: string, platform: Platform = currentPlatform()): string {
+  if (!hasPathSeparator(value, platform)) {
+    const found = which(value, process.env, platform);
+    if (!found) throw new CorralError(ErrorCode.BadArgument, `${what} "${value}" is not found on PATH`);
+    return found;
+  }
+  const problem = executableProblem(value, platform, { isFile, isExecutable });
+  if (problem) throw new CorralError(ErrorCode.BadArgument, `${what} "${value}" ${problem}`);
+  return value;
 }

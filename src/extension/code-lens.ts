@@ -4,6 +4,8 @@
  * only memory (the entry index, the process store, the document): no daemon call per keystroke.
  */
 import * as vscode from 'vscode';
+import { samePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 import type { ProcessInfo } from '../shared/protocol';
 import { COMMANDS, FOCUS_PROCESSES_VIEW } from './command-ids';
 import type { EntryIndex } from './entry-index';
@@ -53,8 +55,9 @@ export class CorralCodeLensProvider implements vscode.CodeLensProvider<CorralLen
   }
 
   private scriptOpen(app: string): boolean {
-    const scripts = new Set(this.store.byName(app).map((process) => process.script));
-    return vscode.window.visibleTextEditors.some((editor) => scripts.has(editor.document.uri.fsPath));
+    const scripts = this.store.byName(app).map((process) => process.script);
+    const platform = currentPlatform();
+    return vscode.window.visibleTextEditors.some((editor) => scripts.some((script) => samePath(script, editor.document.uri.fsPath, platform)));
   }
 
   provideCodeLenses(document: vscode.TextDocument): CorralLens[] {
@@ -63,7 +66,9 @@ export class CorralCodeLensProvider implements vscode.CodeLensProvider<CorralLen
     if (looksLikeEcosystemFile(file)) return this.ecosystemLenses(document);
     if (!isScriptFile(file)) return [];
     if (!this.index.isReady) void this.index.ready();
-    const processes = this.store.all().filter((process) => process.script === file);
+    // fsPath writes a Windows drive letter in lower case; the daemon keeps the script as it was given.
+    const platform = currentPlatform();
+    const processes = this.store.all().filter((process) => samePath(process.script, file, platform));
     const isEntry = processes.length > 0 || this.index.isEntry(file) || createsServer(document.getText());
     if (!isEntry) return [];
     const top = new vscode.Range(0, 0, 0, 0);

@@ -70,8 +70,10 @@ export class DaemonConnection implements vscode.Disposable {
       client = await DaemonClient.connect({
         home,
         spawn,
-        nodePath: this.options.nodePath() ?? process.execPath,
-        // Under the desktop app process.execPath is Electron: this makes it a plain Node.
+        nodePath: this.options.nodePath(),
+        nodePathName: 'the corral.nodePath setting',
+        // Without the setting, VS Code's own runtime: under the desktop app process.execPath is Electron
+        // (Code.exe, the Code Helper inside Code.app, code), and this makes it a plain Node.
         daemonEnv: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
         daemonScript: this.options.daemonScript,
       });

@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { comparablePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 import { declaredApps, looksLikeEcosystemFile, packageEntries } from './workspace-entries';
 
 const EXCLUDE = '**/{node_modules,.git,dist,out,build,coverage}/**';
@@ -12,7 +14,8 @@ export const ECOSYSTEM_GLOB = '**/{ecosystem,pm2}*.{js,cjs,mjs,json,yml,yaml}';
 const REBUILD_DELAY_MS = 300;
 
 export class EntryIndex implements vscode.Disposable {
-  private entries = new Set<string>();
+  /** Entry files by their comparable form (platform/paths.ts): fsPath's `c:\app\a.js` is an ecosystem file's `C:\app\a.js`. */
+  private entries = new Map<string, string>();
   private ecosystems: string[] = [];
   private building: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -48,7 +51,7 @@ export class EntryIndex implements vscode.Disposable {
   }
 
   isEntry(file: string): boolean {
-    return this.entries.has(file);
+    return this.entries.has(comparablePath(file, currentPlatform()));
   }
 
   ecosystemFiles(): string[] {
@@ -56,7 +59,7 @@ export class EntryIndex implements vscode.Disposable {
   }
 
   entryFiles(): string[] {
-    return [...this.entries];
+    return [...this.entries.values()];
   }
 
   private schedule(): void {
@@ -69,7 +72,12 @@ export class EntryIndex implements vscode.Disposable {
   }
 
   private async build(): Promise<void> {
-    const entries = new Set<string>();
+    const entries = new Map<string, string>();
+    const platform = currentPlatform();
+    const add = (file: string): void => {
+      const key = comparablePath(file, platform);
+      if (!entries.has(key)) entries.set(key, file);
+    };
     const [packages, ecosystems] = await Promise.all([
       vscode.workspace.findFiles('**/package.json', EXCLUDE, 200),
       vscode.workspace.findFiles(ECOSYSTEM_GLOB, EXCLUDE, 200),
@@ -77,7 +85,7 @@ export class EntryIndex implements vscode.Disposable {
     for (const uri of packages) {
       try {
         const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as unknown;
-        for (const file of packageEntries(json, path.dirname(uri.fsPath))) entries.add(file);
+        for (const file of packageEntries(json, path.dirname(uri.fsPath))) add(file);
       } catch {
         // A broken package.json names no entries.
       }
@@ -89,7 +97,7 @@ export class EntryIndex implements vscode.Disposable {
     for (const file of ecosystemFiles) {
       try {
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
-        for (const app of declaredApps(text)) if (app.script) entries.add(path.resolve(path.dirname(file), app.script));
+        for (const app of declaredApps(text)) if (app.script) add(path.resolve(path.dirname(file), app.script));
       } catch {
         // Unreadable: no entries from it.
       }

@@ -3,6 +3,7 @@
  * when the store changes; figure-only changes (metrics ticks) are skipped while the view is hidden.
  */
 import * as vscode from 'vscode';
+import { currentPlatform } from '../shared/platform/platform';
 import type { ProcessStatus } from '../shared/protocol';
 import { COMMANDS } from './command-ids';
 import type { ProcessStore, StoreChange } from './process-store';
@@ -72,7 +73,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       item.id = node.key;
       item.iconPath = new vscode.ThemeIcon('symbol-namespace');
       item.description = `${node.apps.length} app${node.apps.length === 1 ? '' : 's'}`;
-      item.contextValue = contextValue(node);
+      item.contextValue = contextValue(node, currentPlatform());
       return item;
     }
     const processes = node.kind === 'app' ? node.processes : [node.process];
@@ -81,10 +82,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.id = node.key;
     item.iconPath = statusIcon(node.kind === 'app' ? appStatus(processes) : node.process.status);
     item.description = describeProcesses(processes, now);
-    const markdown = new vscode.MarkdownString(tooltip(node, now));
+    const markdown = new vscode.MarkdownString(tooltip(node, now, currentPlatform()));
     markdown.supportThemeIcons = false;
     item.tooltip = markdown;
-    item.contextValue = contextValue(node);
+    item.contextValue = contextValue(node, currentPlatform());
     if (!group) item.command = { command: COMMANDS.showLogs, title: 'Show Logs', arguments: [node] };
     item.accessibilityInformation = { label: `${label(node)}, ${describeProcesses(processes, now)}` };
     return item;

@@ -7,40 +7,15 @@
  * one restart, and still a restart where file watching misses changes (network and container mounts).
  * "always": apps that do not watch are restarted too when the file is inside their cwd. "off": nothing.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProcessInfo } from '../shared/protocol';
+import { samePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 import type { DaemonConnection } from './connection';
 import type { ProcessStore } from './process-store';
-import type { RestartOnSave } from './settings';
+import { appsForSave, type RestartOnSave } from './save-targets';
 
 /** How long the daemon's own watcher gets to react to a saved file before the editor reports the save. */
 export const WATCHER_GRACE_MS = 500;
-
-const inside = (file: string, root: string): boolean => file === root || file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
-
-/** Folders a save never restarts anything for (the daemon applies each app's ignore_watch on top). */
-function alwaysIgnored(file: string, cwd: string): boolean {
-  const segments = path.relative(cwd, file).split(path.sep);
-  return segments.some((segment) => segment === 'node_modules' || segment.startsWith('.'));
-}
-
-export function watchedRoots(process: ProcessInfo): string[] {
-  return process.watch === true ? [process.cwd] : process.watch === false ? [] : process.watch;
-}
-
-/** Apps (by name) for the daemon's watch path, and apps without watch that "always" restarts. */
-export function appsForSave(file: string, processes: ProcessInfo[], mode: RestartOnSave, logsDir: string): { watched: boolean; restart: string[] } {
-  if (mode === 'off' || inside(file, logsDir)) return { watched: false, restart: [] };
-  let watched = false;
-  const restart = new Set<string>();
-  for (const process of processes) {
-    if (process.status === 'stopped' || process.status === 'stopping') continue;
-    if (watchedRoots(process).some((root) => inside(file, root))) watched = true;
-    else if (mode === 'always' && process.watch === false && inside(file, process.cwd) && !alwaysIgnored(file, process.cwd)) restart.add(process.name);
-  }
-  return { watched, restart: [...restart] };
-}
 
 export class SaveRestarts implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
@@ -59,7 +34,7 @@ export class SaveRestarts implements vscode.Disposable {
   private async saved(document: vscode.TextDocument): Promise<void> {
     if (document.uri.scheme !== 'file' || this.connection.state.kind !== 'connected') return;
     const file = document.uri.fsPath;
-    const { watched, restart } = appsForSave(file, this.store.all(), this.mode(), this.logsDir());
+    const { watched, restart } = appsForSave(file, this.store.all(), this.mode(), this.logsDir(), currentPlatform());
     try {
       if (watched) this.reportUnlessWatcherSaw(file);
       for (const name of restart) {
@@ -74,7 +49,8 @@ export class SaveRestarts implements vscode.Disposable {
   private reportUnlessWatcherSaw(file: string): void {
     let seen = false;
     const listener = this.connection.on('process:event', (event) => {
-      if (event.reason === 'watch' && event.files?.includes(file)) seen = true;
+      // The watcher names the file as the daemon sees it, which on Windows may differ from fsPath in case.
+      if (event.reason === 'watch' && event.files?.some((changed) => samePath(changed, file, currentPlatform()))) seen = true;
     });
     const timer = setTimeout(() => {
       this.pending.delete(timer);

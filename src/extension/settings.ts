@@ -3,11 +3,15 @@
  * typed accessor per setting and the defaults declared in package.json repeated as fallbacks.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveHome } from '../shared/paths';
+import { hasPathSeparator } from '../shared/platform/commands';
+import { expandHomePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
+import type { RestartOnSave } from './save-targets';
 
-export type RestartOnSave = 'watched' | 'always' | 'off';
+export type { RestartOnSave };
+
 export type CrashNotifications = 'errored' | 'crashes' | 'off';
 
 function section(): vscode.WorkspaceConfiguration {
@@ -15,14 +19,18 @@ function section(): vscode.WorkspaceConfiguration {
 }
 
 export const settings = {
-  /** The daemon's home: the setting (with ~ expanded), else CORRAL_HOME, else ~/.corral. */
+  /** The daemon's home: the setting (with ~ expanded, `~\` too on Windows), else CORRAL_HOME, else ~/.corral. */
   home(): string {
     const value = section().get<string>('home', '').trim();
     if (!value) return resolveHome();
-    return path.resolve(value.replace(/^~(?=$|\/)/, os.homedir()));
+    return expandHomePath(value, os.homedir(), process.cwd(), currentPlatform());
   },
+  /** A path (with ~ expanded) or a command on PATH; the client checks it before spawning the daemon with it. */
   nodePath(): string | undefined {
-    return section().get<string>('nodePath', '').trim() || undefined;
+    const value = section().get<string>('nodePath', '').trim();
+    if (!value) return undefined;
+    const platform = currentPlatform();
+    return hasPathSeparator(value, platform) ? expandHomePath(value, os.homedir(), process.cwd(), platform) : value;
   },
   backfillLines(): number {
     const lines = section().get<number>('logs.backfillLines', 200);

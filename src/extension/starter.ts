@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { loadEcosystem } from '../client/ecosystem';
 import { which } from '../client/which';
 import { isNodeInterpreter, normalizeApp, type AppConfig } from '../shared/config';
+import { samePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 import type { ProcessInfo } from '../shared/protocol';
 import type { DaemonConnection } from './connection';
 
@@ -25,8 +27,10 @@ export interface ScriptOptions {
 }
 
 /**
- * The environment apps start with: the window's, without VS Code's own hooks. Under the desktop app the
- * daemon's Node is Electron, so the apps it runs need ELECTRON_RUN_AS_NODE as well.
+ * The environment apps start with: the window's, without VS Code's own hooks. ELECTRON_RUN_AS_NODE is
+ * not part of it: a daemon running on VS Code's Electron adds it to each Node launch itself
+ * (daemon/process-env.ts, cluster-primary.ts), and in the app's config it would stay (saved in the dump)
+ * under a daemon on plain Node too (corral.nodePath, or started by the CLI), reaching whatever the app runs.
  */
 export function appBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -34,7 +38,6 @@ export function appBaseEnv(): Record<string, string> {
     if (value === undefined || key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE' || key === 'ELECTRON_NO_ATTACH_CONSOLE') continue;
     env[key] = value;
   }
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }
 
@@ -47,7 +50,8 @@ export function defaultCwd(file: string): string {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (dir === folder || path.dirname(dir) === dir) break;
+    // The folder comes from fsPath (lower-case drive on Windows), the file perhaps from the daemon.
+    if ((folder !== undefined && samePath(dir, folder, currentPlatform())) || path.dirname(dir) === dir) break;
   }
   return folder ?? path.dirname(file);
 }

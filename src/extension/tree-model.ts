@@ -2,7 +2,8 @@
  * What the process view shows, as plain data: grouping, descriptions, tooltips and context values.
  * Pure (no `vscode` import), so it is unit-tested in plain Node and the provider stays a thin adapter.
  */
-import * as path from 'node:path';
+import { displayPath, isAbsoluteAppPath } from '../shared/platform/paths';
+import type { Platform } from '../shared/platform/platform';
 import type { ProcessInfo, ProcessStatus } from '../shared/protocol';
 import { formatBytes, formatDuration } from '../shared/units';
 
@@ -116,7 +117,7 @@ export function label(node: TreeNode): string {
 }
 
 /** `contextValue` words that the package.json menus match with `viewItem =~ /\bword\b/`. */
-export function contextValue(node: TreeNode): string {
+export function contextValue(node: TreeNode, platform: Platform): string {
   if (node.kind === 'namespace') return 'corral.namespace';
   const processes = node.kind === 'app' ? node.processes : [node.process];
   const words = [node.kind === 'app' ? 'corral.app' : 'corral.instance'];
@@ -125,7 +126,7 @@ export function contextValue(node: TreeNode): string {
   if (processes[0]?.exec_mode === 'cluster') words.push('cluster');
   if (processes[0] && processes[0].watch !== false) words.push('watching');
   if (processes.some((process) => process.pid !== null)) words.push('pid');
-  if (processes[0] && processes[0].interpreter !== 'none' && path.isAbsolute(processes[0].script)) words.push('script');
+  if (processes[0] && processes[0].interpreter !== 'none' && isAbsoluteAppPath(processes[0].script, platform)) words.push('script');
   return words.join(' ');
 }
 
@@ -138,8 +139,10 @@ export function lastReason(process: ProcessInfo): string | undefined {
 const escapeMarkdown = (text: string): string => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
-/** The Markdown tooltip of a process row (or of an app row, from its first instance plus totals). */
-export function tooltip(node: AppNode | InstanceNode, now: number): string {
+/** The Markdown tooltip of a process row (or of an app row, from its first instance plus totals); paths in the platform's form. */
+export function tooltip(node: AppNode | InstanceNode, now: number, platform: Platform): string {
+  // '/dev/null' is the config's word for "no log file" on every platform, not a path to convert.
+  const shown = (file: string): string => code(file === '/dev/null' ? file : displayPath(file, platform));
   const processes = node.kind === 'app' ? node.processes : [node.process];
   const first = processes[0];
   const rows: Array<[string, string]> = [];
@@ -163,11 +166,11 @@ export function tooltip(node: AppNode | InstanceNode, now: number): string {
   rows.push(['restarts', String(processes.reduce((sum, p) => sum + p.restarts, 0))]);
   rows.push(['namespace', first.namespace]);
   const lines = [`**${escapeMarkdown(title)}**`, '', ...rows.map(([key, value]) => `${key}: ${escapeMarkdown(value)}  `)];
-  lines.push('', `script: ${code(first.script)}  `, `cwd: ${code(first.cwd)}  `);
+  lines.push('', `script: ${shown(first.script)}  `, `cwd: ${shown(first.cwd)}  `);
   if (first.interpreter !== 'node') lines.push(`interpreter: ${code(first.interpreter)}  `);
-  if (first.watch !== false) lines.push(`watch: ${code(first.watch === true ? first.cwd : first.watch.join(', '))}  `);
-  lines.push(`out log: ${code(first.out_log)}  `, `error log: ${code(first.err_log)}  `);
-  if (first.combined_log) lines.push(`combined log: ${code(first.combined_log)}  `);
+  if (first.watch !== false) lines.push(`watch: ${first.watch === true ? shown(first.cwd) : first.watch.map(shown).join(', ')}  `);
+  lines.push(`out log: ${shown(first.out_log)}  `, `error log: ${shown(first.err_log)}  `);
+  if (first.combined_log) lines.push(`combined log: ${shown(first.combined_log)}  `);
   const reasons = processes.filter((process) => process.last_reason !== null && process.last_reason !== 'start');
   const latest = reasons.sort((a, b) => (b.started_at ?? 0) - (a.started_at ?? 0))[0];
   if (latest) lines.push('', `last restart: ${escapeMarkdown(lastReason(latest) ?? '')}`);

@@ -1,8 +1,10 @@
 /** The daemon killed from outside: the view says so, and fills again after "Start Daemon" or a CLI command. */
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/api';
-import { cliOk, corral, deleteAll, fixture, treeRows, waitFor } from './support';
+import { cliOk, corral, deleteAll, fixture, setSetting, treeRows, waitFor } from './support';
 
 function daemonPid(api: ExtensionApi): number {
   const state = api.connection.state;
@@ -68,5 +70,22 @@ describe('daemon connection', function () {
     await cliOk(['ping']);
     await waitFor('the extension to reattach', () => api.connection.state.kind === 'connected', 5_000);
     await waitFor('survivor back in the tree', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
+  });
+
+  it('names corral.nodePath (with ~ expanded) when it does not exist, instead of a failed spawn', async function () {
+    this.timeout(60_000);
+    await killDaemon();
+    try {
+      await setSetting('nodePath', '~/no-such-node/bin/node');
+      await vscode.commands.executeCommand('corral.startDaemon');
+      const state = api.connection.state;
+      assert.equal(state.kind, 'disconnected');
+      const expanded = path.join(os.homedir(), 'no-such-node', 'bin', 'node');
+      assert.equal(state.kind === 'disconnected' && state.message, `the corral.nodePath setting "${expanded}" does not exist or is not a file`);
+    } finally {
+      await setSetting('nodePath', undefined);
+    }
+    await vscode.commands.executeCommand('corral.startDaemon');
+    assert.equal(api.connection.state.kind, 'connected');
   });
 });

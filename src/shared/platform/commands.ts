@@ -131,3 +131,29 @@ export function resolveSpawn(command: string, args: readonly string[], options: 
   if (extension === '.ps1') return powershellPlan(file, args);
   return { command: file, args: [...args] };
 }
+
+/** What is asked of the file system to check an executable. */
+export interface ExecutableProbe {
+  /** True if a regular file exists at this path. */
+  isFile: (file: string) => boolean;
+  /** True if this process may execute it (POSIX; Windows has no execute bit to ask for). */
+  isExecutable: (file: string) => boolean;
+}
+
+/**
+ * Why `file` (a path, not a bare name) cannot be spawned, or undefined when it can. On Windows a path
+ * without an extension also runs as `<path>.com` or `<path>.exe`, as CreateProcess and libuv allow.
+ */
+export function executableProblem(file: string, platform: Platform, probe: ExecutableProbe): string | undefined {
+  if (isWindows(platform)) {
+    const candidates = path.win32.extname(file) === '' ? [file, `${file}.com`, `${file}.exe`] : [file];
+    return candidates.some((candidate) => probe.isFile(candidate)) ? undefined : 'does not exist or is not a file';
+  }
+  if (!probe.isFile(file)) return 'does not exist or is not a file';
+  return probe.isExecutable(file) ? undefined : 'is not executable';
+}
+
+/** True when `command` names a file by path rather than a command to look up on PATH. */
+export function hasPathSeparator(command: string, platform: Platform): boolean {
+  return isWindows(platform) ? /[\\/]/.test(command) : command.includes('/');
+}

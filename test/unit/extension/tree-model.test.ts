@@ -89,14 +89,20 @@ describe('extension tree model', () => {
 
   it('drives menus with words in contextValue', () => {
     const [app] = buildTree([proc({ exec_mode: 'cluster', instances: 1, watch: true })]) as AppNode[];
-    assert.equal(contextValue(app), 'corral.app running cluster watching pid script');
+    assert.equal(contextValue(app, 'linux'), 'corral.app running cluster watching pid script');
     const [stopped] = buildTree([proc({ status: 'stopped', pid: null, interpreter: 'none', script: 'npm' })]) as AppNode[];
-    assert.equal(contextValue(stopped), 'corral.app stopped');
+    assert.equal(contextValue(stopped, 'linux'), 'corral.app stopped');
+  });
+
+  it('knows a Windows script path for "Open Script" only on Windows', () => {
+    const [app] = buildTree([proc({ script: 'C:\\srv\\web\\server.js', cwd: 'C:\\srv\\web' })]) as AppNode[];
+    assert.match(contextValue(app, 'win32'), /\bscript\b/);
+    assert.doesNotMatch(contextValue(app, 'linux'), /\bscript\b/);
   });
 
   it('writes a Markdown tooltip with pid, mode, script, cwd, logs and the last restart reason', () => {
     const [app] = buildTree([proc({ id: 7, pid: 4242, last_reason: 'crash', last_reason_detail: 'exited with code 1' })]) as AppNode[];
-    const text = tooltip(app, 1000);
+    const text = tooltip(app, 1000, 'linux');
     for (const part of [
       '4242',
       'fork',
@@ -108,6 +114,30 @@ describe('extension tree model', () => {
     ]) {
       assert.ok(text.includes(part), `${part} in ${text}`);
     }
+  });
+
+  it("shows Windows paths in Windows' own form, and a disabled log as /dev/null", () => {
+    const [app] = buildTree([
+      proc({
+        script: 'c:/srv/web/server.js',
+        cwd: 'c:\\srv\\web',
+        watch: ['c:/srv/web/src', 'C:\\srv\\lib'],
+        out_log: '/dev/null',
+        err_log: 'c:/h/logs/web-error.log',
+      }),
+    ]) as AppNode[];
+    const text = tooltip(app, 1000, 'win32');
+    for (const part of [
+      '`C:\\srv\\web\\server.js`',
+      'cwd: `C:\\srv\\web`',
+      'watch: `C:\\srv\\web\\src`, `C:\\srv\\lib`',
+      'out log: `/dev/null`',
+      '`C:\\h\\logs\\web-error.log`',
+    ]) {
+      assert.ok(text.includes(part), `${part} in ${text}`);
+    }
+    // Elsewhere a path is shown as the daemon reports it.
+    assert.ok(tooltip(app, 1000, 'darwin').includes('`c:/srv/web/server.js`'));
   });
 
   it('adds up online processes for the status bar', () => {

@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { envValue, escapeCmdArgument, findWindowsCommand, quoteForArgv, resolveSpawn, type ResolveOptions } from '../../../../src/shared/platform/commands';
+import {
+  envValue,
+  escapeCmdArgument,
+  executableProblem,
+  findWindowsCommand,
+  hasPathSeparator,
+  quoteForArgv,
+  resolveSpawn,
+  type ResolveOptions,
+} from '../../../../src/shared/platform/commands';
 
 /** CommandLineToArgvW's rules for the arguments after the program name. */
 function parseArgv(line: string): string[] {
@@ -146,5 +155,36 @@ describe('platform commands', () => {
   it('reads environment names case-insensitively on Windows only', () => {
     assert.equal(envValue({ Path: 'x' }, 'PATH', 'win32'), 'x');
     assert.equal(envValue({ Path: 'x' }, 'PATH', 'linux'), undefined);
+  });
+});
+
+describe('executable checks (corral.nodePath)', () => {
+  const probe = (files: string[], executable: string[] = files) => ({
+    isFile: (file: string) => files.includes(file),
+    isExecutable: (file: string) => executable.includes(file),
+  });
+
+  it('on Windows accepts a path without .exe when the .exe is there, as CreateProcess does', () => {
+    assert.equal(executableProblem('C:\\node\\node', 'win32', probe(['C:\\node\\node.exe'])), undefined);
+    assert.equal(executableProblem('C:\\node\\node.exe', 'win32', probe(['C:\\node\\node.exe'], [])), undefined, 'no execute bit to ask for');
+    assert.equal(executableProblem('C:\\node\\node.exe', 'win32', probe([])), 'does not exist or is not a file');
+    // An extension given is the file meant: no .exe is added to it.
+    assert.equal(executableProblem('C:\\node\\node.bin', 'win32', probe(['C:\\node\\node.bin.exe'])), 'does not exist or is not a file');
+  });
+
+  it('on macOS and Linux wants a file with the execute bit', () => {
+    for (const platform of ['darwin', 'linux'] as const) {
+      assert.equal(executableProblem('/opt/node/bin/node', platform, probe(['/opt/node/bin/node'])), undefined);
+      assert.equal(executableProblem('/opt/node/bin/node', platform, probe(['/opt/node/bin/node'], [])), 'is not executable');
+      assert.equal(executableProblem('/opt/node/bin/node', platform, probe(['/opt/node/bin/node.exe'])), 'does not exist or is not a file');
+    }
+  });
+
+  it('tells a path from a command name by the platform’s separators', () => {
+    assert.ok(hasPathSeparator('C:\\node\\node.exe', 'win32'));
+    assert.ok(hasPathSeparator('tools/node', 'win32'));
+    assert.ok(!hasPathSeparator('node', 'win32'));
+    assert.ok(hasPathSeparator('/usr/bin/node', 'darwin'));
+    assert.ok(!hasPathSeparator('node\\x', 'linux'));
   });
 });
