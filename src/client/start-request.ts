@@ -12,6 +12,8 @@ import type { CommandLine } from './argv';
 import { isEcosystemFile, loadEcosystem } from './ecosystem';
 import { appOptionsFromFlags, flagLabel } from './start-options';
 import { which } from './which';
+import { hasPathSeparator } from '../shared/platform/commands';
+import { currentPlatform } from '../shared/platform/platform';
 
 export type StartRequest = { kind: 'apps'; apps: AppConfig[]; warnings: string[]; fromEcosystem: boolean } | { kind: 'existing'; target: string };
 
@@ -25,7 +27,7 @@ export function splitList(value: unknown): string[] | undefined {
 }
 
 function looksLikeFile(target: string): boolean {
-  return target.includes('/') || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
+  return hasPathSeparator(target, currentPlatform()) || /\.(c|m)?(js|ts)$|\.(sh|py|rb|php|pl|json|ya?ml)$/i.test(target);
 }
 
 /**

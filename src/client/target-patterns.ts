@@ -7,6 +7,9 @@
  */
 import * as path from 'node:path';
 import { CorralError, ErrorCode } from '../shared/errors';
+import { hasPathSeparator } from '../shared/platform/commands';
+import { samePath } from '../shared/platform/paths';
+import { currentPlatform } from '../shared/platform/platform';
 
 export interface ListedProcess {
   id: number;
@@ -20,7 +23,7 @@ const SCRIPT = /\.(c|m)?(js|ts)x?$|\.(sh|py|rb|php|pl|bun)$/i;
 
 /** Whether expanding `target` needs the process list. */
 export function needsList(target: string): boolean {
-  return REGEX.test(target) || target.includes('/') || SCRIPT.test(target);
+  return REGEX.test(target) || hasPathSeparator(target, currentPlatform()) || SCRIPT.test(target);
 }
 
 export function expandTargetPatterns(targets: string[], list: ListedProcess[], cwd: string): string[] {
@@ -38,9 +41,9 @@ export function expandTargetPatterns(targets: string[], list: ListedProcess[], c
       const ids = list.filter((process) => pattern.test(process.name)).map((process) => String(process.id));
       if (ids.length === 0) throw new CorralError(ErrorCode.NotFound, `no process name matches ${target}`);
       expanded.push(...ids);
-    } else if (!known && (target.includes('/') || SCRIPT.test(target))) {
+    } else if (!known && (hasPathSeparator(target, currentPlatform()) || SCRIPT.test(target))) {
       const script = path.resolve(cwd, target);
-      const ids = list.filter((process) => process.script === script).map((process) => String(process.id));
+      const ids = list.filter((process) => samePath(process.script, script, currentPlatform())).map((process) => String(process.id));
       if (ids.length === 0) throw new CorralError(ErrorCode.NotFound, `no process runs ${script}`);
       expanded.push(...ids);
     } else expanded.push(target);

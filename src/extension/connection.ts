@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DaemonClient, socketAnswers, type EventSubscription } from '../client/client';
+import { DaemonClient, socketAnswers, type ConnectOptions, type EventSubscription } from '../client/client';
+import { replaceDaemon } from '../client/replace-daemon';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { homePaths } from '../shared/paths';
 import { EVENT_NAMES, type DaemonInfo, type EventName, type Events, type MethodName, type Params, type Result } from '../shared/protocol';
@@ -67,16 +68,7 @@ export class DaemonConnection implements vscode.Disposable {
     if (this.current.kind !== 'connecting') this.setState({ kind: 'connecting' });
     let client: DaemonClient | undefined;
     try {
-      client = await DaemonClient.connect({
-        home,
-        spawn,
-        nodePath: this.options.nodePath(),
-        nodePathName: 'the corral.nodePath setting',
-        // Without the setting, VS Code's own runtime: under the desktop app process.execPath is Electron
-        // (Code.exe, the Code Helper inside Code.app, code), and this makes it a plain Node.
-        daemonEnv: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-        daemonScript: this.options.daemonScript,
-      });
+      client = await DaemonClient.connect({ ...this.connectOptions(spawn), home });
       const subscription = await client.subscribe();
       if (this.disposed) {
         subscription.dispose();
@@ -99,6 +91,19 @@ export class DaemonConnection implements vscode.Disposable {
       this.watchForDaemon();
       if (spawn) throw error;
     }
+  }
+
+  private connectOptions(spawn: boolean): ConnectOptions {
+    return {
+      home: this.options.home(),
+      spawn,
+      nodePath: this.options.nodePath(),
+      nodePathName: 'the corral.nodePath setting',
+      // Without the setting, VS Code's own runtime: under the desktop app process.execPath is Electron
+      // (Code.exe, the Code Helper inside Code.app, code), and this makes it a plain Node.
+      daemonEnv: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+      daemonScript: this.options.daemonScript,
+    };
   }
 
   private lost(client: DaemonClient): void {
@@ -174,24 +179,16 @@ export class DaemonConnection implements vscode.Disposable {
   }
 
   /**
-   * Stops the daemon of another protocol version (SIGTERM: it stops its apps, and the next daemon brings
-   * the list back, as after any unclean end) and starts the bundled one.
+   * Replaces a daemon of another protocol version with the bundled one, as `corral update` does: its
+   * list saved, its apps stopped through its own `kill`, the list brought back by the new daemon.
    */
   async restartDaemon(): Promise<void> {
-    const paths = homePaths(this.home);
     this.detach();
     this.stopWatching();
-    const pid = readPid(paths.pidFile);
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && (await socketAnswers(paths.rpcSocket, 200))) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     this.setState({ kind: 'connecting' });
+    const { client, warnings } = await replaceDaemon(this.connectOptions(true));
+    client.close();
+    if (warnings.length > 0) void vscode.window.showWarningMessage(`Corral: the daemon was replaced, with warnings: ${warnings.join('; ')}`);
     await this.connect(true);
   }
 

@@ -23,7 +23,7 @@ describe('faults: many clients at once', () => {
     const verbs: MethodName[] = ['startExisting', 'stop', 'restart', 'reload'];
     const clients = await Promise.all(Array.from({ length: 20 }, () => DaemonClient.connect({ home: home.home, daemonScript: `${ROOT}/dist/daemon.js` })));
     const deadline = Date.now() + 30_000;
-    let calls = 0;
+    const calls = clients.map(() => 0);
     const unexpected: string[] = [];
     await Promise.all(
       clients.map(async (client, index) => {
@@ -38,13 +38,17 @@ describe('faults: many clients at once', () => {
             // A reload can legitimately lose a race with a stop of the same worker; anything else is a bug.
             if (!/reload failed|the new worker/.test((error as Error).message)) unexpected.push(`${verb} ${target}: ${(error as Error).message}`);
           }
-          calls++;
+          calls[index]++;
         }
       }),
     );
     for (const client of clients) client.close();
     assert.deepEqual(unexpected.slice(0, 5), []);
-    assert.ok(calls > 100, `${calls} calls`);
+    // Progress, not speed (that is the bench's): every client got answers, none waited on a stuck queue.
+    assert.ok(
+      calls.every((count) => count >= 2),
+      `calls per client: ${calls.join(' ')}`,
+    );
     // The last word: restart everything, then every process is online and exactly those run.
     await home.ok(['restart', 'all']);
     const list = await home.jlist();

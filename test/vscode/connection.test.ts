@@ -64,6 +64,20 @@ describe('daemon connection', function () {
     await waitFor('survivor resurrected', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
   });
 
+  it('"Restart Daemon" replaces the daemon through its own kill and brings the list back (no signal to a pid from a file)', async function () {
+    this.timeout(60_000);
+    await waitFor('survivor in the tree', () => treeRows(api).some((row) => row.label === 'survivor'), 15_000);
+    const before = daemonPid(api);
+    await vscode.commands.executeCommand('corral.restartDaemon');
+    assert.equal(api.connection.state.kind, 'connected');
+    assert.notEqual(daemonPid(api), before);
+    await waitFor(
+      'survivor online under the new daemon',
+      () => api.store.all().some((process) => process.name === 'survivor' && process.status === 'online'),
+      15_000,
+    );
+  });
+
   it('reattaches by itself when the CLI starts the daemon', async function () {
     this.timeout(60_000);
     await killDaemon();

@@ -1,6 +1,6 @@
 /** The daemon and its saved list: save, resurrect, cleardump, update, kill. */
 import { DaemonClient, socketAnswers } from '../../client/client';
-import { processAlive } from '../../client/process-alive';
+import { endDaemon, replaceDaemon } from '../../client/replace-daemon';
 import { DUMP_VERSION, writeDump } from '../../shared/dump';
 import { CorralError, ErrorCode } from '../../shared/errors';
 import { prepareHome } from '../../shared/home';
@@ -8,26 +8,8 @@ import { homePaths, resolveHome } from '../../shared/paths';
 import { safeText } from '../../shared/terminal-text';
 import { VERSION } from '../../shared/version';
 import type { CommandEntry } from '../command';
-import { connect, done, LONG_CALL_MS, printWarnings, withClient, type Context } from '../context';
+import { done, LONG_CALL_MS, printWarnings, withClient, type Context } from '../context';
 import { showList } from './info';
-
-/** Stops every app and the daemon, and waits until its pid is gone. */
-async function endDaemon(client: DaemonClient): Promise<{ pid: number; stopped: number; problems: string[] }> {
-  const pid = client.daemon.pid;
-  let stopped = 0;
-  let problems: string[] = [];
-  try {
-    ({ stopped, problems = [] } = await client.call('kill', {}, LONG_CALL_MS));
-  } catch (error) {
-    if (!(error instanceof CorralError && error.code === ErrorCode.DaemonUnavailable)) throw error;
-  } finally {
-    client.close();
-  }
-  const deadline = Date.now() + 10_000;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (processAlive(pid)) throw new CorralError(ErrorCode.Timeout, `the daemon (pid ${pid}) did not exit`);
-  return { pid, stopped, problems };
-}
 
 async function killCommand(ctx: Context): Promise<void> {
   const paths = homePaths(resolveHome());
@@ -52,25 +34,15 @@ async function updateCommand(ctx: Context): Promise<void> {
     ctx.out(`No daemon is running: the next command starts Corral ${VERSION}.`);
     return;
   }
-  const old = await DaemonClient.connect({ spawn: false, anyProtocol: true });
-  const before = old.daemon;
-  try {
-    await old.call('save', {});
-  } catch (error) {
-    old.close();
-    throw new CorralError(ErrorCode.Io, `update: nothing was stopped, because the list could not be saved first: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const { problems } = await endDaemon(old);
-  printWarnings(ctx, problems);
-  const client = await connect();
-  const { processes, warnings } = await client.call('resurrect', {}, LONG_CALL_MS);
+  const { before, client, processes, warnings } = await replaceDaemon({}).catch((error: Error) => {
+    throw error instanceof CorralError && error.code === ErrorCode.Io ? new CorralError(ErrorCode.Io, `update: ${error.message}`, { cause: error }) : error;
+  });
   printWarnings(ctx, warnings);
   const after = client.daemon;
+  client.close();
   done(
     ctx,
-    `updated the daemon: ${safeText(before.version)} (pid ${before.pid}) -> ${after.version} (pid ${after.pid}), ${processes.length} process${processes.length === 1 ? '' : 'es'} back`,
+    `updated the daemon: ${safeText(before.version)} (pid ${before.pid}) -> ${after.version} (pid ${after.pid}), ${processes} process${processes === 1 ? '' : 'es'} back`,
   );
   if (!ctx.values.silent) await showList(ctx);
 }

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { pathModule } from '../platform/paths';
+import { currentPlatform, isWindows, type Platform } from '../platform/platform';
 
 export const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 export const INTERPRETER_BY_EXTENSION: Record<string, string> = {
@@ -21,8 +22,13 @@ export function nodeStripsTypes(version: string = process.versions.node): boolea
   return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 }
 
-export function isNodeInterpreter(interpreter: string): boolean {
-  return interpreter === 'node' || /^node(js)?(\d+)?(\.exe)?$/.test(path.basename(interpreter)) || interpreter === process.execPath;
+const NODE_NAME = /^node(js)?(\d+)?(\.exe)?$/;
+const NODE_NAME_ANY_CASE = new RegExp(NODE_NAME.source, 'i');
+
+/** `node`, `node20`, `nodejs`, a path to one (`C:\Program Files\nodejs\Node.exe`, in any case on Windows), or our own Node. */
+export function isNodeInterpreter(interpreter: string, platform: Platform = currentPlatform()): boolean {
+  const base = pathModule(platform).basename(interpreter);
+  return interpreter === 'node' || (isWindows(platform) ? NODE_NAME_ANY_CASE : NODE_NAME).test(base) || interpreter === process.execPath;
 }
 
 /** Every string that reaches exec (args, paths, env) is a C string: a NUL would cut it short. */
