@@ -133,7 +133,11 @@ export function ecosystemFromText(text: string, shown: string, baseDir: string, 
 }
 
 function ecosystemFromContent(content: unknown, shown: string, baseDir: string, options: EcosystemOptions): LoadedEcosystem {
-  const apps = rawApps(content, shown);
+  return ecosystemFromApps(rawApps(content, shown), shown, baseDir, options);
+}
+
+/** Validates apps given as an ecosystem file would give them (`corral import pm2`'s, for one). */
+export function ecosystemFromApps(apps: unknown[], shown: string, baseDir: string, options: EcosystemOptions = {}): LoadedEcosystem {
   if (apps.length === 0) throw new CorralError(ErrorCode.BadConfig, `${shown}: apps: the list is empty`);
   const problems: string[] = [];
   const warnings: string[] = [];

@@ -37,6 +37,7 @@ export const CLI_OPTIONS: Options = {
   'basic-auth-username': { type: 'string' },
   'basic-auth-password': { type: 'string' },
   write: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   stop: { type: 'boolean' },

@@ -9,6 +9,7 @@
  *   an ecosystem file, re-applied to running apps ........ ecosystem "…: starts all 3 apps …", "re-starting an ecosystem file …"
  *   a name (stopped app) ................................. lifecycle "start <name> starts a stopped app again; …"
  *   an id, all ........................................... here "start <id> and start all …"
+ * `import pm2 [dump] [--dry-run | --write [file]]` ........ import-pm2 (a dump the real PM2 wrote: start, --dry-run, --write, bad dumps)
  * `stop | restart | delete <targets...>`
  *   name, id, all, regex, script path, several; none: exit 1  pm2-semantics "targets as PM2 takes them: …"
  *   stop/restart/delete by name and id ................... lifecycle "stop ends the process and keeps the entry; …"

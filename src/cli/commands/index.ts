@@ -5,6 +5,7 @@
 import { commandWords, type CommandEntry } from '../command';
 import { renderHelp, type CommandGroup } from '../help';
 import { actionCommands } from './actions';
+import { importCommands } from './import';
 import { infoCommands } from './info';
 import { inspectWebCommands } from './inspect-web';
 import { logCommands } from './logs';
@@ -22,7 +23,7 @@ const helpCommand: CommandEntry = {
 
 /** In the order --help shows them. */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
-  { title: 'Start apps', commands: startCommands },
+  { title: 'Start apps', commands: [...startCommands, ...importCommands] },
   { title: 'Act on processes', commands: actionCommands },
   { title: 'What runs', commands: [...infoCommands, ...monitCommands] },
   { title: 'Logs and input', commands: logCommands },
