@@ -23,7 +23,9 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (processTableSource() === 'ps') {
+  const source = processTableSource();
+  if (source === 'none') return true; // Windows: no zombies to tell apart, and no ps to ask
+  if (source === 'ps') {
     const state = psState(pid);
     // ps lists every live pid: one it does not list has just gone.
     return state !== '' && !state.startsWith('Z');
