@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { currentPlatform, isWindows } from '../shared/platform/platform';
+import { currentPlatform } from '../shared/platform/platform';
 import { processTableSource } from '../shared/platform/process-table-source';
 
 /** The process state letter from `ps` ('' when it lists no such pid); C locale, no shell. */
@@ -25,9 +25,9 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  // Windows has no zombies and no ps: signal 0 answering (OpenProcess succeeding) is the whole answer.
-  if (isWindows(platform)) return true;
-  if (processTableSource(process.env, platform) === 'ps') {
+  const source = processTableSource(process.env, platform);
+  if (source === 'none') return true; // Windows: no zombies to tell apart, and no ps to ask
+  if (source === 'ps') {
     const state = psState(pid);
     // ps lists every live pid: one it does not list has just gone.
     return state !== '' && !state.startsWith('Z');

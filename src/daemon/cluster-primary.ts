@@ -145,7 +145,9 @@ export class ClusterPrimary {
 
     const alive = (): boolean => !state.exited && this.child.connected;
     // The worker itself through its parent, the primary (which has not reaped it while it reports it
-    // alive); its descendants, also those that left, by their launch marker.
+    // alive); its descendants, also those that left, by their launch marker. On Windows the primary
+    // follows the stop plan (shutdown message, taskkill /T from the worker's pid) and the marker search
+    // finds nothing: there is no process table to search (platform/no-table.ts).
     const signal = (name: NodeJS.Signals): void => {
       const rootAlive = state.pid > 0 && alive() && this.post({ type: PRIMARY_MESSAGES.signal, worker: key, signal: name });
       state.processes.signal(name, rootAlive);

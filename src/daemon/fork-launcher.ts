@@ -5,7 +5,9 @@ import type { AppConfig } from '../shared/config';
 import { isNodeInterpreter } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { resolveSpawn } from '../shared/platform/commands';
-import { currentPlatform } from '../shared/platform/platform';
+import { currentPlatform, type Platform } from '../shared/platform/platform';
+import { deliverSignal } from '../shared/platform/stop-plan';
+import { execTaskkill, type TaskkillRunner } from '../shared/platform/taskkill';
 import { STDIN_BACKLOG_BYTES, watchChild, type ChildHandle } from './child-handle';
 import { InstanceProcesses } from './platform/processes';
 
@@ -27,7 +29,15 @@ export function commandFor(spec: LaunchSpec): { command: string; args: string[];
   return { command, args: [...app.node_args, app.script, ...app.args], ipc: node };
 }
 
-export function launchFork(spec: LaunchSpec): ChildHandle {
+/** How a launcher delivers signals: the platform whose stop plan it follows, and what runs taskkill there. Seams for tests. */
+export interface SignalOptions {
+  platform: Platform;
+  taskkill: TaskkillRunner;
+}
+
+export const defaultSignalOptions = (): SignalOptions => ({ platform: currentPlatform(), taskkill: execTaskkill });
+
+export function launchFork(spec: LaunchSpec, signals: SignalOptions = defaultSignalOptions()): ChildHandle {
   const { command, args, ipc } = commandFor(spec);
   // As given off Windows; there, `npm` is npm.cmd, run through cmd.exe with quoted arguments (no shell string).
   const plan = resolveSpawn(command, args, { platform: currentPlatform(), env: spec.env, cwd: spec.app.cwd, isFile }) ?? { command, args };
@@ -53,8 +63,12 @@ export function launchFork(spec: LaunchSpec): ChildHandle {
   const processes = new InstanceProcesses(spec.marker, true);
   if (child.pid !== undefined) processes.rooted(child.pid);
 
-  // Until Node has reaped the child (exitCode/signalCode set in the same tick), its pid and group id are its own.
-  const signal = (name: NodeJS.Signals): void => processes.signal(name, child.pid !== undefined && child.exitCode === null && child.signalCode === null);
+  const signal = (name: NodeJS.Signals): void =>
+    deliverSignal(child, name, {
+      ...signals,
+      // Until Node has reaped the child its pid and group id are its own.
+      signalTree: (posixSignal, rootAlive) => processes.signal(posixSignal, rootAlive),
+    });
 
   return {
     get pid() {

@@ -55,7 +55,10 @@ export class MetricsSampler {
     this.memoryTimer = null;
   }
 
-  /** The fast path for memory limits: only processes that have one, own RSS only. */
+  /**
+   * The fast path for memory limits: only processes that have one, own RSS only. Windows has no table to
+   * read it from (platform/no-table.ts): there the full samples (pidusage by wmic or gwmi) check the limit.
+   */
   private checkMemory(): void {
     const limited = [...this.processes()].filter((process) => process.app.max_memory_restart !== null && process.pid !== null && !process.app.monitor_tree);
     if (limited.length === 0) return;

@@ -21,6 +21,9 @@ import {
   type ForkRequest,
   type PrimaryToDaemon,
 } from '../shared/container-protocol';
+import { currentPlatform } from '../shared/platform/platform';
+import { deliverSignal } from '../shared/platform/stop-plan';
+import { execTaskkill } from '../shared/platform/taskkill';
 
 if (!process.send) {
   process.stderr.write('corral primary: run by the Corral daemon only\n');
@@ -134,6 +137,18 @@ function watch(key: number, worker: Worker, killTimeoutMs: number): void {
   });
 }
 
+const platform = currentPlatform();
+
+/**
+ * `signal` for a worker by the platform's plan (shared/platform/stop-plan.ts): on POSIX the worker
+ * itself through Node's handle, which is false once the child is reaped, so it never reaches a recycled
+ * pid (the daemon signals its descendants by marker); on Windows the shutdown message and taskkill /T
+ * from the worker's pid, while it is this process's unreaped child.
+ */
+function signalWorker(worker: Worker, signal: NodeJS.Signals): void {
+  deliverSignal(worker.process, signal, { platform, taskkill: execTaskkill, signalTree: (name) => worker.process.kill(name) });
+}
+
 function onDaemonMessage(message: DaemonToPrimary): void {
   if (message.type === PRIMARY_MESSAGES.fork) {
     void fork(message);
@@ -149,19 +164,18 @@ function onDaemonMessage(message: DaemonToPrimary): void {
     const stdin = running?.process.stdin;
     if (stdin && !stdin.destroyed) stdin.write(message.data);
   } else if (message.type === PRIMARY_MESSAGES.signal) {
-    // Node's handle: false once the child is reaped, so this never reaches a recycled pid.
-    running?.process.kill(message.signal);
+    if (running) signalWorker(running, message.signal);
   }
 }
 
-/** The daemon's channel closed: SIGINT to every worker, SIGKILL after its kill_timeout, then exit. */
+/** The daemon's channel closed: SIGINT to every worker, SIGKILL after its kill_timeout, then exit (signalWorker: on Windows, their counterparts). */
 function end(): void {
   if (ending) return;
   ending = true;
   if (workers.size === 0) process.exit(0);
   for (const { worker, killTimeoutMs } of workers.values()) {
-    worker.process.kill('SIGINT');
-    setTimeout(() => worker.process.kill('SIGKILL'), killTimeoutMs).unref();
+    signalWorker(worker, 'SIGINT');
+    setTimeout(() => signalWorker(worker, 'SIGKILL'), killTimeoutMs).unref();
   }
 }
 

@@ -1,4 +1,6 @@
-/** What the daemon needs from the process table, read one of two ways (`index.ts` chooses). */
+import type { ProcessTableSource } from '../../shared/platform/process-table-source';
+
+/** What the daemon needs from the process table, read one of two ways or not at all (`index.ts` chooses). */
 export interface ProcessEntry {
   pid: number;
   ppid: number;
@@ -8,7 +10,7 @@ export interface ProcessEntry {
 }
 
 export interface ProcessTable {
-  readonly source: 'proc' | 'ps';
+  readonly source: ProcessTableSource;
   /** Every live process but the daemon itself (zombies left out: nothing left to signal). */
   entries(): ProcessEntry[];
   /** A fresh look at these pids; a pid that is gone, a zombie or unreadable is missing from the map. */

@@ -1,6 +1,7 @@
 /**
  * Which processes are ours, and signals that reach nothing else. The one place that uses the process
- * table, read from /proc or from `ps` (`index.ts` chooses; see process-table.ts).
+ * table, read from /proc or from `ps` (`index.ts` chooses; see process-table.ts). Windows has none:
+ * there every look finds nothing, and the launchers stop their own children by taskkill instead.
  *
  * Every process Corral launches carries INSTANCE_VARIABLE=<id>:<launch nonce> in its environment and
  * its descendants inherit it, also those that left the process group (setsid, detached spawns,
@@ -9,6 +10,7 @@
  * start time), so a pid the kernel has since handed to someone else is never hit. Nothing here
  * remembers pids between calls.
  */
+import { currentPlatform, type Platform } from '../../shared/platform/platform';
 import { processTable, type ProcessEntry } from './index';
 
 export type { ProcessEntry } from './index';
@@ -83,8 +85,9 @@ function withDescendants(roots: ProcessEntry[], entries: ProcessEntry[]): Proces
   return [...found.values()];
 }
 
-/** Descendants of a process, now (metrics with monitor_tree). */
-export function descendants(root: number): number[] {
+/** Descendants of a process, now (metrics with monitor_tree); none where there is no table to find them in (Windows). */
+export function descendants(root: number, platform: Platform = currentPlatform()): number[] {
+  if (processTable(platform).source === 'none') return [];
   const entries = liveEntries();
   const self = entries.find((entry) => entry.pid === root);
   return self
