@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogFiles } from '../../../src/daemon/log-files';
 import { ManagedProcess, type ProcessContext } from '../../../src/daemon/managed-process';
+import { ProbeSlots } from '../../../src/daemon/probes';
 import { revalidateApp } from '../../../src/shared/config';
 import { homePaths } from '../../../src/shared/paths';
 import type { ProcessEvent, ProcessStatus, StateReason } from '../../../src/shared/protocol';
@@ -47,6 +48,7 @@ function harness(options: Record<string, unknown> = {}): Harness {
     },
     hasSubscribers: () => false,
     log: (line) => logs.push(line),
+    probeSlots: new ProbeSlots(),
   };
   const app = revalidateApp(
     { name: 'app', script: path.join(home, 'app.js'), cwd: home, env: {}, out_file: '/dev/null', error_file: '/dev/null', ...options },

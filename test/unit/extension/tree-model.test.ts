@@ -36,6 +36,8 @@ function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
     exit_signal: null,
     last_reason: 'start',
     last_reason_detail: null,
+    health: null,
+    last_probe: null,
     ...extra,
   };
 }
