@@ -58,12 +58,11 @@ export function readProbe(raw: unknown, fail: Fail): ProbeConfig | null {
   }
   const before = problems(fail);
   const timingKeys = Object.keys(PROBE_DEFAULTS);
-  for (const key of Object.keys(raw)) {
-    if (!(PROBE_KINDS as readonly string[]).includes(key) && !timingKeys.includes(key))
-      before.fail(key, `unknown probe field (expected one of ${PROBE_KINDS.join(', ')} and ${timingKeys.join(', ')})`);
-  }
+  const unknown = Object.keys(raw).filter((key) => !(PROBE_KINDS as readonly string[]).includes(key) && !timingKeys.includes(key));
+  for (const key of unknown) before.fail(key, `unknown probe kind or field (kinds: ${PROBE_KINDS.join(', ')}; fields: ${timingKeys.join(', ')})`);
   const kinds = PROBE_KINDS.filter((kind) => raw[kind] !== undefined && raw[kind] !== null);
-  if (kinds.length === 0) before.fail('', `needs one of ${PROBE_KINDS.join(', ')}`);
+  // An unknown key is most likely the kind, misspelt or not supported: said once, above.
+  if (kinds.length === 0 && unknown.length === 0) before.fail('', `needs one of ${PROBE_KINDS.join(', ')}`);
   if (kinds.length > 1) before.fail('', `exactly one of ${PROBE_KINDS.join(', ')}, got ${kinds.join(' and ')}`);
   const timing: ProbeTiming = {
     initial_delay_ms: whole(raw, 'initial_delay_ms', 0, before.fail),

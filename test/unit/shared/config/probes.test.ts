@@ -50,9 +50,9 @@ describe('config: readiness_probe and liveness_probe', () => {
       'apps[0].readiness_probe.period_ms: must be a positive integer, got -1',
     ]);
     assert.deepEqual(problems({ readiness_probe: { grpc: { port: 80 } } }), [
-      'apps[0].readiness_probe.grpc: unknown probe field (expected one of http_get, tcp_socket, exec and initial_delay_ms, period_ms, timeout_ms, failure_threshold, success_threshold)',
-      'apps[0].readiness_probe: needs one of http_get, tcp_socket, exec',
+      'apps[0].readiness_probe.grpc: unknown probe kind or field (kinds: http_get, tcp_socket, exec; fields: initial_delay_ms, period_ms, timeout_ms, failure_threshold, success_threshold)',
     ]);
+    assert.deepEqual(problems({ readiness_probe: { period_ms: 100 } }), ['apps[0].readiness_probe: needs one of http_get, tcp_socket, exec']);
     assert.deepEqual(problems({ liveness_probe: { http_get: { port: 80 }, exec: { command: ['true'] } } }), [
       'apps[0].liveness_probe: exactly one of http_get, tcp_socket, exec, got http_get and exec',
     ]);
