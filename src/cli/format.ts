@@ -68,7 +68,10 @@ function probeFields(description: ProcessDescription): Array<[string, string]> {
     ['health', description.health ?? '-'],
     ['readiness probe', readiness_probe ? safeText(timing(readiness_probe)) : '-'],
     ['liveness probe', liveness_probe ? safeText(timing(liveness_probe)) : '-'],
-    ['last probe', last ? safeText(`${new Date(last.at).toISOString()} ${last.probe} ${last.ok ? 'passed' : 'failed'}: ${last.detail} (${last.duration_ms} ms)`) : '-'],
+    [
+      'last probe',
+      last ? safeText(`${new Date(last.at).toISOString()} ${last.probe} ${last.ok ? 'passed' : 'failed'}: ${last.detail} (${last.duration_ms} ms)`) : '-',
+    ],
   ];
 }
 

@@ -223,7 +223,8 @@ export class ManagedProcess {
       const ready = await this.probes.ready(replacement, probe, listen_timeout);
       if (ready !== 'ready') {
         child.signal('SIGKILL');
-        if (ready === null && replacement.exit) throw failed(`${describeExit({ ...replacement.exit, uptimeMs: replacement.exit.durationMs })} before it was ready`);
+        if (ready === null && replacement.exit)
+          throw failed(`${describeExit({ ...replacement.exit, uptimeMs: replacement.exit.durationMs })} before it was ready`);
         throw failed(`was not ready within listen_timeout (${listen_timeout} ms): ${describeProbe(probe)}: ${this.probes.lastFailure()}`);
       }
     }

@@ -71,7 +71,12 @@ function resolvePort(port: ProbePort, env: Record<string, string>): number | str
 /** One check, bounded by timeout_ms and by `signal`. Never rejects. */
 export function checkOnce(probe: ProbeConfig, target: ProbeTarget, signal: AbortSignal): Promise<Omit<ProbeResult, 'probe'>> {
   const started = Date.now();
-  const done = (ok: boolean, detail: string): Omit<ProbeResult, 'probe'> => ({ ok, detail: printable(detail, 200), at: started, duration_ms: Date.now() - started });
+  const done = (ok: boolean, detail: string): Omit<ProbeResult, 'probe'> => ({
+    ok,
+    detail: printable(detail, 200),
+    at: started,
+    duration_ms: Date.now() - started,
+  });
   if ('exec' in probe) return execCheck(probe.exec.command, probe.timeout_ms, target, signal).then(({ ok, detail }) => done(ok, detail));
   const { port: given, host } = 'http_get' in probe ? probe.http_get : probe.tcp_socket;
   const port = resolvePort(given, target.env);
@@ -110,8 +115,7 @@ function httpCheck(get: { scheme: 'http' | 'https'; host: string; port: number; 
   return bounded(timeoutMs, signal, (settle) => {
     const options = { host: get.host, port: get.port, path: get.path, agent: false as const, headers: { 'user-agent': 'corral-probe' } };
     // Kubernetes does not verify the certificate of an https probe either: it checks liveness, not identity.
-    const request =
-      get.scheme === 'https' ? https.get({ ...options, rejectUnauthorized: false }, answered) : http.get(options, answered);
+    const request = get.scheme === 'https' ? https.get({ ...options, rejectUnauthorized: false }, answered) : http.get(options, answered);
     function answered(response: http.IncomingMessage): void {
       response.resume(); // the body is not read
       const status = response.statusCode ?? 0;

@@ -59,10 +59,7 @@ export class ProcessProbes {
         },
       });
     });
-    const outcome = await launch.lifetime.within(
-      Promise.race([passed, launch.exited.then(() => false)]),
-      timeoutMs,
-    );
+    const outcome = await launch.lifetime.within(Promise.race([passed, launch.exited.then(() => false)]), timeoutMs);
     lifetime.end();
     return outcome === true ? 'ready' : outcome === 'timeout' && !launch.exit ? 'timeout' : null;
   }

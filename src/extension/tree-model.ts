@@ -195,11 +195,17 @@ export function tooltip(node: AppNode | InstanceNode, now: number, platform: Pla
   const probed = processes.filter((process) => process.health !== null && process.health !== undefined);
   if (probed.length > 0) {
     const counts = ['healthy', 'unhealthy', 'not-ready'].map((health) => [health, probed.filter((p) => p.health === health).length] as const);
-    rows.push(['health', probed.length === 1 ? String(probed[0].health) : counts.filter(([, n]) => n > 0).map(([h, n]) => `${n} ${h}`).join(', ')]);
+    rows.push([
+      'health',
+      probed.length === 1
+        ? String(probed[0].health)
+        : counts
+            .filter(([, n]) => n > 0)
+            .map(([h, n]) => `${n} ${h}`)
+            .join(', '),
+    ]);
   }
-  const probedLast = processes
-    .filter((process) => process.last_probe)
-    .sort((a, b) => (b.last_probe?.at ?? 0) - (a.last_probe?.at ?? 0))[0];
+  const probedLast = processes.filter((process) => process.last_probe).sort((a, b) => (b.last_probe?.at ?? 0) - (a.last_probe?.at ?? 0))[0];
   if (probedLast?.last_probe) rows.push(['last probe', `${probeSummary(probedLast)} (${new Date(probedLast.last_probe.at).toLocaleTimeString()})`]);
   rows.push(['namespace', first.namespace]);
   const lines = [`**${escapeMarkdown(title)}**`, '', ...rows.map(([key, value]) => `${key}: ${escapeMarkdown(value)}  `)];

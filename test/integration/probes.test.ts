@@ -63,7 +63,13 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     const events = await home.events();
     const probe = { http_get: { port: 'PORT', path: '/ready' }, period_ms: 100 };
     const file = ecosystem([
-      { name: 'never', script: fixture('probed-http.js'), env: { PORT: await freePort(), READY_AFTER_MS: 'never' }, listen_timeout: 1000, readiness_probe: probe },
+      {
+        name: 'never',
+        script: fixture('probed-http.js'),
+        env: { PORT: await freePort(), READY_AFTER_MS: 'never' },
+        listen_timeout: 1000,
+        readiness_probe: probe,
+      },
       {
         name: 'never-once',
         script: fixture('probed-http.js'),
@@ -76,7 +82,10 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     // `start` says which app did not start, and exits 1.
     const started = await home.cli(['start', file]);
     assert.equal(started.code, 1, started.stdout);
-    assert.match(started.stderr, /^corral: never-once \(id 1\) failed to start: not ready within listen_timeout \(1000 ms\): .*HTTP 503; .*autorestart is off$/m);
+    assert.match(
+      started.stderr,
+      /^corral: never-once \(id 1\) failed to start: not ready within listen_timeout \(1000 ms\): .*HTTP 503; .*autorestart is off$/m,
+    );
     const restarting = await events.some((event) => event.name === 'never' && event.status === 'waiting-restart', 'never to restart');
     assert.equal(restarting.reason, 'not-ready');
     assert.match(restarting.detail, /^not ready within listen_timeout \(1000 ms\): http_get http:\/\/127\.0\.0\.1:PORT\/ready: HTTP 503; /);
@@ -118,7 +127,10 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     assert.equal(after.last_reason, 'liveness');
     assert.match(after.last_reason_detail ?? '', /HTTP 500 \(2 failures in a row\)/);
     const [described] = JSON.parse((await home.ok(['describe', 'live', '--json'])).stdout) as ProcessDescription[];
-    assert.ok(described.history.some((entry) => entry.reason === 'liveness' && /waiting-restart: .*HTTP 500/.test(entry.detail)), JSON.stringify(described.history));
+    assert.ok(
+      described.history.some((entry) => entry.reason === 'liveness' && /waiting-restart: .*HTTP 500/.test(entry.detail)),
+      JSON.stringify(described.history),
+    );
     assert.equal(described.config.liveness_probe?.failure_threshold, 2);
   });
 
@@ -187,7 +199,7 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     assert.deepEqual([ready.last_probe?.ok, ready.last_probe?.detail], [true, 'exit code 0']);
   });
 
-  it('a port given as an env var name is each instance\'s own (increment_var)', async function () {
+  it("a port given as an env var name is each instance's own (increment_var)", async function () {
     this.timeout(30_000);
     const events = await home.events();
     const base = await freePort();
@@ -223,11 +235,31 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
 
   describe('bad input: one line naming the field, exit 1, nothing started', () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-      ['an unknown probe kind', { readiness_probe: { grpc: { port: 1 } } }, /apps\[0\]\.readiness_probe\.grpc: unknown probe kind or field \(kinds: http_get, tcp_socket, exec;/],
-      ['two kinds in one probe', { liveness_probe: { http_get: { port: 1 }, tcp_socket: { port: 1 } } }, /apps\[0\]\.liveness_probe: exactly one of .*got http_get and tcp_socket$/],
-      ['a negative period', { readiness_probe: { tcp_socket: { port: 1 }, period_ms: -1 } }, /apps\[0\]\.readiness_probe\.period_ms: must be a positive integer, got -1$/],
-      ['a port neither a number nor an env name', { readiness_probe: { tcp_socket: { port: '12ab' } } }, /apps\[0\]\.readiness_probe\.tcp_socket\.port: expected a port number .*got "12ab"$/],
-      ['a threshold below 1', { liveness_probe: { exec: { command: ['true'] }, failure_threshold: 0 } }, /apps\[0\]\.liveness_probe\.failure_threshold: must be a positive integer, got 0$/],
+      [
+        'an unknown probe kind',
+        { readiness_probe: { grpc: { port: 1 } } },
+        /apps\[0\]\.readiness_probe\.grpc: unknown probe kind or field \(kinds: http_get, tcp_socket, exec;/,
+      ],
+      [
+        'two kinds in one probe',
+        { liveness_probe: { http_get: { port: 1 }, tcp_socket: { port: 1 } } },
+        /apps\[0\]\.liveness_probe: exactly one of .*got http_get and tcp_socket$/,
+      ],
+      [
+        'a negative period',
+        { readiness_probe: { tcp_socket: { port: 1 }, period_ms: -1 } },
+        /apps\[0\]\.readiness_probe\.period_ms: must be a positive integer, got -1$/,
+      ],
+      [
+        'a port neither a number nor an env name',
+        { readiness_probe: { tcp_socket: { port: '12ab' } } },
+        /apps\[0\]\.readiness_probe\.tcp_socket\.port: expected a port number .*got "12ab"$/,
+      ],
+      [
+        'a threshold below 1',
+        { liveness_probe: { exec: { command: ['true'] }, failure_threshold: 0 } },
+        /apps\[0\]\.liveness_probe\.failure_threshold: must be a positive integer, got 0$/,
+      ],
     ];
     for (const [what, probe, expected] of cases) {
       it(what, async () => {

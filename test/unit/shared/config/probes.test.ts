@@ -64,7 +64,10 @@ describe('config: readiness_probe and liveness_probe', () => {
       'apps[0].liveness_probe.failure_threshold: must be a positive integer, got 0',
       'apps[0].liveness_probe.success_threshold: must be a positive integer, got 1.5',
     ]);
-    assert.match(problems({ liveness_probe: { exec: { command: 'pg_isready -q' } } })[0], /^apps\[0\]\.liveness_probe\.exec\.command: expected a non-empty array of strings/);
+    assert.match(
+      problems({ liveness_probe: { exec: { command: 'pg_isready -q' } } })[0],
+      /^apps\[0\]\.liveness_probe\.exec\.command: expected a non-empty array of strings/,
+    );
     assert.match(problems({ readiness_probe: { http_get: { port: 1, path: 'ready' } } })[0], /^apps\[0\]\.readiness_probe\.http_get\.path: /);
     assert.match(problems({ readiness_probe: { http_get: { port: 1, scheme: 'ftp' } } })[0], /^apps\[0\]\.readiness_probe\.http_get\.scheme: /);
     assert.match(problems({ readiness_probe: { http_get: { port: 1, headers: {} } } })[0], /^apps\[0\]\.readiness_probe\.http_get\.headers: unknown field/);
