@@ -428,16 +428,16 @@ export class ManagedProcess {
     const { listen_timeout } = this.app;
     const started = Date.now();
     const child = launch.child as ChildHandle;
-    if (this.app.wait_ready && child.hasIpc() && (await launch.readiness(listen_timeout)) !== 'ready') {
-      if (launch.exit || launch.lifetime.ended) return;
-    }
-    const outcome = await this.probes.ready(launch, probe, Math.max(1, listen_timeout - (Date.now() - started)));
-    if (!outcome) return; // exited or stopped first
+    // With wait_ready too, the probe starts once 'ready' came; listen_timeout bounds both.
+    const said = this.app.wait_ready && child.hasIpc() ? await launch.readiness(listen_timeout) : 'ready';
+    if (said === null) return; // exited or stopped first
+    const outcome = said === 'ready' ? await this.probes.ready(launch, probe, Math.max(1, listen_timeout - (Date.now() - started))) : 'timeout';
+    if (!outcome) return;
     this.background(async () => {
       if (this.state.phase.status !== ProcessStatus.Launching || this.launch !== launch) return;
       if (outcome === 'ready') return this.goOnline(launch, cause);
-      const detail = `not ready within listen_timeout (${listen_timeout} ms): ${describeProbe(probe)}: ${this.probes.lastFailure()}`;
-      await this.endForProbe(launch, { reason: 'not-ready', detail });
+      const why = said === 'ready' ? `${describeProbe(probe)}: ${this.probes.lastFailure()}` : 'no "ready" message (wait_ready)';
+      await this.endForProbe(launch, { reason: 'not-ready', detail: `not ready within listen_timeout (${listen_timeout} ms): ${why}` });
     });
   }
 

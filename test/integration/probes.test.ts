@@ -134,6 +134,32 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     assert.equal(described.config.liveness_probe?.failure_threshold, 2);
   });
 
+  it('fork mode: restart answers only once the new process is ready, and exits 1 when it does not get ready', async function () {
+    this.timeout(30_000);
+    const events = await home.events();
+    const file = ecosystem([
+      {
+        name: 'again',
+        script: fixture('probed-http.js'),
+        env: { PORT: await freePort(), READY_AFTER_MS: 800 },
+        listen_timeout: 3000,
+        readiness_probe: { http_get: { port: 'PORT', path: '/ready' }, period_ms: 50 },
+      },
+    ]);
+    await home.ok(['start', file]);
+    const launched = events.next((event) => event.name === 'again' && event.status === 'launching', 'the restart to launch');
+    let online: number | null = null;
+    void events.next((event) => event.name === 'again' && event.status === 'online', 'online again', 20_000).then((event) => (online = event.at));
+    await home.ok(['restart', 'again']);
+    const answered = Date.now();
+    assert.ok(online !== null && online <= answered, 'online was announced before restart answered');
+    assert.ok(online - (await launched).at >= 700, `online ${online - (await launched).at} ms after the relaunch`);
+    // A new process that never gets ready: restart says so and exits 1.
+    const failed = await home.cli(['restart', 'again', '--update-env'], { env: { READY_AFTER_MS: 'never' } });
+    assert.equal(failed.code, 1, failed.stdout);
+    assert.match(failed.stderr, /^corral: again\[0\]: restarted but not ready within listen_timeout \(3000 ms\): http_get .*HTTP 503/m);
+  });
+
   it('cluster reload with a readiness probe: 0 failed requests, every worker replaced', async function () {
     this.timeout(60_000);
     const port = await freePort();
