@@ -448,11 +448,13 @@ export class ManagedProcess {
     this.probes.watchLiveness(launch, probe, current, (detail) =>
       this.background(async () => {
         if (!current()) return;
+        const counted = this.restartState;
         if (this.app.exec_mode === 'cluster' && this.livenessReloadAllowed(detail)) {
           try {
             return await this.replace({ reason: 'liveness', detail });
           } catch (error) {
             this.ctx.log(`${this.label} ${(error as Error).message}; restarting it instead`);
+            this.restartState = counted; // the exit of the restart counts it instead
             if (!current()) return;
           }
         }

@@ -160,7 +160,7 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     assert.match(failed.stderr, /^corral: again\[0\]: restarted but not ready within listen_timeout \(3000 ms\): http_get .*HTTP 503/m);
   });
 
-  it('cluster reload with a readiness probe: 0 failed requests, every worker replaced', async function () {
+  it('cluster reload with a readiness probe: 0 failed requests, every worker replaced; scale waits for readiness', async function () {
     this.timeout(60_000);
     const port = await freePort();
     const file = ecosystem([
@@ -195,6 +195,18 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
     const after = await byName('web');
     assert.ok(after.every((process) => process.status === 'online' && process.restarts === 2));
     for (const process of after) assert.ok(!before.some((old) => old.pid === process.pid), 'every pid changed');
+    // Scale up answers once the new worker passed its readiness probe.
+    await home.ok(['scale', 'web', '3']);
+    const scaled = await byName('web');
+    assert.deepEqual(
+      scaled.map((process) => [process.status, process.health]),
+      [
+        ['online', 'healthy'],
+        ['online', 'healthy'],
+        ['online', 'healthy'],
+      ],
+    );
+    assert.equal(scaled[2].last_probe?.probe, 'readiness');
   });
 
   it('an exec probe runs its argv without a shell', async function () {
