@@ -2,6 +2,7 @@
  * Rendering for the terminal: the process table and `describe`. Pure: strings in, strings out. Every
  * value that came from outside goes through safeText before it is painted or measured.
  */
+import { describeProbe, type ProbeConfig } from '../shared/config';
 import type { ProcessDescription, ProcessInfo, ProcessStatus } from '../shared/protocol';
 import { formatBytes, formatDuration } from '../shared/units';
 import { safeText } from '../shared/terminal-text';
@@ -55,6 +56,25 @@ export function renderProcessTable(processes: ProcessInfo[], style: Style): stri
   return renderTable(headers, rows);
 }
 
+/** describe's probe rows: none for an app without probes. */
+function probeFields(description: ProcessDescription): Array<[string, string]> {
+  const { readiness_probe, liveness_probe } = description.config;
+  if (!readiness_probe && !liveness_probe) return [];
+  const timing = (probe: ProbeConfig): string =>
+    `${describeProbe(probe)} every ${probe.period_ms} ms, timeout ${probe.timeout_ms} ms, ${probe.failure_threshold} failures / ${probe.success_threshold} successes` +
+    (probe.initial_delay_ms ? `, after ${probe.initial_delay_ms} ms` : '');
+  const last = description.last_probe;
+  return [
+    ['health', description.health ?? '-'],
+    ['readiness probe', readiness_probe ? safeText(timing(readiness_probe)) : '-'],
+    ['liveness probe', liveness_probe ? safeText(timing(liveness_probe)) : '-'],
+    [
+      'last probe',
+      last ? safeText(`${new Date(last.at).toISOString()} ${last.probe} ${last.ok ? 'passed' : 'failed'}: ${last.detail} (${last.duration_ms} ms)`) : '-',
+    ],
+  ];
+}
+
 export function renderDescription(description: ProcessDescription, style: Style): string {
   const { config } = description;
   const fields: Array<[string, string]> = [
@@ -79,6 +99,7 @@ export function renderDescription(description: ProcessDescription, style: Style)
       'last reason',
       description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-',
     ],
+    ...probeFields(description),
     ['out log', safeText(description.out_log)],
     ['error log', safeText(description.err_log)],
     ...(description.combined_log ? [['combined log', safeText(description.combined_log)] as [string, string]] : []),

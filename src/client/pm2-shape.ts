@@ -53,6 +53,8 @@ export function withPm2Shape(process: ProcessInfo): Pm2ShapedProcess {
       pm_pid_path: process.pid_file,
       exit_code: process.exit_code,
       versioning: process.versioning ?? null,
+      health: process.health,
+      last_probe: process.last_probe,
     },
   };
 }

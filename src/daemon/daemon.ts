@@ -18,6 +18,7 @@ import { EventBus } from './event-bus';
 import { serveAxon } from './daemon-sockets';
 import { ClusterLauncher, defaultContainerScript, defaultPrimaryScript } from './cluster-launcher';
 import { launchFork } from './fork-launcher';
+import { ProbeSlots } from './probes';
 import { takeLock } from './lock';
 import { LogFile, LogFiles } from './log-files';
 import { stopOrphans } from './orphans';
@@ -131,6 +132,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       publish: (event, payload) => bus.publish(event, payload),
       hasSubscribers: () => bus.hasSubscribers(),
       log,
+      probeSlots: new ProbeSlots(),
     },
     Number.isFinite(metricsInterval) && metricsInterval >= 100 ? metricsInterval : 2000,
   );

@@ -28,6 +28,9 @@ export class Launch {
   /** Resolves with the exit, after the launch's own clean-up of it. */
   exited: Promise<ExitResult> = new Promise<never>(() => undefined);
   private finished: Promise<void> = Promise.resolve();
+  /** Set when Corral ends this child because a probe failed: its exit then counts as that failure. */
+  failure: { reason: 'not-ready' | 'liveness'; detail: string } | null = null;
+  private readonly probeLifetimes = new Set<Lifetime>();
 
   /** `owner`: where the launch counts as open until it ends. */
   constructor(owner?: OpenLifetimes) {
@@ -59,11 +62,31 @@ export class Launch {
     );
     this.exited = child.exited.then((exit) => {
       this.exit = exit;
+      this.endProbes();
       // Whatever the app left behind in its process group goes with it.
       if (this.started) child.signal('SIGKILL');
       return exit;
     });
     this.finished = this.exited.then(() => this.lifetime.within(child.drained, DRAIN_WAIT_MS)).then(() => this.lifetime.end());
+  }
+
+  /**
+   * A lifetime for one probe loop (probes.ts), counted in `owner`: it ends with the launch, at the
+   * child's exit, or at endProbes() (a stop begins), whichever comes first.
+   */
+  probeLifetime(owner?: OpenLifetimes): Lifetime {
+    const lifetime = owner ? owner.add(new Lifetime()) : new Lifetime();
+    if (this.lifetime.ended || this.exit) {
+      lifetime.end();
+      return lifetime;
+    }
+    this.probeLifetimes.add(lifetime);
+    lifetime.onEnd(() => this.probeLifetimes.delete(lifetime));
+    return lifetime;
+  }
+
+  endProbes(): void {
+    for (const lifetime of [...this.probeLifetimes]) lifetime.end();
   }
 
   /** wait_ready: 'ready', or 'timeout' after `listenTimeoutMs`; null when the child exited or the launch ended first. */
@@ -112,6 +135,7 @@ export class Launch {
    */
   async terminate(app: Pick<AppConfig, 'shutdown_with_message' | 'kill_timeout'>, onForce: () => void): Promise<void> {
     const { child } = this;
+    this.endProbes();
     if (child && !this.exit) {
       const graceful = app.shutdown_with_message && child.send('shutdown');
       if (!graceful) child.signal('SIGINT');
@@ -126,6 +150,7 @@ export class Launch {
   }
 
   end(): void {
+    this.endProbes();
     this.lifetime.end();
   }
 }

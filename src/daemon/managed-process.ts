@@ -7,7 +7,7 @@
  * crash relaunch and the outcome of wait_ready / listen_timeout go through the same queue. A child's
  * exit is an event, not an operation: it moves the state at once (a queued stop waits for it).
  */
-import type { AppConfig } from '../shared/config';
+import { describeProbe, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import type { HomePaths } from '../shared/paths';
 import {
@@ -29,6 +29,8 @@ import type { LogFiles } from './log-files';
 import { processEnvironment } from './process-env';
 import { processFiles, removePidFile, writePidFile, type ProcessFiles } from './process-files';
 import { ProcessOutput } from './process-output';
+import { ProcessProbes } from './process-probes';
+import type { ProbeSlots } from './probes';
 import { ProcessState, type Cause } from './process-state';
 import { decideAfterExit, describeExit, INITIAL_RESTART_STATE, type RestartState } from './restart-policy';
 
@@ -40,6 +42,8 @@ export interface ProcessContext {
   publish<E extends EventName>(event: E, payload: Events[E]): void;
   hasSubscribers(): boolean;
   log(message: string): void;
+  /** The daemon's bound on probe checks at once. */
+  probeSlots: ProbeSlots;
 }
 
 export type { Cause } from './process-state';
@@ -67,6 +71,8 @@ export class ManagedProcess {
   private listens = false;
   private restartState: RestartState = INITIAL_RESTART_STATE;
   private queue: Promise<unknown> = Promise.resolve();
+  /** readiness_probe and liveness_probe (process-probes.ts). */
+  private readonly probes: ProcessProbes;
 
   constructor(
     readonly id: number,
@@ -76,6 +82,12 @@ export class ManagedProcess {
   ) {
     this.config = app;
     this.output = new ProcessOutput(id, () => this.config, ctx);
+    this.probes = new ProcessProbes({
+      slots: ctx.probeSlots,
+      open: this.open,
+      target: () => ({ env: this.environment(), cwd: this.app.cwd }),
+      changed: () => ctx.publish('process:health', { id, name: this.app.name, health: this.health(), last_probe: this.probes.last }),
+    });
     this.openLogs();
   }
 
@@ -124,7 +136,13 @@ export class ManagedProcess {
 
   /** `nodeArgs`: node_args added to this launch only (a restart with the inspector). */
   restart(cause: Cause = { reason: 'user' }, options: { nodeArgs?: string[] } = {}): Promise<void> {
-    return this.enqueue(() => this.relaunch(cause, options.nodeArgs)).then(() => this.state.settled());
+    return this.enqueue(() => this.relaunch(cause, options.nodeArgs))
+      .then(() => this.state.settled())
+      .then(() => {
+        // With a readiness probe a restart succeeds only once the new process is ready (online).
+        if (this.app.readiness_probe && this.status !== ProcessStatus.Online && this.state.lastReason === 'not-ready')
+          throw new CorralError(ErrorCode.Internal, `${this.label}: restarted but ${this.state.lastDetail ?? 'not ready'}`);
+      });
   }
 
   /** Stopped on purpose by a client (not by a crash policy or an exit): triggers leave it alone. */
@@ -182,34 +200,52 @@ export class ManagedProcess {
    * dies first, the old one keeps serving and the reload fails with the reason.
    */
   reload(cause: Cause = { reason: 'reload' }): Promise<void> {
-    return this.enqueue(async () => {
-      const old = this.state.phase.status === ProcessStatus.Online ? this.launch : null;
-      // Fork mode, or nothing serving to keep: a reload is a restart.
-      if (this.app.exec_mode !== 'cluster' || !old) return this.relaunch(cause);
-      const replacement = this.spawn();
-      let outcome: 'up' | 'timeout';
-      try {
-        outcome = await replacement.takeOver(this.app, this.listens);
-      } catch (error) {
-        throw new CorralError(ErrorCode.Internal, `${this.label}: reload failed, the new worker ${(error as Error).message}; the old worker keeps serving`);
-      }
-      const child = replacement.child as ChildHandle;
-      if (this.launch !== old) {
-        // The old worker died meanwhile (and the policy took over): the replacement is surplus.
+    return this.enqueue(() => this.replace(cause));
+  }
+
+  /** reload's work, inside the queue. With a readiness probe the new worker must also pass it (within listen_timeout). */
+  private async replace(cause: Cause): Promise<void> {
+    const old = this.state.phase.status === ProcessStatus.Online ? this.launch : null;
+    // Fork mode, or nothing serving to keep: a reload is a restart.
+    if (this.app.exec_mode !== 'cluster' || !old) return this.relaunch(cause);
+    const replacement = this.spawn();
+    const failed = (how: string): CorralError =>
+      new CorralError(ErrorCode.Internal, `${this.label}: reload failed, the new worker ${how}; the old worker keeps serving`);
+    let outcome: 'up' | 'timeout';
+    try {
+      outcome = await replacement.takeOver(this.app, this.listens);
+    } catch (error) {
+      throw failed((error as Error).message);
+    }
+    const child = replacement.child as ChildHandle;
+    const { readiness_probe: probe, listen_timeout } = this.app;
+    if (probe) {
+      const ready = await this.probes.ready(replacement, probe, listen_timeout);
+      if (ready !== 'ready') {
         child.signal('SIGKILL');
-        return;
+        if (ready === null && replacement.exit)
+          throw failed(`${describeExit({ ...replacement.exit, uptimeMs: replacement.exit.durationMs })} before it was ready`);
+        throw failed(`was not ready within listen_timeout (${listen_timeout} ms): ${describeProbe(probe)}: ${this.probes.lastFailure()}`);
       }
-      this.startedAt = Date.now();
-      this.restarts++;
-      this.restartState = INITIAL_RESTART_STATE;
-      this.writePidFile(child.pid);
-      const how =
-        outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.child?.pid}`;
-      this.state.move('reloaded', { ...cause, detail: cause.detail ? `${cause.detail}; ${how}` : how }, { launch: replacement });
-      // The replaced worker leaves the rotation, then stops gracefully.
-      await old.child?.drain?.(this.app.kill_timeout);
-      await this.terminate(old);
-    });
+    }
+    if (this.launch !== old) {
+      // The old worker died meanwhile (and the policy took over): the replacement is surplus.
+      child.signal('SIGKILL');
+      return;
+    }
+    this.startedAt = Date.now();
+    this.restarts++;
+    // A liveness reload counts as a crash (livenessReloadAllowed): the crash-loop rules keep counting.
+    if (cause.reason !== 'liveness') this.restartState = INITIAL_RESTART_STATE;
+    this.writePidFile(child.pid);
+    const how =
+      outcome === 'timeout' ? `not listening within listen_timeout (${this.app.listen_timeout} ms); replaced anyway` : `replaced pid ${old.child?.pid}`;
+    this.probes.reset();
+    this.state.move('reloaded', { ...cause, detail: cause.detail ? `${cause.detail}; ${how}` : how }, { launch: replacement });
+    this.watchLiveness(replacement);
+    // The replaced worker leaves the rotation, then stops gracefully.
+    await old.child?.drain?.(this.app.kill_timeout);
+    await this.terminate(old);
   }
 
   signal(signal: NodeJS.Signals): boolean {
@@ -275,7 +311,13 @@ export class ManagedProcess {
       last_reason: this.state.lastReason,
       last_reason_detail: this.state.lastDetail,
       versioning: this.versioning,
+      health: this.health(),
+      last_probe: this.probes.last,
     };
+  }
+
+  private health(): ProcessInfo['health'] {
+    return this.probes.health(this.status, this.app);
   }
 
   describe(): ProcessDescription {
@@ -316,6 +358,7 @@ export class ManagedProcess {
       exit_signal: this.lastExit?.signal ?? null,
       restarts: this.restarts,
       at: Date.now(),
+      health: this.health(),
       ...(cause.files && cause.files.length > 0 ? { files: cause.files } : {}),
     });
   }
@@ -343,6 +386,7 @@ export class ManagedProcess {
   private async launchChild(cause: Cause, nodeArgs?: string[]): Promise<void> {
     const launch = new Launch(this.open);
     this.lastExit = null;
+    this.probes.reset();
     this.state.move('launch', cause, { launch });
     try {
       this.spawn(nodeArgs, launch);
@@ -357,15 +401,85 @@ export class ManagedProcess {
     this.writePidFile(child.pid);
     if (this.app.vizion) void versioningOf(this.app.script, this.app.cwd).then((versioning) => (this.versioning = versioning));
     else this.versioning = null;
-    if (!this.app.wait_ready || !child.hasIpc()) return this.state.move('up', cause);
+    if (this.app.readiness_probe) return void this.awaitReadiness(launch, cause);
+    if (!this.app.wait_ready || !child.hasIpc()) return this.goOnline(launch, cause);
     const { listen_timeout } = this.app;
     void launch.readiness(listen_timeout).then((outcome) => {
       if (!outcome) return; // exited or stopped first
       const up = outcome === 'ready' ? cause : { reason: 'ready-timeout' as const, detail: `no "ready" message within listen_timeout (${listen_timeout} ms)` };
       this.background(async () => {
-        if (this.state.phase.status === ProcessStatus.Launching && this.launch === launch) this.state.move('up', up);
+        if (this.state.phase.status === ProcessStatus.Launching && this.launch === launch) this.goOnline(launch, up);
       });
     });
+  }
+
+  /** launching -> online, and the liveness probe starts watching this launch. */
+  private goOnline(launch: Launch, cause: Cause): void {
+    this.state.move('up', cause);
+    this.watchLiveness(launch);
+  }
+
+  /**
+   * readiness_probe: launching until it passes (after 'ready' too with wait_ready), at most
+   * listen_timeout; then the child is ended and its exit counts as a failed start ('not-ready').
+   */
+  private async awaitReadiness(launch: Launch, cause: Cause): Promise<void> {
+    const probe = this.app.readiness_probe as NonNullable<AppConfig['readiness_probe']>;
+    const { listen_timeout } = this.app;
+    const started = Date.now();
+    const child = launch.child as ChildHandle;
+    // With wait_ready too, the probe starts once 'ready' came; listen_timeout bounds both.
+    const said = this.app.wait_ready && child.hasIpc() ? await launch.readiness(listen_timeout) : 'ready';
+    if (said === null) return; // exited or stopped first
+    const outcome = said === 'ready' ? await this.probes.ready(launch, probe, Math.max(1, listen_timeout - (Date.now() - started))) : 'timeout';
+    if (!outcome) return;
+    this.background(async () => {
+      if (this.state.phase.status !== ProcessStatus.Launching || this.launch !== launch) return;
+      if (outcome === 'ready') return this.goOnline(launch, cause);
+      const why = said === 'ready' ? `${describeProbe(probe)}: ${this.probes.lastFailure()}` : 'no "ready" message (wait_ready)';
+      await this.endForProbe(launch, { reason: 'not-ready', detail: `not ready within listen_timeout (${listen_timeout} ms): ${why}` });
+    });
+  }
+
+  private watchLiveness(launch: Launch): void {
+    const probe = this.app.liveness_probe;
+    if (!probe) return;
+    const current = (): boolean => this.launch === launch && this.state.phase.status === ProcessStatus.Online;
+    this.probes.watchLiveness(launch, probe, current, (detail) =>
+      this.background(async () => {
+        if (!current()) return;
+        const counted = this.restartState;
+        if (this.app.exec_mode === 'cluster' && this.livenessReloadAllowed(detail)) {
+          try {
+            return await this.replace({ reason: 'liveness', detail });
+          } catch (error) {
+            this.ctx.log(`${this.label} ${(error as Error).message}; restarting it instead`);
+            this.restartState = counted; // the exit of the restart counts it instead
+            if (!current()) return;
+          }
+        }
+        await this.endForProbe(launch, { reason: 'liveness', detail });
+      }),
+    );
+  }
+
+  /**
+   * A cluster worker that failed its liveness probe is reloaded (the old one serves until the new
+   * one is ready), counted as a crash: when the policy would give up, it is ended instead (errored).
+   */
+  private livenessReloadAllowed(detail: string): boolean {
+    const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
+    const decision = decideAfterExit(this.app, this.restartState, { code: null, signal: null, uptimeMs, at: Date.now(), failure: detail });
+    if (decision.action !== 'restart') return false;
+    this.restartState = decision.state;
+    return true;
+  }
+
+  /** Ends a child whose probe failed, gracefully; its exit then goes to the restart policy as that failure (onExit). */
+  private async endForProbe(launch: Launch, failure: NonNullable<Launch['failure']>): Promise<void> {
+    launch.failure = failure;
+    this.ctx.log(`${this.label} ${failure.reason}: ${failure.detail}`);
+    await this.terminate(launch);
   }
 
   private onExit(launch: Launch, exit: ExitResult): void {
@@ -376,18 +490,22 @@ export class ManagedProcess {
     const facts = { ...exit, uptimeMs: exit.durationMs, at: Date.now() };
     if (this.state.phase.status === ProcessStatus.Stopping)
       return this.state.move('exit', { reason: this.state.lastReason ?? 'user', detail: describeExit(facts) });
-    const decision = decideAfterExit(this.app, this.restartState, facts);
+    const { failure } = launch;
+    const decision = decideAfterExit(this.app, this.restartState, { ...facts, ...(failure ? { failure: failure.detail } : {}) });
     this.restartState = decision.state;
-    if (decision.action === 'stop') return this.state.move('exit-stop', { reason: 'exit', detail: decision.detail });
-    if (decision.action === 'errored') return this.state.move('exit-errored', { reason: 'unstable', detail: decision.detail });
+    // A process ended for a failed probe never just stops: it failed.
+    if (decision.action === 'stop' && !failure) return this.state.move('exit-stop', { reason: 'exit', detail: decision.detail });
+    if (decision.action !== 'restart')
+      return this.state.move('exit-errored', { reason: decision.action === 'stop' ? (failure?.reason ?? 'exit') : 'unstable', detail: decision.detail });
     const delay = this.open.add(new Lifetime());
-    this.state.move('exit-restart', { reason: 'crash', detail: decision.detail }, { delay });
+    const relaunch: Cause = failure ? { reason: failure.reason, detail: failure.detail } : { reason: 'crash' };
+    this.state.move('exit-restart', { reason: relaunch.reason, detail: decision.detail }, { delay });
     void delay.sleep(decision.delayMs).then((due) => {
       if (!due) return; // stopped or restarted meanwhile
       this.background(async () => {
         if (this.state.phase.status !== ProcessStatus.WaitingRestart || this.state.phase.delay !== delay) return;
         this.restarts++;
-        await this.launchChild({ reason: 'crash' });
+        await this.launchChild(relaunch);
       });
     });
   }

@@ -30,6 +30,8 @@ export interface ExitFacts {
   at: number;
   /** SIGKILLed by us after kill_timeout (child-handle.ts ExitResult). */
   forced?: boolean;
+  /** Ended by Corral because a probe failed (what failed): a crash whatever the exit code. */
+  failure?: string;
 }
 
 export type RestartDecision =
@@ -45,9 +47,9 @@ export function describeExit(exit: Omit<ExitFacts, 'at'>): string {
 }
 
 export function decideAfterExit(options: RestartOptions, state: RestartState, exit: ExitFacts): RestartDecision {
-  const what = describeExit(exit);
+  const what = exit.failure ? `${exit.failure}; ${describeExit(exit)}` : describeExit(exit);
   if (!options.autorestart) return { action: 'stop', detail: `${what}; autorestart is off`, state };
-  if (exit.code !== null && options.stop_exit_codes.includes(exit.code)) {
+  if (exit.code !== null && options.stop_exit_codes.includes(exit.code) && !exit.failure) {
     return { action: 'stop', detail: `${what}; ${exit.code} is a stop_exit_code`, state };
   }
   const unstable = exit.uptimeMs < options.min_uptime;
@@ -60,7 +62,7 @@ export function decideAfterExit(options: RestartOptions, state: RestartState, ex
     };
   }
   // A clean exit (code 0) is a job that finished, as PM2 users rely on to rerun one: never a crash.
-  const crashed = exit.signal !== null || (exit.code !== null && exit.code !== 0);
+  const crashed = exit.failure !== undefined || exit.signal !== null || (exit.code !== null && exit.code !== 0);
   const window = options.max_restarts_window;
   const crashTimes = window > 0 ? [...state.crashTimes, ...(crashed ? [exit.at] : [])].filter((at) => at > exit.at - window) : [];
   if (crashed && crashTimes.length > options.max_restarts) {

@@ -35,6 +35,15 @@ export function prometheusText(processes: ProcessInfo[]): string {
   }
   lines.push('# HELP corral_process_status 1 for the status the process is in.', '# TYPE corral_process_status gauge');
   for (const process of processes) lines.push(`corral_process_status${labels(process, `,status="${process.status}"`)} 1`);
+  // Only processes with probes: 1 healthy, 0 unhealthy or not ready (not running: no sample).
+  const probed = processes.filter((process) => process.health !== null && process.health !== undefined);
+  if (probed.length > 0) {
+    lines.push(
+      '# HELP corral_process_healthy 1 when the probes pass, 0 when not ready or unhealthy (processes with probes).',
+      '# TYPE corral_process_healthy gauge',
+    );
+    for (const process of probed) lines.push(`corral_process_healthy${labels(process)} ${process.health === 'healthy' ? 1 : 0}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

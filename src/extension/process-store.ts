@@ -45,6 +45,14 @@ export class ProcessStore implements vscode.Disposable {
       }),
       connection.on('process:event', (event) => this.applyEvent(event)),
       connection.on('process:deleted', ({ id, name }) => this.remove(id, name)),
+      connection.on('process:health', ({ id, health, last_probe }) => {
+        const process = this.processes.get(id);
+        if (!process) return;
+        process.health = health;
+        process.last_probe = last_probe;
+        // Health is shown by the icon: a change of it is a state change for the view, not a figure.
+        this.changed(true, new Set([process.name]));
+      }),
       connection.on('metrics', (tick) => {
         const apps = new Set<string>();
         for (const sample of tick.processes) {
@@ -133,6 +141,7 @@ export class ProcessStore implements vscode.Disposable {
     process.exit_signal = event.exit_signal;
     process.last_reason = event.reason;
     process.last_reason_detail = event.detail || null;
+    if (event.health !== undefined) process.health = event.health;
     if (event.status === 'online' && !wasOnline) process.started_at = event.at;
     if (event.status !== 'online') {
       process.cpu = 0;

@@ -4,12 +4,26 @@
  */
 import * as vscode from 'vscode';
 import { currentPlatform } from '../shared/platform/platform';
-import type { ProcessStatus } from '../shared/protocol';
 import { COMMANDS } from './command-ids';
 import type { ProcessStore, StoreChange } from './process-store';
-import { appStatus, buildTree, children, contextValue, describeProcesses, isGroup, label, tooltip, type AppNode, type TreeNode } from './tree-model';
+import {
+  appDisplayState,
+  buildTree,
+  children,
+  contextValue,
+  describeProcesses,
+  displayState,
+  isGroup,
+  label,
+  tooltip,
+  type AppNode,
+  type DisplayState,
+  type TreeNode,
+} from './tree-model';
 
-const STATUS_ICONS: Record<ProcessStatus, vscode.ThemeIcon> = {
+const STATUS_ICONS: Record<DisplayState, vscode.ThemeIcon> = {
+  unhealthy: new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange')),
+  'not-ready': new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.blue')),
   online: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   launching: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.blue')),
   stopping: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.orange')),
@@ -18,7 +32,7 @@ const STATUS_ICONS: Record<ProcessStatus, vscode.ThemeIcon> = {
   errored: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
 };
 
-export function statusIcon(status: ProcessStatus): vscode.ThemeIcon {
+export function statusIcon(status: DisplayState): vscode.ThemeIcon {
   return STATUS_ICONS[status];
 }
 
@@ -80,7 +94,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const group = node.kind === 'app' && isGroup(node);
     const item = new vscode.TreeItem(label(node), group ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = node.key;
-    item.iconPath = statusIcon(node.kind === 'app' ? appStatus(processes) : node.process.status);
+    item.iconPath = statusIcon(node.kind === 'app' ? appDisplayState(processes) : displayState(node.process));
     item.description = describeProcesses(processes, now);
     const markdown = new vscode.MarkdownString(tooltip(node, now, currentPlatform()));
     markdown.supportThemeIcons = false;

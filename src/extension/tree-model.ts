@@ -79,6 +79,31 @@ export function appStatus(processes: ProcessInfo[]): ProcessStatus {
   return 'stopped';
 }
 
+/** What a row's icon shows: the status, or what the probes say of a running process. */
+export type DisplayState = ProcessStatus | 'unhealthy' | 'not-ready';
+
+export function displayState(process: ProcessInfo): DisplayState {
+  if (process.status === 'online' && process.health === 'unhealthy') return 'unhealthy';
+  if (process.status === 'launching' && process.health === 'not-ready') return 'not-ready';
+  return process.status;
+}
+
+/** An app's icon: its status, unless it is online and one of its instances fails its liveness probe. */
+export function appDisplayState(processes: ProcessInfo[]): DisplayState {
+  const status = appStatus(processes);
+  const states = processes.map(displayState);
+  if (status === 'online' && states.includes('unhealthy')) return 'unhealthy';
+  if (status === 'launching' && states.includes('not-ready')) return 'not-ready';
+  return status;
+}
+
+/** The last probe check in words, e.g. "liveness failed: HTTP 500". */
+export function probeSummary(process: ProcessInfo): string | undefined {
+  const last = process.last_probe;
+  if (!last) return undefined;
+  return `${last.probe} ${last.ok ? 'passed' : 'failed'}: ${last.detail}`;
+}
+
 export function uptimeOf(process: ProcessInfo, now: number): number | undefined {
   if (process.status !== 'online' || process.started_at === null) return undefined;
   return Math.max(0, now - process.started_at);
@@ -93,7 +118,8 @@ export function describeProcesses(processes: ProcessInfo[], now: number): string
   const restarts = processes.reduce((sum, process) => sum + process.restarts, 0);
   const running = processes.filter((process) => process.status === 'online');
   if (running.length === 0) {
-    const status = appStatus(processes);
+    const state = appDisplayState(processes);
+    const status = state === 'not-ready' ? 'launching (not ready)' : state;
     return restarts > 0 ? `${status} · ↺${restarts}` : status;
   }
   const cpu = running.reduce((sum, process) => sum + process.cpu, 0);
@@ -106,6 +132,8 @@ export function describeProcesses(processes: ProcessInfo[], now: number): string
   // Which save restarted it last: the watch detail reads "changed src/index.js".
   const watched = running.find((process) => process.last_reason === 'watch' && process.last_reason_detail);
   if (watched) parts.push(`⟳ ${watched.last_reason_detail}`);
+  const unhealthy = running.filter((process) => process.health === 'unhealthy').length;
+  if (unhealthy > 0) parts.push(processes.length > 1 ? `${unhealthy} unhealthy` : 'unhealthy');
   return parts.join(' · ');
 }
 
@@ -164,6 +192,21 @@ export function tooltip(node: AppNode | InstanceNode, now: number, platform: Pla
     rows.push(['memory', formatBytes(online.reduce((sum, p) => sum + p.memory, 0))]);
   }
   rows.push(['restarts', String(processes.reduce((sum, p) => sum + p.restarts, 0))]);
+  const probed = processes.filter((process) => process.health !== null && process.health !== undefined);
+  if (probed.length > 0) {
+    const counts = ['healthy', 'unhealthy', 'not-ready'].map((health) => [health, probed.filter((p) => p.health === health).length] as const);
+    rows.push([
+      'health',
+      probed.length === 1
+        ? String(probed[0].health)
+        : counts
+            .filter(([, n]) => n > 0)
+            .map(([h, n]) => `${n} ${h}`)
+            .join(', '),
+    ]);
+  }
+  const probedLast = processes.filter((process) => process.last_probe).sort((a, b) => (b.last_probe?.at ?? 0) - (a.last_probe?.at ?? 0))[0];
+  if (probedLast?.last_probe) rows.push(['last probe', `${probeSummary(probedLast)} (${new Date(probedLast.last_probe.at).toLocaleTimeString()})`]);
   rows.push(['namespace', first.namespace]);
   const lines = [`**${escapeMarkdown(title)}**`, '', ...rows.map(([key, value]) => `${key}: ${escapeMarkdown(value)}  `)];
   lines.push('', `script: ${shown(first.script)}  `, `cwd: ${shown(first.cwd)}  `);

@@ -27,6 +27,8 @@ export type StateReason =
   | 'unstable' // too many restarts younger than min_uptime
   | 'launch-failed' // could not be spawned at all
   | 'ready-timeout' // wait_ready: no 'ready' within listen_timeout (it still goes online)
+  | 'not-ready' // readiness_probe: not passed within listen_timeout (restarted as after a crash, or errored)
+  | 'liveness' // liveness_probe: failure_threshold failures in a row (restarted, a reload in cluster mode)
   | 'watch'
   | 'memory'
   | 'cron'
@@ -47,6 +49,24 @@ export interface Versioning {
   url: string | null;
   /** Tracked files changed but not committed. */
   unstaged: boolean | null;
+}
+
+/**
+ * What the probes say of a running process: `not-ready` while it is launching (a readiness probe
+ * has not passed), `unhealthy` while its liveness probe's last check failed, else `healthy`.
+ * Null for a process without probes or not running.
+ */
+export type ProcessHealth = 'healthy' | 'unhealthy' | 'not-ready';
+
+/** One check of a probe. */
+export interface ProbeResult {
+  probe: 'readiness' | 'liveness';
+  ok: boolean;
+  /** When the check started (ms since the epoch). */
+  at: number;
+  duration_ms: number;
+  /** What happened, e.g. "HTTP 503", "ECONNREFUSED", "exit code 1: no response". */
+  detail: string;
 }
 
 /** One managed process as `jlist` shows it. Never carries env values. */
@@ -84,6 +104,10 @@ export interface ProcessInfo {
   /** Human-readable detail of the last state change, e.g. "exited with code 1 after 30 ms". */
   last_reason_detail: string | null;
   versioning?: Versioning | null;
+  /** Null without probes or when not running. */
+  health: ProcessHealth | null;
+  /** The last check of either probe, kept after the process stops. */
+  last_probe: ProbeResult | null;
 }
 
 export interface MetricsSample {
@@ -222,6 +246,15 @@ export interface ProcessEvent {
   at: number;
   /** Watch restarts: the changed files that caused it. */
   files?: string[];
+  health?: ProcessHealth | null;
+}
+
+/** A process's health or its last probe result changed (no state change). */
+export interface HealthEvent {
+  id: number;
+  name: string;
+  health: ProcessHealth | null;
+  last_probe: ProbeResult | null;
 }
 
 export interface LogEvent {
@@ -247,6 +280,7 @@ export const EVENTS = {
   'process:event': event<ProcessEvent>(),
   /** A process left the table (deleted). */
   'process:deleted': event<{ id: number; name: string }>(),
+  'process:health': event<HealthEvent>(),
   'log:out': event<LogEvent>(),
   'log:err': event<LogEvent>(),
   /** One per metrics tick: the fresh figures of every running process. */

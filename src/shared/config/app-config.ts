@@ -1,5 +1,6 @@
 /** The normalized app shape, its defaults, and what normalization takes and gives. */
 import { CorralError, ErrorCode } from '../errors';
+import type { ProbeConfig } from './probes';
 
 export type ExecMode = 'fork' | 'cluster';
 
@@ -63,6 +64,10 @@ export interface AppConfig {
   vizion: boolean;
   instance_var: string;
   increment_var: string | null;
+  /** Until it passes the process stays launching (at most listen_timeout); a reload waits for it (probes.ts). */
+  readiness_probe: ProbeConfig | null;
+  /** failure_threshold failures in a row restart the process (reload a cluster worker). */
+  liveness_probe: ProbeConfig | null;
 }
 
 export const DEFAULTS = {

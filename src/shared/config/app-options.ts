@@ -95,6 +95,8 @@ export const APP_OPTIONS = {
   vizion: { flags: [switchFlag('no-vizion', false)] },
   instance_var: { aliases: ['instance_id_env'], flags: [valueFlag('instance-var')] },
   increment_var: { flags: [valueFlag('increment-var')] },
+  readiness_probe: {},
+  liveness_probe: {},
   append_env_to_name: {},
   disable_logs: { flags: [switchFlag('disable-logs', true)] },
   port: {},

@@ -7,3 +7,4 @@ export { BACKOFF, ConfigError, DEFAULTS, type AppConfig, type ExecMode, type Nor
 export { ACCEPTED_WITHOUT_EFFECT, ALIASES, APP_FLAGS, APP_OPTIONS, KNOWN, type AppFlag, type AppOption, type AppOptionName } from './app-options';
 export { normalizeApp, revalidateApp } from './normalize';
 export { fileSafeName, inheritsVariable, isNodeInterpreter, nodeStripsTypes, validateName } from './values';
+export { describeProbe, PROBE_DEFAULTS, PROBE_KINDS, type ProbeConfig, type ProbeKind, type ProbePort, type ProbeTiming } from './probes';

@@ -5,6 +5,7 @@ import { parseSize, splitArgs } from '../units';
 import { ConfigError, DEFAULTS, type AppConfig, type ExecMode, type NormalizeContext, type NormalizeResult } from './app-config';
 import { ACCEPTED_WITHOUT_EFFECT, ALIASES, KNOWN } from './app-options';
 import { FieldReader } from './fields';
+import { readProbe } from './probes';
 import {
   describeValue,
   inheritsVariable,
@@ -103,6 +104,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     vizion: read.bool('vizion', true),
     instance_var,
     increment_var,
+    readiness_probe: readProbe(read.input.readiness_probe, (field, message) => read.fail(field ? `readiness_probe.${field}` : 'readiness_probe', message)),
+    liveness_probe: readProbe(read.input.liveness_probe, (field, message) => read.fail(field ? `liveness_probe.${field}` : 'liveness_probe', message)),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return { app, warnings: read.warnings };

@@ -33,6 +33,8 @@ const info = (extra: Partial<ProcessInfo>): ProcessInfo => ({
   exit_signal: null,
   last_reason: null,
   last_reason_detail: null,
+  health: null,
+  last_probe: null,
   ...extra,
 });
 

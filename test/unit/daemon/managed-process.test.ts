@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogFiles } from '../../../src/daemon/log-files';
 import { ManagedProcess, type ProcessContext } from '../../../src/daemon/managed-process';
+import { ProbeSlots } from '../../../src/daemon/probes';
 import { revalidateApp } from '../../../src/shared/config';
 import { homePaths } from '../../../src/shared/paths';
 import type { ProcessEvent, ProcessStatus, StateReason } from '../../../src/shared/protocol';
@@ -47,6 +49,7 @@ function harness(options: Record<string, unknown> = {}): Harness {
     },
     hasSubscribers: () => false,
     log: (line) => logs.push(line),
+    probeSlots: new ProbeSlots(),
   };
   const app = revalidateApp(
     { name: 'app', script: path.join(home, 'app.js'), cwd: home, env: {}, out_file: '/dev/null', error_file: '/dev/null', ...options },
@@ -394,5 +397,97 @@ describe('ManagedProcess with a fake child', () => {
     await process.restart();
     assert.deepEqual(launcher.last.spec.app.node_args, ['--no-warnings']);
     await process.stop();
+  });
+});
+
+describe('ManagedProcess with probes (a fake child, a real local port)', () => {
+  const servers: net.Server[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) server.close();
+  });
+  /** A port that refuses connections until `open()` listens on it. */
+  async function port(): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port: number } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    let server: net.Server | null = null;
+    return {
+      port: number,
+      open: () =>
+        new Promise((resolve) => {
+          server = net.createServer((socket) => socket.destroy());
+          servers.push(server);
+          server.listen(number, '127.0.0.1', () => resolve());
+        }),
+      close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    };
+  }
+  const fast = { period_ms: 20, timeout_ms: 500 };
+
+  it('readiness: launching (not ready) until the port opens, then online; stop leaves no timer behind', async () => {
+    const target = await port();
+    const { process, until, story } = harness({ listen_timeout: LONG, readiness_probe: { tcp_socket: { port: target.port }, ...fast } });
+    const started = process.start();
+    await until('launching');
+    while (!process.info().last_probe) await new Promise((resolve) => setTimeout(resolve, 5)); // the first check's answer
+    assert.equal(process.status, 'launching');
+    assert.equal(process.info().health, 'not-ready');
+    assert.equal(process.info().last_probe?.ok, false);
+    await target.open();
+    await started;
+    assert.equal(process.status, 'online');
+    assert.equal(process.info().health, 'healthy');
+    await process.stop();
+    assert.deepEqual(story(), ['launching start', 'online start', 'stopping user', 'stopped user']);
+    assert.deepEqual(process.lifetimes(), nothingLeft);
+  });
+
+  it('readiness never passing: the child is ended after listen_timeout, reason not-ready, restarted as after a crash', async () => {
+    const target = await port();
+    const { process, launcher, until } = harness({ listen_timeout: 200, readiness_probe: { tcp_socket: { port: target.port }, ...fast } });
+    void process.start();
+    const restarting = await until('waiting-restart', 'not-ready');
+    assert.match(restarting.detail, /^not ready within listen_timeout \(200 ms\): tcp_socket 127\.0\.0\.1:\d+: ECONNREFUSED; /);
+    assert.deepEqual(launcher.children[0].received.slice(0, 1), ['SIGINT']);
+    await until('launching', 'not-ready');
+    await process.stop();
+    assert.deepEqual(process.lifetimes(), nothingLeft);
+  });
+
+  it('liveness: failure_threshold failures in a row restart it, reason liveness; a stop ends the probing', async () => {
+    const target = await port();
+    await target.open();
+    const { process, until } = harness({ liveness_probe: { tcp_socket: { port: target.port }, ...fast, failure_threshold: 2 } });
+    await process.start();
+    await target.close();
+    const restarting = await until('waiting-restart', 'liveness');
+    assert.match(restarting.detail, /ECONNREFUSED \(2 failures in a row\)/);
+    await target.open();
+    await until('online', 'liveness');
+    assert.equal(process.info().last_reason, 'liveness');
+    await process.stop();
+    assert.deepEqual(process.lifetimes(), nothingLeft);
+  });
+
+  it('liveness in cluster mode: a reload, the old worker drained once the new one took over', async () => {
+    const target = await port();
+    await target.open();
+    const { process, launcher, until } = harness({
+      exec_mode: 'cluster',
+      instances: 1,
+      liveness_probe: { tcp_socket: { port: target.port }, ...fast, failure_threshold: 2 },
+    });
+    await process.start();
+    const old = launcher.last;
+    await target.close();
+    const reloaded = await until('online', 'liveness');
+    await target.open();
+    assert.match(reloaded.detail, /ECONNREFUSED \(2 failures in a row\); replaced pid /);
+    assert.notEqual(launcher.last, old);
+    assert.deepEqual(old.received.slice(0, 2), ['drain', 'SIGINT']);
+    assert.equal(process.restarts, 1);
+    await process.stop();
+    assert.deepEqual(process.lifetimes(), nothingLeft);
   });
 });

@@ -33,4 +33,20 @@ describe('web API helpers', () => {
     assert.match(text, /^corral_process_uptime_seconds\{.*\} 61$/m);
     assert.match(text, /^# TYPE corral_process_restarts_total counter$/m);
   });
+
+  it('gives a health gauge per process with probes: 1 healthy, 0 unhealthy or not ready', () => {
+    const base = { namespace: 'default', pid: 10, status: 'online', cpu: 0, memory: 0, restarts: 0, uptime: 0, last_probe: null };
+    const text = prometheusText([
+      { ...base, id: 0, name: 'ok', health: 'healthy' },
+      { ...base, id: 1, name: 'sick', health: 'unhealthy' },
+      { ...base, id: 2, name: 'slow', status: 'launching', health: 'not-ready' },
+      { ...base, id: 3, name: 'plain', health: null },
+    ] as ProcessInfo[]);
+    assert.match(text, /^# TYPE corral_process_healthy gauge$/m);
+    assert.match(text, /^corral_process_healthy\{name="ok",id="0",namespace="default"\} 1$/m);
+    assert.match(text, /^corral_process_healthy\{name="sick",id="1",namespace="default"\} 0$/m);
+    assert.match(text, /^corral_process_healthy\{name="slow",id="2",namespace="default"\} 0$/m);
+    assert.doesNotMatch(text, /corral_process_healthy\{name="plain"/);
+    assert.doesNotMatch(prometheusText([{ ...base, id: 3, name: 'plain', health: null } as ProcessInfo]), /corral_process_healthy/);
+  });
 });

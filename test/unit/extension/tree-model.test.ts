@@ -1,6 +1,18 @@
 import * as assert from 'node:assert/strict';
 import type { ProcessInfo } from '../../../src/shared/protocol';
-import { appStatus, buildTree, children, contextValue, describeProcesses, isGroup, tooltip, totals, type AppNode } from '../../../src/extension/tree-model';
+import {
+  appDisplayState,
+  appStatus,
+  buildTree,
+  children,
+  contextValue,
+  describeProcesses,
+  displayState,
+  isGroup,
+  tooltip,
+  totals,
+  type AppNode,
+} from '../../../src/extension/tree-model';
 
 let nextId = 0;
 function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
@@ -36,6 +48,8 @@ function proc(extra: Partial<ProcessInfo> = {}): ProcessInfo {
     exit_signal: null,
     last_reason: 'start',
     last_reason_detail: null,
+    health: null,
+    last_probe: null,
     ...extra,
   };
 }
@@ -138,6 +152,26 @@ describe('extension tree model', () => {
     }
     // Elsewhere a path is shown as the daemon reports it.
     assert.ok(tooltip(app, 1000, 'darwin').includes('`c:/srv/web/server.js`'));
+  });
+
+  it('shows what the probes say: unhealthy and not-ready states, the last check in the tooltip', () => {
+    const probe = { probe: 'liveness' as const, ok: false, at: 0, duration_ms: 3, detail: 'HTTP 500' };
+    const sick = proc({ name: 'api', health: 'unhealthy', last_probe: probe });
+    const fine = proc({ name: 'api', health: 'healthy' });
+    assert.equal(displayState(sick), 'unhealthy');
+    assert.equal(displayState(fine), 'online');
+    assert.equal(displayState(proc({ status: 'launching', health: 'not-ready' })), 'not-ready');
+    assert.equal(displayState(proc({ status: 'stopped', health: null })), 'stopped');
+    assert.equal(appDisplayState([fine, sick]), 'unhealthy');
+    assert.equal(appDisplayState([proc({ status: 'launching', health: 'not-ready' }), fine]), 'not-ready');
+    assert.match(describeProcesses([sick], 1000), / · unhealthy$/);
+    assert.match(describeProcesses([fine, sick], 1000), / · 1 unhealthy$/);
+    assert.equal(describeProcesses([proc({ status: 'launching', health: 'not-ready', restarts: 2 })], 1000), 'launching (not ready) · ↺2');
+    const [app] = buildTree([sick]) as AppNode[];
+    const text = tooltip(app, 1000, 'linux');
+    assert.match(text, /^health: unhealthy {2}$/m);
+    assert.match(text, /^last probe: liveness failed: HTTP 500 \\\(/m);
+    assert.doesNotMatch(tooltip(buildTree([proc({ name: 'plain' })])[0] as AppNode, 1000, 'linux'), /health|probe/);
   });
 
   it('adds up online processes for the status bar', () => {
