@@ -297,7 +297,12 @@ export class ManagedProcess {
   describe(): ProcessDescription {
     const { env: _env, ...config } = this.app;
     const env_sources = this.envSources();
-    return { ...this.info(), config: { ...config, env_keys: Object.keys(env_sources).sort(), env_sources }, history: [...this.state.history], samples: [...this.samples] };
+    return {
+      ...this.info(),
+      config: { ...config, env_keys: Object.keys(env_sources).sort(), env_sources },
+      history: [...this.state.history],
+      samples: [...this.samples],
+    };
   }
 
   // --- internals ---

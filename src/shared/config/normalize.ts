@@ -297,7 +297,8 @@ function readEnv(
     }
   }
   for (const key of Object.keys(read.input))
-    if (key.startsWith('env_') && !KNOWN.has(key) && typeof read.input[key] !== 'object') read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
+    if (key.startsWith('env_') && !KNOWN.has(key) && typeof read.input[key] !== 'object')
+      read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
   return { env, env_sources, filter_env };
 }
 

@@ -39,9 +39,7 @@ describe('config: env_file and env_sources', () => {
     assert.deepEqual(problems({ env_file: [{ path: '.env', optional: 'yes' }] }), [
       'eco.config.js: apps[0].env_file[0]: optional: expected true or false, got "yes"',
     ]);
-    assert.deepEqual(problems({ env_file: { file: '.env' } }), [
-      'eco.config.js: apps[0].env_file: unknown key "file" (an env file takes path and optional)',
-    ]);
+    assert.deepEqual(problems({ env_file: { file: '.env' } }), ['eco.config.js: apps[0].env_file: unknown key "file" (an env file takes path and optional)']);
   });
 
   it('records where each variable of env came from, and ignores a given env_sources', () => {
