@@ -111,11 +111,16 @@ describe('env files and --update-env', () => {
     const events = await home.events();
     fs.rmSync(path.join(dir, '.env'));
     await home.ok(['sendSignal', 'SIGKILL', 'envy']);
-    const errored = await events.status('envy', 'errored', WAIT_MS);
+    // The relaunch may fail before sendSignal returns: an event already seen counts.
+    const errored = await events.some((event) => event.name === 'envy' && event.status === 'errored', 'envy to be errored', WAIT_MS);
     assert.match(errored.detail, /env_file \S+\.env: file not found/);
     const [description] = JSON.parse((await home.ok(['describe', 'envy', '--json'])).stdout) as ProcessDescription[];
-    assert.match(description.last_reason_detail, /env_file \S+\.env: file not found/);
-    assert.match(fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8'), /envy\[0\] errored \(launch-failed\) envy: env_file \S+\.env: file not found/);
+    assert.match(description.last_reason_detail ?? '', /env_file \S+\.env: file not found/);
+    await until(
+      () => /envy\[0\] errored \(launch-failed\) envy: env_file \S+\.env: file not found/.test(fs.readFileSync(path.join(home.home, 'daemon.log'), 'utf8')),
+      'the reason in daemon.log',
+      WAIT_MS,
+    );
   });
 
   it('describe names every variable with its source and no value; the secret appears nowhere but corral env', async () => {
