@@ -34,9 +34,10 @@ function testFiles(...dirs) {
 
 // Start-up time of the CLI is mostly parsing its bundle. The YAML parser (2/3 of the bundle) and croner
 // are needed by few commands, so they live in dist/vendor/ and are read only when a command needs them.
+// dotenv and dotenv-expand too: only the daemon reads env files, and only for apps that have them.
 // pm2-axon's `debug` calls become no-ops: nothing enables them, yet loading `debug` probes the terminal.
 const require = createRequire(import.meta.url);
-const VENDORED = ['yaml', 'croner', 'json5'];
+const VENDORED = ['yaml', 'croner', 'json5', 'dotenv', 'dotenv-expand'];
 const slimmer = {
   name: 'corral-slim',
   setup(build) {

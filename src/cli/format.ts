@@ -125,7 +125,8 @@ export function renderDescription(description: ProcessDescription, style: Style)
         : '-',
     ],
     ['repository', description.versioning ? safeText(description.versioning.url ?? description.versioning.repo_path) : '-'],
-    ['env (names only)', config.env_keys.length > 12 ? `${config.env_keys.length} variables` : safeText(config.env_keys.join(', ')) || '-'],
+    ['env files', safeText(config.env_file.map((file) => `${file.path}${file.optional ? ' (optional)' : ''}`).join(', ')) || '-'],
+    ...envRows(config.env_sources, config.cwd),
   ];
   const table = renderTable(
     ['field', 'value'],
@@ -135,6 +136,22 @@ export function renderDescription(description: ProcessDescription, style: Style)
     ? `\nrecent events:\n${description.history.map((entry) => `  ${new Date(entry.at).toISOString()}  ${safeText(`${entry.reason}: ${entry.detail}`)}`).join('\n')}`
     : '';
   return `${paint(style, 'bold', `Describing process ${description.id} (${safeText(description.name)})`)}\n${table}${history}`;
+}
+
+/**
+ * `env from <source>` rows, names only: inherited, each env file, env, env_<name>, port. Inherited
+ * variables (the whole shell) are counted when there are many; the others are always named.
+ */
+export function envRows(sources: Record<string, string>, cwd: string): Array<[string, string]> {
+  const bySource = new Map<string, string[]>();
+  for (const key of Object.keys(sources).sort()) bySource.set(sources[key], [...(bySource.get(sources[key]) ?? []), key]);
+  const rank = (source: string): number => (source === 'inherited' ? 0 : source.startsWith('env_file ') ? 1 : source === 'env' ? 2 : 3);
+  const ordered = [...bySource].sort(([a], [b]) => rank(a) - rank(b));
+  if (ordered.length === 0) return [['env (names only)', '-']];
+  return ordered.map(([source, keys]) => [
+    `env from ${safeText(source.startsWith(`env_file ${cwd}/`) ? `env_file ${source.slice(`env_file ${cwd}/`.length)}` : source)}`,
+    source === 'inherited' && keys.length > 12 ? `${keys.length} variables` : safeText(keys.join(', ')),
+  ]);
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';

@@ -22,7 +22,7 @@ export interface AppChangeContext {
 }
 
 /** Options that identify an app or its shape: a restart cannot change them. */
-const FIXED = ['name', 'script', 'instances', 'exec_mode', 'env'];
+const FIXED = ['name', 'script', 'instances', 'exec_mode', 'env', 'env_sources'];
 
 export async function applyChange(processes: ManagedProcess[], change: AppChange, ctx: AppChangeContext): Promise<void> {
   const names = [...new Set(processes.map((process) => process.app.name))];
@@ -40,13 +40,8 @@ export async function applyChange(processes: ManagedProcess[], change: AppChange
     }
   }
   if (change.updateEnv) {
-    // The caller's env over each process's own, minus what the app's filter_env keeps out.
-    const entries = Object.entries(change.updateEnv);
-    await Promise.all(
-      processes.map((process) =>
-        process.update((app) => ({ ...app, env: { ...app.env, ...Object.fromEntries(entries.filter(([key]) => inheritsVariable(app.filter_env, key))) } })),
-      ),
-    );
+    const callerEnv = change.updateEnv;
+    await Promise.all(processes.map((process) => process.update((app) => withCallerEnv(app, callerEnv))));
   }
   if (change.toggleWatch) {
     for (const name of names) {
@@ -56,4 +51,26 @@ export async function applyChange(processes: ManagedProcess[], change: AppChange
       await ctx.syncTriggers(instances[0].app);
     }
   }
+}
+
+/**
+ * `--update-env`: the caller's env (less what filter_env keeps out) replaces the inherited one, so a
+ * variable the caller no longer has is gone (PM2 #3486 kept it); the app's own variables (`env`,
+ * `env_<name>`, `port`) stay and still win. Pure.
+ */
+export function withCallerEnv(app: AppConfig, callerEnv: Record<string, string>): AppConfig {
+  const env: Record<string, string> = {};
+  const env_sources: Record<string, string> = {};
+  for (const [key, value] of Object.entries(callerEnv)) {
+    if (!inheritsVariable(app.filter_env, key)) continue;
+    env[key] = value;
+    env_sources[key] = 'inherited';
+  }
+  for (const [key, value] of Object.entries(app.env)) {
+    const source = app.env_sources[key] ?? 'env';
+    if (source === 'inherited') continue;
+    env[key] = value;
+    env_sources[key] = source;
+  }
+  return { ...app, env, env_sources };
 }

@@ -26,7 +26,7 @@ import { versioningOf } from './git-info';
 import { Launch } from './launch';
 import { Lifetime, OpenLifetimes } from './lifetime';
 import type { LogFiles } from './log-files';
-import { processEnvironment } from './process-env';
+import { loadEnvironment, processEnvironment, type LayeredEnv } from './process-env';
 import { processFiles, removePidFile, writePidFile, type ProcessFiles } from './process-files';
 import { ProcessOutput } from './process-output';
 import { ProcessProbes } from './process-probes';
@@ -70,6 +70,8 @@ export class ManagedProcess {
   /** A worker of this process has listened on a server: reloads then wait for the replacement to listen. */
   private listens = false;
   private restartState: RestartState = INITIAL_RESTART_STATE;
+  /** The variables the current (or last) child was given, env files read at its launch. */
+  private launchedEnv: LayeredEnv | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   /** readiness_probe and liveness_probe (process-probes.ts). */
   private readonly probes: ProcessProbes;
@@ -208,7 +210,7 @@ export class ManagedProcess {
     const old = this.state.phase.status === ProcessStatus.Online ? this.launch : null;
     // Fork mode, or nothing serving to keep: a reload is a restart.
     if (this.app.exec_mode !== 'cluster' || !old) return this.relaunch(cause);
-    const replacement = this.spawn();
+    const replacement = this.spawn(loadEnvironment(this.app));
     const failed = (how: string): CorralError =>
       new CorralError(ErrorCode.Internal, `${this.label}: reload failed, the new worker ${how}; the old worker keeps serving`);
     let outcome: 'up' | 'timeout';
@@ -270,9 +272,23 @@ export class ManagedProcess {
     return [outLog, errLog, combinedLog].filter((file): file is string => file !== null && file !== '/dev/null');
   }
 
-  /** The environment the process runs (or will run) with. */
+  /** The environment the process runs with, or (not running) would start with: its env files read now. */
   environment(): Record<string, string> {
-    return processEnvironment(this.app, this.id, this.instance, this.ctx.paths.home);
+    return processEnvironment(this.app, this.layers(), this.id, this.instance, this.ctx.paths.home);
+  }
+
+  /** Where each variable comes from, for describe: the running child's, else as a start would read them. */
+  envSources(): Record<string, string> {
+    try {
+      return this.layers().sources;
+    } catch {
+      // An env file that cannot be read now: the reason is in the status; the config's own layers still tell.
+      return loadEnvironment({ ...this.app, env_file: [] }).sources;
+    }
+  }
+
+  private layers(): LayeredEnv {
+    return this.isRunning() && this.launchedEnv ? this.launchedEnv : loadEnvironment(this.app);
   }
 
   // --- reading ---
@@ -321,8 +337,14 @@ export class ManagedProcess {
   }
 
   describe(): ProcessDescription {
-    const { env, ...config } = this.app;
-    return { ...this.info(), config: { ...config, env_keys: Object.keys(env).sort() }, history: [...this.state.history], samples: [...this.samples] };
+    const { env: _env, ...config } = this.app;
+    const env_sources = this.envSources();
+    return {
+      ...this.info(),
+      config: { ...config, env_keys: Object.keys(env_sources).sort(), env_sources },
+      history: [...this.state.history],
+      samples: [...this.samples],
+    };
   }
 
   // --- internals ---
@@ -363,11 +385,17 @@ export class ManagedProcess {
     });
   }
 
-  /** A new launch with a spawned child, its output and exit wired; no state change. Throws what the launcher throws. */
-  private spawn(nodeArgs: string[] = [], launch = new Launch(this.open)): Launch {
+  /**
+   * A new launch with a spawned child, its output and exit wired; no state change. Throws what the
+   * launcher throws. `layered`: the app's variables, env files read (loadEnvironment) before anything
+   * is stopped or started, so a bad file fails the operation and leaves what runs alone.
+   */
+  private spawn(layered: LayeredEnv, nodeArgs: string[] = [], launch = new Launch(this.open)): Launch {
     this.output.forgetInspector(); // a new child: the old one's inspector is gone with it
     const app = nodeArgs.length > 0 ? { ...this.app, node_args: [...this.app.node_args, ...nodeArgs] } : this.app;
-    const child = launch.spawn((spec) => this.ctx.launch(spec), this.id, { app, env: this.environment(), nodePath: this.ctx.nodePath });
+    const env = processEnvironment(this.app, layered, this.id, this.instance, this.ctx.paths.home);
+    const child = launch.spawn((spec) => this.ctx.launch(spec), this.id, { app, env, nodePath: this.ctx.nodePath });
+    this.launchedEnv = layered;
     this.output.attach(child, launch.lifetime.signal);
     launch.exited.then((exit) => this.onExit(launch, exit)).catch((error: Error) => this.ctx.log(`${this.label} ${error.message}`));
     void child.listening?.then(() => {
@@ -377,19 +405,22 @@ export class ManagedProcess {
   }
 
   private async relaunch(cause: Cause, nodeArgs?: string[]): Promise<void> {
+    // Env files first: one that cannot be read fails the restart, and the running child keeps running.
+    const layered = loadEnvironment(this.app);
     await this.stopChild(cause.reason, cause.detail);
     this.restarts++;
     this.restartState = INITIAL_RESTART_STATE;
-    await this.launchChild(cause, nodeArgs);
+    await this.launchChild(cause, nodeArgs, layered);
   }
 
-  private async launchChild(cause: Cause, nodeArgs?: string[]): Promise<void> {
+  /** Without `layered` the env files are read here, and a bad one is this launch's failure (errored, with the reason). */
+  private async launchChild(cause: Cause, nodeArgs?: string[], layered?: LayeredEnv): Promise<void> {
     const launch = new Launch(this.open);
     this.lastExit = null;
     this.probes.reset();
     this.state.move('launch', cause, { launch });
     try {
-      this.spawn(nodeArgs, launch);
+      this.spawn(layered ?? loadEnvironment(this.app), nodeArgs, launch);
       await (launch.child as ChildHandle).spawned;
     } catch (error) {
       launch.end();

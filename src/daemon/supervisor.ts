@@ -10,6 +10,7 @@ import { ManagedProcess, type ProcessContext } from './managed-process';
 import type { DumpApp } from '../shared/dump';
 import { matchTarget } from '../shared/targets';
 import { MetricsSampler } from './metrics';
+import { loadEnvironment } from './process-env';
 
 const SIGNALS = new Set<string>([
   'SIGHUP',
@@ -102,6 +103,8 @@ export class Supervisor {
         );
       }
     }
+    // Env files of the apps about to (re)start, read once here too: a bad one starts nothing.
+    for (const app of apps) if (app.autostart || this.byName(app.name).some((process) => process.isRunning())) loadEnvironment(app);
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
     const started = await Promise.all(apps.map((app) => this.startApp(app, mode)));
     this.onChange();
@@ -159,6 +162,7 @@ export class Supervisor {
 
   async startExisting(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
+    for (const process of processes) if (!process.isRunning()) loadEnvironment(process.app);
     await Promise.all(processes.map((process) => process.start('start')));
     this.onChange();
     return processes.map((process) => process.info());

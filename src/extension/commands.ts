@@ -307,17 +307,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   }
 
   /**
-   * Watch is part of the app's config, so it changes by starting the app again with the same config and
-   * `watch` flipped (the daemon replaces it; cluster apps restart too). The env comes from `env`, the one
-   * method that returns it, so the app keeps exactly the environment it had.
+   * `corral restart <app> --watch`: the daemon flips watch in the app's config and restarts it, so the
+   * app keeps its env as it is (its env files are read again, as at any restart).
    */
   async function toggleWatch(app: string): Promise<ProcessInfo[]> {
     const [described] = await connection.call('describe', { targets: [app] });
     if (!described) throw new CorralError(ErrorCode.NotFound, `no app named ${app}`);
-    const { env } = await connection.call('env', { target: String(described.id) });
-    const { env_keys: _keys, ...config } = described.config;
-    const watch = config.watch === false;
-    const processes = await connection.call('start', { apps: [{ ...config, env, watch }], replace: true }, LONG_CALL_MS);
+    const watch = described.config.watch === false;
+    const processes = await connection.call('restart', { targets: [described.name], toggleWatch: true }, LONG_CALL_MS);
     vscode.window.setStatusBarMessage(`Corral: ${app} ${watch ? 'watches its files' : 'no longer watches its files'}`, 4000);
     return processes;
   }

@@ -122,7 +122,10 @@ export interface RestartRecord {
   detail: string;
 }
 
-/** `describe`: the jlist entry plus the policy and the recent history. */
+/**
+ * `describe`: the jlist entry plus the policy and the recent history. No env values: `env_keys` and
+ * `env_sources` name every variable and where it comes from, env files included (as the running child got them).
+ */
 export interface ProcessDescription extends ProcessInfo {
   config: Omit<AppConfig, 'env'> & { env_keys: string[] };
   history: RestartRecord[];

@@ -4,6 +4,12 @@ import type { ProbeConfig } from './probes';
 
 export type ExecMode = 'fork' | 'cluster';
 
+/** One dotenv file of `env_file`: an absolute path; a missing optional file is skipped. */
+export interface EnvFile {
+  path: string;
+  optional: boolean;
+}
+
 export interface AppConfig {
   name: string;
   namespace: string;
@@ -16,8 +22,16 @@ export interface AppConfig {
   cwd: string;
   instances: number;
   exec_mode: ExecMode;
-  /** The environment the app starts with: the client's env at start, then `env`, then `env_<name>`. */
+  /** The environment the app starts with: the client's env at start, then `env`, then `env_<name>` (env files aside). */
   env: Record<string, string>;
+  /**
+   * Where each variable of `env` came from: 'inherited' (the client's env), 'env', 'env_<name>' or
+   * 'port'. Set by normalizeApp, not by users: the daemon puts the env files between the inherited
+   * variables and the rest, and `--update-env` replaces the inherited ones alone.
+   */
+  env_sources: Record<string, string>;
+  /** dotenv files read by the daemon at every launch, in order (a later file wins), over the inherited env and under `env`. */
+  env_file: EnvFile[];
   watch: boolean | string[];
   ignore_watch: string[];
   watch_delay: number;

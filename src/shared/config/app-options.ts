@@ -53,6 +53,8 @@ export const APP_OPTIONS = {
   instances: { flags: [valueFlag('instances', { short: 'i' })] },
   exec_mode: {},
   env: {},
+  env_sources: {},
+  env_file: {},
   watch: { flags: [switchFlag('watch', true, 'w'), valueFlag('watch-paths', { multiple: true, convert: splitItems, internal: true })] },
   ignore_watch: { flags: [valueFlag('ignore-watch', { multiple: true })] },
   watch_delay: {

@@ -4,6 +4,7 @@ import type * as Croner from 'croner';
 import { parseSize, splitArgs } from '../units';
 import { ConfigError, DEFAULTS, type AppConfig, type ExecMode, type NormalizeContext, type NormalizeResult } from './app-config';
 import { ACCEPTED_WITHOUT_EFFECT, ALIASES, KNOWN } from './app-options';
+import { readEnvFileOption } from './env-file';
 import { FieldReader } from './fields';
 import { readProbe } from './probes';
 import {
@@ -37,7 +38,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const { script, interpreter, scriptArgs } = readScript(read, ctx, cwd);
   const { name, namespace } = readIdentity(read, ctx, script);
   const { instances, exec_mode: modeAsGiven } = readInstances(read, ctx);
-  const { env, filter_env } = readEnv(read, ctx);
+  const { env, env_sources, filter_env } = readEnv(read, ctx);
+  const env_file = readEnvFileOption(read, cwd);
   const watch = readWatch(read, cwd);
   const { max_memory_restart, log_max_size, stop_exit_codes, cron_restart } = readLimits(read);
   const { log_date_format, disable_logs, log_file, log_type } = readLogs(read, cwd);
@@ -69,6 +71,8 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     instances,
     exec_mode,
     env,
+    env_sources,
+    env_file,
     watch,
     // node_modules and .git stay ignored even when the user lists more (watching them is never wanted).
     ignore_watch: [...new Set([...DEFAULTS.ignore_watch, ...read.stringList('ignore_watch', [])])],
@@ -231,14 +235,25 @@ function readInstances(read: FieldReader, ctx: NormalizeContext): { instances: n
   return { instances, exec_mode };
 }
 
-/** The client's env (less filter_env), then env, env_<name>, PORT; uid/gid checked against our own user. */
-function readEnv(read: FieldReader, ctx: NormalizeContext): { env: Record<string, string>; filter_env: boolean | string[] } {
+/**
+ * The client's env (less filter_env), then env, env_<name>, PORT, with where each variable came from;
+ * uid/gid checked against our own user.
+ */
+function readEnv(
+  read: FieldReader,
+  ctx: NormalizeContext,
+): { env: Record<string, string>; env_sources: Record<string, string>; filter_env: boolean | string[] } {
   const env: Record<string, string> = {};
+  const env_sources: Record<string, string> = {};
+  if (read.given('env_sources')) read.warnings.push(`${read.label('env_sources')}: set by Corral, ignored`);
   // Messages about env name the variable, never its value: values are often secrets.
-  const setVariable = (field: string, key: string, value: string): void => {
+  const setVariable = (field: string, key: string, value: string, source = field): void => {
     if (key === '' || key.includes('=') || key.includes('\0')) read.fail(`${field}.${key.replace(/\0/g, '\\0')}`, 'not a valid variable name');
     else if (value.includes('\0')) read.fail(`${field}.${key}`, `${NUL_PROBLEM} (the value is not shown)`);
-    else env[key] = value;
+    else {
+      env[key] = value;
+      env_sources[key] = source;
+    }
   };
   // PM2's filter_env: true keeps none of the client's env; prefixes keep all but the names they start.
   let filter_env = parseFilterEnv(read.input.filter_env);
@@ -246,7 +261,8 @@ function readEnv(read: FieldReader, ctx: NormalizeContext): { env: Record<string
     read.expected('filter_env', 'true or a list of name prefixes', read.input.filter_env);
     filter_env = false;
   }
-  for (const [key, value] of Object.entries(ctx.baseEnv)) if (typeof value === 'string' && inheritsVariable(filter_env, key)) setVariable('env', key, value);
+  for (const [key, value] of Object.entries(ctx.baseEnv))
+    if (typeof value === 'string' && inheritsVariable(filter_env, key)) setVariable('env', key, value, 'inherited');
   const mergeEnv = (field: string): void => {
     const value = read.input[field];
     if (value === undefined || value === null) return;
@@ -267,7 +283,7 @@ function readEnv(read: FieldReader, ctx: NormalizeContext): { env: Record<string
   // PM2's `port`: the app's PORT.
   if (read.input.port !== undefined && read.input.port !== null) {
     const port = typeof read.input.port === 'string' && /^\d+$/.test(read.input.port) ? Number(read.input.port) : read.input.port;
-    if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535) env.PORT = String(port);
+    if (typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535) setVariable('port', 'PORT', String(port));
     else read.expected('port', 'a port number from 1 to 65535', read.input.port);
   }
   // PM2's uid/gid (user) run the app as another user, which needs root; Corral runs every app as
@@ -284,8 +300,9 @@ function readEnv(read: FieldReader, ctx: NormalizeContext): { env: Record<string
     }
   }
   for (const key of Object.keys(read.input))
-    if (key.startsWith('env_') && typeof read.input[key] !== 'object') read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
-  return { env, filter_env };
+    if (key.startsWith('env_') && !KNOWN.has(key) && typeof read.input[key] !== 'object')
+      read.fail(key, `expected an object of NAME: value, got ${kindOf(read.input[key])}`);
+  return { env, env_sources, filter_env };
 }
 
 function readWatch(read: FieldReader, cwd: string): boolean | string[] {
@@ -382,6 +399,7 @@ export function revalidateApp(raw: unknown, index: number): AppConfig {
     {
       ...candidate,
       env: {},
+      env_sources: undefined,
       instances: candidate.instances,
       exec_mode: candidate.exec_mode,
       log_max_size: candidate.log_max_size === null ? 0 : candidate.log_max_size,
@@ -391,5 +409,25 @@ export function revalidateApp(raw: unknown, index: number): AppConfig {
   );
   const filter_env = parseFilterEnv(candidate.filter_env);
   if (filter_env === undefined) throw new ConfigError([`apps[${index}].filter_env: expected true or a list of name prefixes`]);
-  return { ...app, filter_env };
+  return { ...app, filter_env, env_sources: revalidateSources(candidate.env_sources, app.env, index) };
+}
+
+const SOURCE = /^(inherited|env|port|env_.+)$/;
+
+/**
+ * A client's (or a dump's) env_sources for the variables of `env`. A variable it does not name (a
+ * dump written before env_sources) counts as the app's own 'env': kept by --update-env, over env files.
+ */
+function revalidateSources(sources: unknown, env: Record<string, string>, index: number): Record<string, string> {
+  if (sources !== undefined && (sources === null || typeof sources !== 'object' || Array.isArray(sources)))
+    throw new ConfigError([`apps[${index}].env_sources: expected an object of sources`]);
+  const given = (sources ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(env).map((key) => {
+      const source = Object.hasOwn(given, key) ? given[key] : 'env';
+      if (typeof source !== 'string' || !SOURCE.test(source))
+        throw new ConfigError([`apps[${index}].env_sources.${key}: expected "inherited", "env", "port" or "env_<name>"`]);
+      return [key, source];
+    }),
+  );
 }
