@@ -63,9 +63,26 @@ export function parseEnvFile(app: string, file: string, text: string, context: R
   // dotenv-expand keeps a value its processEnv already has; here a file beats the inherited env, so the
   // file's own names are left out of it. It writes into processEnv: a copy, never the daemon's own.
   const processEnv = Object.fromEntries(Object.entries(context).filter(([key]) => !Object.hasOwn(parsed, key)));
+  // `PATH=${PATH}:/opt/bin` means the PATH the app had before this file: that value goes in under another
+  // name, and the line's references to its own name point there.
+  for (const key of Object.keys(parsed)) {
+    if (!Object.hasOwn(context, key)) continue;
+    const before = `${PREVIOUS}${key}`;
+    processEnv[before] = context[key];
+    parsed[key] = parsed[key].replace(selfReference(key), (_, brace: string | undefined) => `$${brace ?? ''}${before}`);
+  }
   const values = expand({ parsed, processEnv }).parsed ?? {};
   for (const [key, value] of Object.entries(values)) if (value.includes('\0')) throw fail(`${key}: the value contains a NUL character (not shown)`);
   return values;
+}
+
+/** A name no env file uses: the value a variable had before the file that sets it again. */
+const PREVIOUS = '__CORRAL_BEFORE_THIS_FILE__';
+
+/** `$KEY` or `${KEY` (then `}`, `:-`, `-`...) not escaped with a backslash: what dotenv-expand reads as a reference to KEY. */
+function selfReference(key: string): RegExp {
+  const name = key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  return new RegExp(`(?<!\\\\)\\$(\\{)?${name}(?![\\w.])`, 'g');
 }
 
 /** dotenv 17's own line pattern (lib/main.js LINE), to find what its parse() would skip without a word. */

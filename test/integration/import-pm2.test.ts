@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixture, TestHome } from '../support/harness';
+import { fixture, TestHome, until } from '../support/harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PM2 = path.join(ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
@@ -52,10 +52,14 @@ describe('corral import pm2, from a real PM2 dump', function () {
     assert.match(imported.stdout, /imported 3 apps \(4 processes\)/);
     assert.ok(!`${imported.stdout}${imported.stderr}`.includes(SECRET), 'no env value printed');
     assert.match(imported.stderr, /web: env: .*DB_PASSWORD/, 'the kept variables are named');
-    const list = await home.jlist();
+    // start answers once the workers are launched; a cluster worker is online once its primary says so.
+    const list = await until(async () => {
+      const all = await home.jlist();
+      return all.filter((process) => process.status === 'online').length === 3 && all;
+    }, 'web (2) and worker online');
     const web = list.filter((process) => process.name === 'web');
     assert.equal(web.length, 2);
-    assert.ok(web.every((process) => process.exec_mode === 'cluster' && process.status === 'online'));
+    assert.ok(web.every((process) => process.exec_mode === 'cluster'));
     const worker = list.find((process) => process.name === 'worker');
     assert.equal(worker?.status, 'online');
     assert.equal(worker?.namespace, 'jobs');
@@ -94,7 +98,7 @@ describe('corral import pm2, from a real PM2 dump', function () {
     assert.match(again.stderr, /apps\.json exists \(add --force to replace it\)/);
     // The written file starts the same apps.
     await home.ok(['start', out]);
-    assert.equal((await home.jlist()).filter((process) => process.status === 'online').length, 3);
+    await until(async () => (await home.jlist()).filter((process) => process.status === 'online').length === 3, 'the 3 written apps online');
   });
 
   it('a missing or broken dump is one clear line, exit 1, nothing started', async () => {

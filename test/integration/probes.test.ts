@@ -141,16 +141,17 @@ describe('health probes (readiness_probe, liveness_probe)', () => {
       {
         name: 'again',
         script: fixture('probed-http.js'),
-        env: { PORT: await freePort(), READY_AFTER_MS: 800 },
+        env: { PORT: await freePort() },
         listen_timeout: 3000,
         readiness_probe: { http_get: { port: 'PORT', path: '/ready' }, period_ms: 50 },
       },
     ]);
-    await home.ok(['start', file]);
+    // READY_AFTER_MS comes from the caller's environment (the app's `env` would win over --update-env).
+    await home.ok(['start', file], { env: { READY_AFTER_MS: '800' } });
     const launched = events.next((event) => event.name === 'again' && event.status === 'launching', 'the restart to launch');
     let online: number | null = null;
     void events.next((event) => event.name === 'again' && event.status === 'online', 'online again', 20_000).then((event) => (online = event.at));
-    await home.ok(['restart', 'again']);
+    await home.ok(['restart', 'again'], { env: { READY_AFTER_MS: '800' } });
     const answered = Date.now();
     assert.ok(online !== null && online <= answered, 'online was announced before restart answered');
     assert.ok(online - (await launched).at >= 700, `online ${online - (await launched).at} ms after the relaunch`);

@@ -24,6 +24,18 @@ describe('env files', () => {
     assert.equal(process.env.HOST === 'db' && process.env.URL !== undefined, false);
   });
 
+  it('a variable set again from its own value sees the value it had before the file (PATH=${PATH}:/x)', () => {
+    const context = { PATH: '/usr/bin:/bin', HOME: '/home/ann' };
+    const text = 'PATH=${PATH}:/opt/bin\nTOOLS=$PATH\nHOME=${HOME:-/nowhere}/sub\nPATHS=${PATHS:-none}\nLITERAL=\\${PATH}\n';
+    const values = parseEnvFile('app', '.env', text, context);
+    assert.equal(values.PATH, '/usr/bin:/bin:/opt/bin');
+    assert.equal(values.TOOLS, '/usr/bin:/bin:/opt/bin', "a later line sees the file's PATH");
+    assert.equal(values.HOME, '/home/ann/sub');
+    assert.equal(values.PATHS, 'none', 'a longer name is another variable');
+    assert.ok(!Object.keys(values).some((key) => key.startsWith('__CORRAL')), 'no helper name leaks into the env');
+    assert.deepEqual(context, { PATH: '/usr/bin:/bin', HOME: '/home/ann' });
+  });
+
   it('names the line of a malformed file, not its content', () => {
     assert.equal(syntaxProblem('A=1\nthis is not a variable\n'), 'line 2: expected NAME=value or a # comment');
     assert.equal(syntaxProblem('A=1\n\nB="never closed\nC=3\n'), 'line 3: the value\'s " quote is never closed');
