@@ -119,6 +119,8 @@ describe('logs', () => {
     await home.ok(['start', file]);
     await done;
     const text = (name: string): string[] => fs.readFileSync(`${dir}/${name}`, 'utf8').trimEnd().split('\n');
+    // The stop is announced once the pipes are read; the file writes may still be on their way.
+    await until(() => text('combined.log').length >= 10 && text('same.log').length >= 10, 'every line in the files');
     assert.equal(text('combined.log').length, 10);
     const same = text('same.log');
     assert.equal(same.filter((line) => line.startsWith('out ')).length, 5, 'out lines once, not twice');
