@@ -106,6 +106,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     increment_var,
     readiness_probe: readProbe(read.input.readiness_probe, (field, message) => read.fail(field ? `readiness_probe.${field}` : 'readiness_probe', message)),
     liveness_probe: readProbe(read.input.liveness_probe, (field, message) => read.fail(field ? `liveness_probe.${field}` : 'liveness_probe', message)),
+    depends_on: [...new Set(read.stringList('depends_on', []))],
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return { app, warnings: read.warnings };
