@@ -9,3 +9,4 @@ export { normalizeApp, revalidateApp } from './normalize';
 export { fileSafeName, inheritsVariable, isNodeInterpreter, nodeStripsTypes, validateName } from './values';
 export { describeProbe, PROBE_DEFAULTS, PROBE_KINDS, type ProbeConfig, type ProbeKind, type ProbePort, type ProbeTiming } from './probes';
 export { dependencyProblems, startWaves, stopWaves, withDependencies, type DependencyNode, type KnownDependencies } from './depends-on';
+export { jsRuntimeOf, runtimeArgs, type JsRuntime } from './runtimes';

@@ -6,6 +6,7 @@ import { ConfigError, DEFAULTS, type AppConfig, type ExecMode, type NormalizeCon
 import { ACCEPTED_WITHOUT_EFFECT, ALIASES, KNOWN } from './app-options';
 import { FieldReader } from './fields';
 import { readProbe } from './probes';
+import { jsRuntimeOf } from './runtimes';
 import {
   describeValue,
   inheritsVariable,
@@ -53,6 +54,9 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
 
   // PM2's rule: `instances` without `exec_mode` means cluster mode for a Node script, fork for anything else.
   const exec_mode: ExecMode = !read.given('exec_mode') && read.given('instances') && isNodeInterpreter(interpreter) ? 'cluster' : modeAsGiven;
+  const runtime = jsRuntimeOf(interpreter);
+  if (exec_mode === 'cluster' && runtime)
+    read.fail('exec_mode', `"cluster" runs on Node's node:cluster only, not ${runtime} (interpreter "${interpreter}"); use "fork" (instances still work)`);
   if (exec_mode === 'fork' && instances > 1 && env.PORT !== undefined && increment_var !== 'PORT') {
     read.warnings.push(
       `${read.label('instances')}: ${instances} fork instances (${interpreter === 'none' ? 'a binary' : interpreter}) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own`,
