@@ -10,7 +10,7 @@ import { ManagedProcess, type ProcessContext } from './managed-process';
 import type { DumpApp } from '../shared/dump';
 import { matchTarget } from '../shared/targets';
 import { MetricsSampler } from './metrics';
-import { StartRun, type Gate } from './start-order';
+import { StartRun, type Gate, type StartEntry } from './start-order';
 
 const SIGNALS = new Set<string>([
   'SIGHUP',
@@ -336,35 +336,45 @@ export class Supervisor {
   async resurrect(saved: DumpApp[]): Promise<{ processes: ProcessInfo[]; problems: string[] }> {
     const problems: string[] = [];
     const brought: ManagedProcess[] = [];
-    await Promise.all(
-      saved.map(async (entry, index) => {
-        let app: AppConfig;
-        try {
-          app = revalidateApp(entry.config, index);
-        } catch (error) {
-          problems.push(`dump apps[${index}]: ${(error as Error).message}`);
-          return;
+    const entries: StartEntry[] = [];
+    saved.forEach((entry, index) => {
+      let app: AppConfig;
+      try {
+        app = revalidateApp(entry.config, index);
+      } catch (error) {
+        problems.push(`dump apps[${index}]: ${(error as Error).message}`);
+        return;
+      }
+      if (this.byName(app.name).length > 0 || entries.some((planned) => planned.name === app.name)) return;
+      // The restart counts go on from where they were (PM2 keeps them too); anything odd counts from 0.
+      const restarts = (process: ManagedProcess): void => {
+        const saved = Array.isArray(entry.restarts) ? entry.restarts[process.instance] : undefined;
+        if (typeof saved === 'number' && Number.isSafeInteger(saved) && saved > 0) process.restarts = saved;
+      };
+      // Saved stopped: registered stopped (a dependent of it then says `waiting for <it>: stopped`).
+      const registerStopped = (): ManagedProcess[] => {
+        const registered: ManagedProcess[] = [];
+        for (let instance = 0; instance < app.instances; instance++) {
+          const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+          restarts(process);
+          this.processes.set(process.id, process);
+          registered.push(process);
         }
-        if (this.byName(app.name).length > 0) return;
-        // The restart counts go on from where they were (PM2 keeps them too); anything odd counts from 0.
-        const restarts = (process: ManagedProcess): void => {
-          const saved = Array.isArray(entry.restarts) ? entry.restarts[process.instance] : undefined;
-          if (typeof saved === 'number' && Number.isSafeInteger(saved) && saved > 0) process.restarts = saved;
-        };
-        if (entry.stopped) {
-          for (let instance = 0; instance < app.instances; instance++) {
-            const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
-            restarts(process);
-            this.processes.set(process.id, process);
-            brought.push(process);
-          }
-          return;
-        }
-        const started = await this.startApp(app);
-        started.forEach(restarts);
-        brought.push(...started);
-      }),
-    );
+        return registered;
+      };
+      entries.push({
+        name: app.name,
+        dependsOn: entry.stopped ? [] : app.depends_on,
+        start: async (gate) => {
+          const processes = entry.stopped ? registerStopped() : await this.startApp(app, 'restart', gate);
+          if (!entry.stopped) processes.forEach(restarts);
+          brought.push(...processes);
+          return processes;
+        },
+      });
+    });
+    // In dump order (so ids are), each started once what it depends on is ready, as a start would go.
+    await this.startRun().run(entries);
     this.onChange();
     return { processes: brought.sort((a, b) => a.id - b.id).map((process) => process.info()), problems };
   }

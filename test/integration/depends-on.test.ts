@@ -118,6 +118,16 @@ describe('depends_on: start order', () => {
     );
   });
 
+  it('resurrect brings the apps back in depends_on order', async function () {
+    this.timeout(30_000);
+    await home.ok(['start', ecosystem([await app('api', { depends_on: 'db' }), await app('db', {}, 800)])]);
+    await home.ok(['kill']);
+    fs.rmSync(stamps);
+    await home.ok(['resurrect']);
+    const started = await stamped('db start', 'api start');
+    assert.ok((started.get('api start') ?? 0) - (started.get('db start') ?? Infinity) >= 700, `db ready before api: ${[...started].join(', ')}`);
+  });
+
   for (const [what, apps, message] of [
     [
       'a cycle',
