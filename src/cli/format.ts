@@ -100,6 +100,8 @@ export function renderDescription(description: ProcessDescription, style: Style)
       description.last_reason ? safeText(`${description.last_reason}${description.last_reason_detail ? `: ${description.last_reason_detail}` : ''}`) : '-',
     ],
     ...probeFields(description),
+    ...(description.depends_on && description.depends_on.length > 0 ? [['depends on', safeText(description.depends_on.join(', '))] as [string, string]] : []),
+    ...(description.waiting ? [['waiting', safeText(description.waiting)] as [string, string]] : []),
     ['out log', safeText(description.out_log)],
     ['error log', safeText(description.err_log)],
     ...(description.combined_log ? [['combined log', safeText(description.combined_log)] as [string, string]] : []),

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Yaml from 'yaml';
-import { normalizeApp, type AppConfig, ConfigError } from '../shared/config';
+import { dependencyProblems, normalizeApp, withDependencies, type AppConfig, ConfigError } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { which } from './which';
 
@@ -169,10 +169,15 @@ export function ecosystemFromApps(apps: unknown[], shown: string, baseDir: strin
     names.add(app.name);
   });
   if (problems.length > 0) throw new ConfigError(problems);
+  // Names outside the file may be apps the daemon knows: it checks those (and cycles through them).
+  problems.push(...dependencyProblems(normalized, null, shown));
+  if (problems.length > 0) throw new ConfigError(problems);
   if (options.only && options.only.length > 0) {
     const unknown = options.only.filter((name) => !names.has(name));
     if (unknown.length > 0) throw new CorralError(ErrorCode.NotFound, `--only: no app named ${unknown.map((name) => `"${name}"`).join(', ')} in ${shown}`);
-    return { apps: normalized.filter((app) => options.only?.includes(app.name)), warnings };
+    // As compose does: the chosen apps bring the apps of the file they depend on.
+    const chosen = new Set(withDependencies(options.only, new Map(normalized.map((app) => [app.name, app.depends_on]))));
+    return { apps: normalized.filter((app) => chosen.has(app.name)), warnings };
   }
   return { apps: normalized, warnings };
 }

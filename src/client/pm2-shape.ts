@@ -55,6 +55,8 @@ export function withPm2Shape(process: ProcessInfo): Pm2ShapedProcess {
       versioning: process.versioning ?? null,
       health: process.health,
       last_probe: process.last_probe,
+      depends_on: process.depends_on ?? [],
+      waiting: process.waiting ?? null,
     },
   };
 }

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { AppConfig } from '../shared/config';
-import { isNodeInterpreter } from '../shared/config';
+import { isNodeInterpreter, jsRuntimeOf, runtimeArgs } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { resolveSpawn } from '../shared/platform/commands';
 import { currentPlatform, type Platform } from '../shared/platform/platform';
@@ -24,6 +24,9 @@ export interface LaunchSpec {
 export function commandFor(spec: LaunchSpec): { command: string; args: string[]; ipc: boolean } {
   const { app } = spec;
   if (app.interpreter === 'none') return { command: app.script, args: [...app.args], ipc: false };
+  const runtime = jsRuntimeOf(app.interpreter);
+  // Bun and Deno: their own argv, and no Node IPC channel (runtimes.ts).
+  if (runtime) return { command: app.interpreter, args: runtimeArgs(runtime, app.node_args, app.script, app.args), ipc: false };
   const node = isNodeInterpreter(app.interpreter);
   const command = app.interpreter === 'node' ? spec.nodePath : app.interpreter;
   return { command, args: [...app.node_args, app.script, ...app.args], ipc: node };

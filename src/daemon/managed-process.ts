@@ -75,6 +75,9 @@ export class ManagedProcess {
   private queue: Promise<unknown> = Promise.resolve();
   /** readiness_probe and liveness_probe (process-probes.ts). */
   private readonly probes: ProcessProbes;
+  /** Not started yet for depends_on (start-order.ts), or why it was not. */
+  private waitingFor: string | null = null;
+  private readonly statusWatchers = new Set<(status: ProcessStatus) => void>();
 
   constructor(
     readonly id: number,
@@ -291,6 +294,34 @@ export class ManagedProcess {
     return this.isRunning() && this.launchedEnv ? this.launchedEnv : loadEnvironment(this.app);
   }
 
+  get waiting(): string | null {
+    return this.waitingFor;
+  }
+
+  /** depends_on: why this process has not started (null once it starts or is stopped on purpose). */
+  setWaiting(waiting: string | null): void {
+    if (waiting === this.waitingFor) return;
+    this.waitingFor = waiting;
+    this.ctx.publish('process:waiting', { id: this.id, name: this.app.name, waiting });
+  }
+
+  /**
+   * Resolves with the first of online (ready: a readiness probe has passed), errored or stopped from
+   * now on; launching, waiting-restart and stopping are on the way to one of them.
+   */
+  outcome(): Promise<ProcessStatus> {
+    const final = (status: ProcessStatus): boolean => status === ProcessStatus.Online || status === ProcessStatus.Errored || status === ProcessStatus.Stopped;
+    if (final(this.status)) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      const watcher = (status: ProcessStatus): void => {
+        if (!final(status)) return;
+        this.statusWatchers.delete(watcher);
+        resolve(status);
+      };
+      this.statusWatchers.add(watcher);
+    });
+  }
+
   // --- reading ---
 
   info(): ProcessInfo {
@@ -329,6 +360,8 @@ export class ManagedProcess {
       versioning: this.versioning,
       health: this.health(),
       last_probe: this.probes.last,
+      depends_on: this.app.depends_on,
+      waiting: this.waitingFor,
     };
   }
 
@@ -367,6 +400,8 @@ export class ManagedProcess {
   /** Tells a state change: daemon.log, then the clients' `process:event`. */
   private announce(status: ProcessStatus, cause: Cause): void {
     const { reason, detail = '' } = cause;
+    if (status !== ProcessStatus.Stopped) this.waitingFor = null; // started: no longer waiting (the event says so)
+    for (const watcher of [...this.statusWatchers]) watcher(status);
     this.ctx.log(`${this.label} ${status} (${reason})${detail ? ` ${detail}` : ''}`);
     this.ctx.publish('process:event', {
       id: this.id,

@@ -1,7 +1,7 @@
 /** The process table: creates, finds and drives managed processes. */
-import { isNodeInterpreter, revalidateApp, type AppConfig } from '../shared/config';
+import { ConfigError, dependencyProblems, isNodeInterpreter, revalidateApp, stopWaves, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
-import type { InspectResult, ProcessDescription, ProcessInfo, RecentLogs } from '../shared/protocol';
+import { ProcessStatus, type InspectResult, type ProcessDescription, type ProcessInfo, type RecentLogs } from '../shared/protocol';
 import { applyChange, type AppChange } from './app-changes';
 import { AutoRestarts } from './auto-restarts';
 import { DEFAULT_INSPECT_CLOSE_AFTER_MS } from './inspector-guard';
@@ -11,6 +11,7 @@ import type { DumpApp } from '../shared/dump';
 import { matchTarget } from '../shared/targets';
 import { MetricsSampler } from './metrics';
 import { loadEnvironment } from './process-env';
+import { StartRun, type Gate, type StartEntry } from './start-order';
 
 const SIGNALS = new Set<string>([
   'SIGHUP',
@@ -103,12 +104,41 @@ export class Supervisor {
         );
       }
     }
+    const known = new Map(
+      [...this.processes.values()].filter((process) => !names.has(process.app.name)).map((process) => [process.app.name, process.app.depends_on]),
+    );
+    const problems = dependencyProblems(apps, known);
+    if (problems.length > 0) throw new ConfigError(problems);
     // Env files of the apps about to (re)start, read once here too: a bad one starts nothing.
     for (const app of apps) if (app.autostart || this.byName(app.name).some((process) => process.isRunning())) loadEnvironment(app);
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
-    const started = await Promise.all(apps.map((app) => this.startApp(app, mode)));
+    const started = await this.startRun().run(
+      apps.map((app) => ({ name: app.name, dependsOn: app.depends_on, start: (gate) => this.startApp(app, mode, gate) })),
+    );
     this.onChange();
     return started.flat().map((process) => process.info());
+  }
+
+  /** One start along depends_on (start-order.ts). */
+  private startRun(): StartRun {
+    return new StartRun({
+      instancesOf: (name) => this.byName(name),
+      holds: (process) => this.processes.get(process.id) === process,
+      closing: () => this.closing,
+      log: (message) => this.ctx.log(message),
+    });
+  }
+
+  /** Dependents before their dependencies (depends_on), the apps of a wave together. */
+  private inStopOrder(processes: ManagedProcess[]): ManagedProcess[][] {
+    const apps = new Map(processes.map((process) => [process.app.name, process.app.depends_on]));
+    let waves: string[][];
+    try {
+      waves = stopWaves([...apps].map(([name, depends_on]) => ({ name, depends_on })));
+    } catch {
+      waves = [[...apps.keys()]]; // a cycle cannot pass validation; if it did, stop everything at once
+    }
+    return waves.map((wave) => processes.filter((process) => wave.includes(process.app.name)));
   }
 
   private byName(name: string): ManagedProcess[] {
@@ -120,13 +150,14 @@ export class Supervisor {
    * them), then starts them. Same instance count: the existing processes take the new config and keep
    * their ids; otherwise the old ones are replaced.
    */
-  private async startApp(app: AppConfig, mode: 'restart' | 'reload' = 'restart'): Promise<ManagedProcess[]> {
+  private async startApp(app: AppConfig, mode: 'restart' | 'reload' = 'restart', gate: Gate = async () => true): Promise<ManagedProcess[]> {
     const existing = this.byName(app.name).sort((a, b) => a.instance - b.instance);
     // `reload <file>`: the new config reaches running instances one at a time, with no downtime in
     // cluster mode, then the instance count follows the file (scale).
     if (mode === 'reload' && existing.length > 0 && existing[0].app.exec_mode === app.exec_mode) {
       const kept = existing.slice(0, app.instances);
       await Promise.all(existing.map((process) => process.reconfigure({ ...app, instances: existing.length })));
+      if (!(await gate(existing))) return existing;
       for (const process of kept) {
         if (process.isRunning()) await process.reload({ reason: 'reload' });
         else if (app.autostart) await process.start('start');
@@ -136,9 +167,10 @@ export class Supervisor {
       return this.byName(app.name);
     }
     if (existing.length === app.instances) {
+      await Promise.all(existing.map((process) => process.reconfigure(app)));
+      if ((app.autostart || existing.some((process) => process.isRunning())) && !(await gate(existing))) return existing;
       await Promise.all(
         existing.map(async (process) => {
-          await process.reconfigure(app);
           if (process.isRunning()) await process.restart({ reason: 'start' });
           else if (app.autostart) await process.start('start');
         }),
@@ -155,22 +187,36 @@ export class Supervisor {
     if (existing.length > 0) await this.remove(existing);
     this.sampler.ensure();
     // autostart: false registers the app stopped; `start <name>` starts it.
-    if (app.autostart) await Promise.all(created.map((process) => process.start('start')));
+    if (app.autostart && (await gate(created))) await Promise.all(created.map((process) => process.start('start')));
     await this.syncTriggers(app);
     return created;
   }
 
+  /** `start <name>`: what it depends on starts first when it is not running (compose's rule). */
   async startExisting(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
     for (const process of processes) if (!process.isRunning()) loadEnvironment(process.app);
-    await Promise.all(processes.map((process) => process.start('start')));
+    const apps = new Map<string, ManagedProcess[]>();
+    for (const process of processes) apps.set(process.app.name, [...(apps.get(process.app.name) ?? []), process]);
+    await this.startRun().run(
+      [...apps].map(([name, instances]) => ({
+        name,
+        dependsOn: instances[0].app.depends_on,
+        start: async (gate) => {
+          const idle = instances.filter((process) => process.status === ProcessStatus.Stopped || process.status === ProcessStatus.Errored);
+          if (idle.length > 0 && (await gate(idle))) await Promise.all(idle.map((process) => process.start('start')));
+          return instances;
+        },
+      })),
+    );
     this.onChange();
     return processes.map((process) => process.info());
   }
 
   async stop(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    await Promise.all(processes.map((process) => process.stop('user')));
+    for (const process of processes) process.setWaiting(null); // a start waiting for its depends_on is cancelled
+    for (const wave of this.inStopOrder(processes)) await Promise.all(wave.map((process) => process.stop('user')));
     this.onChange();
     return processes.map((process) => process.info());
   }
@@ -199,7 +245,8 @@ export class Supervisor {
 
   async delete(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    await this.remove(processes);
+    for (const process of processes) process.setWaiting(null);
+    for (const wave of this.inStopOrder(processes)) await this.remove(wave);
     this.onChange();
     return processes.map((process) => ({ ...process.info(), status: 'stopped' as const }));
   }
@@ -293,35 +340,45 @@ export class Supervisor {
   async resurrect(saved: DumpApp[]): Promise<{ processes: ProcessInfo[]; problems: string[] }> {
     const problems: string[] = [];
     const brought: ManagedProcess[] = [];
-    await Promise.all(
-      saved.map(async (entry, index) => {
-        let app: AppConfig;
-        try {
-          app = revalidateApp(entry.config, index);
-        } catch (error) {
-          problems.push(`dump apps[${index}]: ${(error as Error).message}`);
-          return;
+    const entries: StartEntry[] = [];
+    saved.forEach((entry, index) => {
+      let app: AppConfig;
+      try {
+        app = revalidateApp(entry.config, index);
+      } catch (error) {
+        problems.push(`dump apps[${index}]: ${(error as Error).message}`);
+        return;
+      }
+      if (this.byName(app.name).length > 0 || entries.some((planned) => planned.name === app.name)) return;
+      // The restart counts go on from where they were (PM2 keeps them too); anything odd counts from 0.
+      const restarts = (process: ManagedProcess): void => {
+        const saved = Array.isArray(entry.restarts) ? entry.restarts[process.instance] : undefined;
+        if (typeof saved === 'number' && Number.isSafeInteger(saved) && saved > 0) process.restarts = saved;
+      };
+      // Saved stopped: registered stopped (a dependent of it then says `waiting for <it>: stopped`).
+      const registerStopped = (): ManagedProcess[] => {
+        const registered: ManagedProcess[] = [];
+        for (let instance = 0; instance < app.instances; instance++) {
+          const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
+          restarts(process);
+          this.processes.set(process.id, process);
+          registered.push(process);
         }
-        if (this.byName(app.name).length > 0) return;
-        // The restart counts go on from where they were (PM2 keeps them too); anything odd counts from 0.
-        const restarts = (process: ManagedProcess): void => {
-          const saved = Array.isArray(entry.restarts) ? entry.restarts[process.instance] : undefined;
-          if (typeof saved === 'number' && Number.isSafeInteger(saved) && saved > 0) process.restarts = saved;
-        };
-        if (entry.stopped) {
-          for (let instance = 0; instance < app.instances; instance++) {
-            const process = new ManagedProcess(this.nextId++, app, instance, this.ctx);
-            restarts(process);
-            this.processes.set(process.id, process);
-            brought.push(process);
-          }
-          return;
-        }
-        const started = await this.startApp(app);
-        started.forEach(restarts);
-        brought.push(...started);
-      }),
-    );
+        return registered;
+      };
+      entries.push({
+        name: app.name,
+        dependsOn: entry.stopped ? [] : app.depends_on,
+        start: async (gate) => {
+          const processes = entry.stopped ? registerStopped() : await this.startApp(app, 'restart', gate);
+          if (!entry.stopped) processes.forEach(restarts);
+          brought.push(...processes);
+          return processes;
+        },
+      });
+    });
+    // In dump order (so ids are), each started once what it depends on is ready, as a start would go.
+    await this.startRun().run(entries);
     this.onChange();
     return { processes: brought.sort((a, b) => a.id - b.id).map((process) => process.info()), problems };
   }
@@ -385,7 +442,7 @@ export class Supervisor {
     const processes = [...this.processes.values()];
     this.sampler.stop();
     await this.autoRestarts.close();
-    await Promise.all(processes.map((process) => process.dispose()));
+    for (const wave of this.inStopOrder(processes)) await Promise.all(wave.map((process) => process.dispose()));
     return processes.length;
   }
 

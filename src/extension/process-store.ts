@@ -53,6 +53,12 @@ export class ProcessStore implements vscode.Disposable {
         // Health is shown by the icon: a change of it is a state change for the view, not a figure.
         this.changed(true, new Set([process.name]));
       }),
+      connection.on('process:waiting', ({ id, waiting }) => {
+        const process = this.processes.get(id);
+        if (!process) return;
+        process.waiting = waiting;
+        this.changed(true, new Set([process.name]));
+      }),
       connection.on('metrics', (tick) => {
         const apps = new Set<string>();
         for (const sample of tick.processes) {
@@ -142,6 +148,7 @@ export class ProcessStore implements vscode.Disposable {
     process.last_reason = event.reason;
     process.last_reason_detail = event.detail || null;
     if (event.health !== undefined) process.health = event.health;
+    if (event.status !== 'stopped') process.waiting = null;
     if (event.status === 'online' && !wasOnline) process.started_at = event.at;
     if (event.status !== 'online') {
       process.cpu = 0;

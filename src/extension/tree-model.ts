@@ -119,7 +119,9 @@ export function describeProcesses(processes: ProcessInfo[], now: number): string
   const running = processes.filter((process) => process.status === 'online');
   if (running.length === 0) {
     const state = appDisplayState(processes);
-    const status = state === 'not-ready' ? 'launching (not ready)' : state;
+    const waiting = processes.find((process) => process.waiting)?.waiting;
+    // depends_on: "waiting for db" says more than "stopped".
+    const status = waiting ?? (state === 'not-ready' ? 'launching (not ready)' : state);
     return restarts > 0 ? `${status} · ↺${restarts}` : status;
   }
   const cpu = running.reduce((sum, process) => sum + process.cpu, 0);
@@ -208,6 +210,9 @@ export function tooltip(node: AppNode | InstanceNode, now: number, platform: Pla
   const probedLast = processes.filter((process) => process.last_probe).sort((a, b) => (b.last_probe?.at ?? 0) - (a.last_probe?.at ?? 0))[0];
   if (probedLast?.last_probe) rows.push(['last probe', `${probeSummary(probedLast)} (${new Date(probedLast.last_probe.at).toLocaleTimeString()})`]);
   rows.push(['namespace', first.namespace]);
+  if (first.depends_on && first.depends_on.length > 0) rows.push(['depends on', first.depends_on.join(', ')]);
+  const waiting = processes.find((process) => process.waiting)?.waiting;
+  if (waiting) rows.push(['waiting', waiting]);
   const lines = [`**${escapeMarkdown(title)}**`, '', ...rows.map(([key, value]) => `${key}: ${escapeMarkdown(value)}  `)];
   lines.push('', `script: ${shown(first.script)}  `, `cwd: ${shown(first.cwd)}  `);
   if (first.interpreter !== 'node') lines.push(`interpreter: ${code(first.interpreter)}  `);

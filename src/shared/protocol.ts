@@ -108,6 +108,10 @@ export interface ProcessInfo {
   health: ProcessHealth | null;
   /** The last check of either probe, kept after the process stops. */
   last_probe: ProbeResult | null;
+  /** depends_on: apps that must be ready first. */
+  depends_on?: string[];
+  /** Not started for depends_on: "waiting for db" while it waits, "waiting for db: errored" once it gave up. */
+  waiting?: string | null;
 }
 
 export interface MetricsSample {
@@ -284,6 +288,8 @@ export const EVENTS = {
   /** A process left the table (deleted). */
   'process:deleted': event<{ id: number; name: string }>(),
   'process:health': event<HealthEvent>(),
+  /** A process began or stopped waiting for its depends_on (no state change). */
+  'process:waiting': event<{ id: number; name: string; waiting: string | null }>(),
   'log:out': event<LogEvent>(),
   'log:err': event<LogEvent>(),
   /** One per metrics tick: the fresh figures of every running process. */

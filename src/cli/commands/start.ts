@@ -5,7 +5,7 @@ import type { DaemonClient } from '../../client/client';
 import { ecosystemFromText } from '../../client/ecosystem';
 import { buildStartRequest, splitList, type StartRequest } from '../../client/start-request';
 import { flagLabel } from '../../client/start-options';
-import { normalizeApp, type AppConfig } from '../../shared/config';
+import { ConfigError, dependencyProblems, normalizeApp, type AppConfig } from '../../shared/config';
 import { CorralError, ErrorCode } from '../../shared/errors';
 import type { ProcessInfo } from '../../shared/protocol';
 import type { CommandEntry } from '../command';
@@ -33,6 +33,7 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
   // An ecosystem start re-applies the file: apps already known take the new config (PM2 does the same).
   const fromFiles = requests.flatMap(({ request }) => (request.kind === 'apps' && request.fromEcosystem ? request.apps : []));
   const scripts = requests.flatMap(({ request }) => (request.kind === 'apps' && !request.fromEcosystem ? request.apps : []));
+  if (fromFiles.length > 0) await checkDependsOn(client, requests, fromFiles);
   if (fromFiles.length > 0) started.push(...(await client.call('start', { apps: fromFiles, replace: true }, LONG_CALL_MS)));
   if (scripts.length > 0) started.push(...(await startScripts(ctx, client, scripts)));
   for (const { target, request } of requests) {
@@ -47,6 +48,23 @@ async function startCommand(ctx: Context): Promise<ProcessInfo[]> {
     }
   }
   return started;
+}
+
+/** depends_on naming neither an app being started nor one the daemon knows: an error naming the file, before anything starts. */
+async function checkDependsOn(client: DaemonClient, requests: Array<{ target: string; request: StartRequest }>, fromFiles: AppConfig[]): Promise<void> {
+  if (!fromFiles.some((app) => app.depends_on.length > 0)) return;
+  const starting = new Map(fromFiles.map((app) => [app.name, app.depends_on]));
+  const known = new Map(
+    (await client.call('list', {})).filter((process) => !starting.has(process.name)).map((process) => [process.name, process.depends_on ?? []]),
+  );
+  const problems: string[] = [];
+  for (const { target, request } of requests) {
+    if (request.kind !== 'apps' || !request.fromEcosystem) continue;
+    const own = new Set(request.apps.map((app) => app.name));
+    const others = new Map([...known, ...[...starting].filter(([name]) => !own.has(name))]);
+    problems.push(...dependencyProblems(request.apps, others, target));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /**
@@ -119,13 +137,12 @@ export const startCommands: CommandEntry[] = [
     summary: 'start apps (options below; "-- args" go to the app)',
     run: async (ctx) => {
       const processes = await startCommand(ctx);
-      const failed = processes.filter((process) => process.status === 'errored');
+      const failed = processes.filter((process) => process.status === 'errored' || (process.status === 'stopped' && process.waiting));
       if (!ctx.values.silent) await showList(ctx);
       if (failed.length > 0) {
-        throw new CorralError(
-          ErrorCode.Internal,
-          failed.map((process) => `${process.name} (id ${process.id}) failed to start: ${process.last_reason_detail ?? 'unknown reason'}`).join('\n'),
-        );
+        const why = (process: ProcessInfo): string =>
+          process.status === 'errored' ? `failed to start: ${process.last_reason_detail ?? 'unknown reason'}` : `not started: ${process.waiting}`;
+        throw new CorralError(ErrorCode.Internal, failed.map((process) => `${process.name} (id ${process.id}) ${why(process)}`).join('\n'));
       }
       if (ctx.values.attach) await logsCommand(ctx, processes);
     },

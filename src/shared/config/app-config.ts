@@ -82,6 +82,8 @@ export interface AppConfig {
   readiness_probe: ProbeConfig | null;
   /** failure_threshold failures in a row restart the process (reload a cluster worker). */
   liveness_probe: ProbeConfig | null;
+  /** Apps (of the same file or known to the daemon) that must be ready before this one starts (depends-on.ts). */
+  depends_on: string[];
 }
 
 export const DEFAULTS = {

@@ -99,6 +99,7 @@ export const APP_OPTIONS = {
   increment_var: { flags: [valueFlag('increment-var')] },
   readiness_probe: {},
   liveness_probe: {},
+  depends_on: {},
   append_env_to_name: {},
   disable_logs: { flags: [switchFlag('disable-logs', true)] },
   port: {},

@@ -8,3 +8,5 @@ export { ACCEPTED_WITHOUT_EFFECT, ALIASES, APP_FLAGS, APP_OPTIONS, KNOWN, type A
 export { normalizeApp, revalidateApp } from './normalize';
 export { fileSafeName, inheritsVariable, isNodeInterpreter, nodeStripsTypes, validateName } from './values';
 export { describeProbe, PROBE_DEFAULTS, PROBE_KINDS, type ProbeConfig, type ProbeKind, type ProbePort, type ProbeTiming } from './probes';
+export { dependencyProblems, startWaves, stopWaves, withDependencies, type DependencyNode, type KnownDependencies } from './depends-on';
+export { jsRuntimeOf, runtimeArgs, type JsRuntime } from './runtimes';

@@ -7,6 +7,7 @@ import { ACCEPTED_WITHOUT_EFFECT, ALIASES, KNOWN } from './app-options';
 import { readEnvFileOption } from './env-file';
 import { FieldReader } from './fields';
 import { readProbe } from './probes';
+import { jsRuntimeOf } from './runtimes';
 import {
   describeValue,
   inheritsVariable,
@@ -55,6 +56,9 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
 
   // PM2's rule: `instances` without `exec_mode` means cluster mode for a Node script, fork for anything else.
   const exec_mode: ExecMode = !read.given('exec_mode') && read.given('instances') && isNodeInterpreter(interpreter) ? 'cluster' : modeAsGiven;
+  const runtime = jsRuntimeOf(interpreter);
+  if (exec_mode === 'cluster' && runtime)
+    read.fail('exec_mode', `"cluster" runs on Node's node:cluster only, not ${runtime} (interpreter "${interpreter}"); use "fork" (instances still work)`);
   if (exec_mode === 'fork' && instances > 1 && env.PORT !== undefined && increment_var !== 'PORT') {
     read.warnings.push(
       `${read.label('instances')}: ${instances} fork instances (${interpreter === 'none' ? 'a binary' : interpreter}) all get the same PORT and cannot all listen on it; set increment_var: "PORT" to give each its own`,
@@ -110,6 +114,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
     increment_var,
     readiness_probe: readProbe(read.input.readiness_probe, (field, message) => read.fail(field ? `readiness_probe.${field}` : 'readiness_probe', message)),
     liveness_probe: readProbe(read.input.liveness_probe, (field, message) => read.fail(field ? `liveness_probe.${field}` : 'liveness_probe', message)),
+    depends_on: [...new Set(read.stringList('depends_on', []))],
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return { app, warnings: read.warnings };

@@ -91,6 +91,15 @@ describe('extension tree model', () => {
     assert.match(describeProcesses(two, now), /^1\/2 · /);
   });
 
+  it('says what a stopped app waits for (depends_on), in the description and the tooltip', () => {
+    const waiting = proc({ status: 'stopped', depends_on: ['db'], waiting: 'waiting for db: errored' });
+    assert.equal(describeProcesses([waiting], 1000), 'waiting for db: errored');
+    const [app] = buildTree([waiting]) as AppNode[];
+    const text = tooltip(app, 1000, 'linux');
+    assert.match(text, /depends on: db/);
+    assert.match(text, /waiting: waiting for db: errored/);
+  });
+
   it('names the file of the last watch restart', () => {
     const text = describeProcesses([proc({ last_reason: 'watch', last_reason_detail: 'changed src/index.js' })], 1000);
     assert.match(text, /⟳ changed src\/index\.js$/);
