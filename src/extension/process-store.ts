@@ -5,8 +5,11 @@
  * coalesced, so a burst of events (a cluster reload, 200 starts) gives one refresh.
  */
 import * as vscode from 'vscode';
-import type { ProcessEvent, ProcessInfo } from '../shared/protocol';
+import type { ProcessEvent, ProcessInfo, StateReason } from '../shared/protocol';
 import type { DaemonConnection } from './connection';
+
+/** State changes that may come with a changed config. */
+const CONFIG_REASONS: ReadonlySet<StateReason> = new Set<StateReason>(['start', 'reload', 'scale']);
 
 export interface StoreChange {
   /** Processes came or went, or changed state (not just figures). */
@@ -136,9 +139,10 @@ export class ProcessStore implements vscode.Disposable {
       if (!this.deleted.has(event.id)) this.fetch(event.id);
       return;
     }
-    // A start may re-apply a changed config (an ecosystem file, Toggle Watch), a scale changes every
-    // instance's count: read the app again (one call, batched). Events carry only the state.
-    if (event.reason === 'start' || event.reason === 'scale') for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
+    // A start, restart or reload may apply a changed config (an ecosystem file, Toggle Watch, --update-env),
+    // a scale changes every instance's count: read the app again (one call, batched). Events carry only the state.
+    const restarted = event.reason === 'user' && event.status === 'online'; // a stop or delete changes no config
+    if (CONFIG_REASONS.has(event.reason) || restarted) for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
     const wasOnline = process.status === 'online';
     process.status = event.status;
     process.pid = event.pid;
