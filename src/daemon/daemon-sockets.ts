@@ -10,10 +10,14 @@ import type { AxonSocket } from 'pm2-axon';
 import { acceptHandshake } from '../shared/handshake';
 import { isPipeAddress } from '../shared/platform/addresses';
 
-/** Listens on `address`. A socket file left there is removed first: the caller holds the home's lock, so it is stale. */
-export function listenOwnerOnly(server: net.Server, address: string): Promise<void> {
+/**
+ * Listens on `address`, a socket file 0600 from its first moment (or a pipe). A socket file left there is
+ * removed first (the caller holds the home's lock, so it is stale), unless `replaceStale` is false: then
+ * the name being in use is the caller's EADDRINUSE to handle.
+ */
+export function listenOwnerOnly(server: net.Server, address: string, { replaceStale = true } = {}): Promise<void> {
   const file = !isPipeAddress(address);
-  if (file) fs.rmSync(address, { force: true });
+  if (file && replaceStale) fs.rmSync(address, { force: true });
   return new Promise((resolve, reject) => {
     const previous = file ? process.umask(0o077) : undefined; // the socket file is created 0600, never briefly wider
     const done = (error?: Error): void => {

@@ -33,6 +33,7 @@ import { LOCK_ENTRY_MAX_BYTES, type HomePaths } from '../shared/paths';
 import { printable } from '../shared/printable';
 import { lockPipeAddress } from '../shared/platform/addresses';
 import { currentPlatform, isWindows } from '../shared/platform/platform';
+import { listenOwnerOnly } from './daemon-sockets';
 
 const NAME_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
 /** "." and random characters: hidden in the home, and within the socket path budget of paths.ts. */
@@ -63,17 +64,7 @@ async function listenOnOwnSocket(home: string): Promise<{ entry: string; server:
       socket.end(`${process.pid}\n`);
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const previous = process.umask(0o077); // the socket file is created 0600, never briefly wider
-        const done = (error?: Error): void => {
-          process.umask(previous);
-          server.off('error', done);
-          if (error) reject(error);
-          else resolve();
-        };
-        server.once('error', done);
-        server.listen(path.join(home, entry), () => done());
-      });
+      await listenOwnerOnly(server, path.join(home, entry), { replaceStale: false });
       server.on('error', () => undefined); // a listening lock has nothing to report; its clients' errors are theirs
       server.unref(); // the lock never keeps a process alive on its own
       return { entry, server };
