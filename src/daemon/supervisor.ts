@@ -109,8 +109,9 @@ export class Supervisor {
     );
     const problems = dependencyProblems(apps, known);
     if (problems.length > 0) throw new ConfigError(problems);
-    // Env files of the apps about to (re)start, read once here too: a bad one starts nothing.
-    for (const app of apps) if (app.autostart || this.byName(app.name).some((process) => process.isRunning())) loadEnvironment(app);
+    // Env files of the apps about to (re)start, read once here too: a bad one starts nothing (each launch reads them again).
+    for (const app of apps)
+      if (app.env_file.length > 0 && (app.autostart || this.byName(app.name).some((process) => process.isRunning()))) loadEnvironment(app);
     if (this.closing) throw new CorralError(ErrorCode.DaemonUnavailable, 'the daemon is shutting down');
     const started = await this.startRun().run(
       apps.map((app) => ({ name: app.name, dependsOn: app.depends_on, start: (gate) => this.startApp(app, mode, gate) })),
@@ -195,7 +196,7 @@ export class Supervisor {
   /** `start <name>`: what it depends on starts first when it is not running (compose's rule). */
   async startExisting(targets: string[]): Promise<ProcessInfo[]> {
     const processes = this.resolve(targets);
-    for (const process of processes) if (!process.isRunning()) loadEnvironment(process.app);
+    for (const process of processes) if (process.app.env_file.length > 0 && !process.isRunning()) loadEnvironment(process.app);
     const apps = new Map<string, ManagedProcess[]>();
     for (const process of processes) apps.set(process.app.name, [...(apps.get(process.app.name) ?? []), process]);
     await this.startRun().run(
