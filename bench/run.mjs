@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Corral vs PM2, side by side: the same scenarios against both, interleaved A B A B, medians and ratio
 // Corral/PM2 against the speed targets. `npm run bench` (builds first), or `node bench/run.mjs [--quick]
-// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200,fleet1000,extension] [--out=FILE] [--keep] [--keep-env]`.
+// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200,fleet1000,edit,extension] [--out=FILE] [--keep] [--keep-env]`.
 // `extension` (full mode, or when named in --only) times the VS Code extension in the test harness.
 // Each tool runs in its own temporary home; every process started here is stopped on the way out.
 import { randomUUID } from 'node:crypto';
@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { formatValue, machineInfo, renderMarkdown, renderTerminal } from './lib/report.mjs';
 import { buildRows } from './lib/rows.mjs';
 import { makeScenarios, SCENARIO_NAMES } from './lib/scenarios.mjs';
+import { editScenario } from './lib/scenarios-edit.mjs';
 import { fleetScenario } from './lib/scenarios-fleet.mjs';
 import { baseEnv, keepEnvironment, makeTools, MARKER_VAR, STRIPPED_VARS } from './lib/tools.mjs';
 import { liveChildren, now, pidsWithEnv, processAlive, run, sleep, teardown } from './lib/util.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ALL_SCENARIOS = [...SCENARIO_NAMES, 'fleet1000', 'extension'];
+const ALL_SCENARIOS = [...SCENARIO_NAMES, 'fleet1000', 'edit', 'extension'];
 
 // ---------------------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -56,6 +57,7 @@ const REPS = QUICK
       hugeFleet: 300,
       hugeFleetJlist: 3,
       hugeFleetPm2CapMs: 60_000,
+      edit: 3,
     }
   : {
       cold: 9,
@@ -73,6 +75,7 @@ const REPS = QUICK
       hugeFleet: 1000,
       hugeFleetJlist: 9,
       hugeFleetPm2CapMs: 180_000,
+      edit: 9,
     };
 /** Daemon RSS is the median of readings every 250 ms over a window this long (the CPU window for 50 apps). */
 const RSS_WINDOW_MS = QUICK ? 2000 : 4000;
@@ -256,7 +259,7 @@ async function extensionScenario() {
 }
 
 const session = { tools, reps: REPS, env, work, record, recordFloor, log, logSample, details, interleaved };
-const runners = { ...scenarios, fleet1000: fleetScenario(session), extension: extensionScenario };
+const runners = { ...scenarios, fleet1000: fleetScenario(session), edit: editScenario(session), extension: extensionScenario };
 
 /** The 1-minute load average as each scenario began: other work on a shared machine shows up here. */
 const loadByScenario = [];

@@ -1,5 +1,6 @@
 // The table: which samples make which row, with the issue's target for each.
 import { evaluate } from './report.mjs';
+import { editRows } from './scenarios-edit.mjs';
 import { fleetRows } from './scenarios-fleet.mjs';
 import { median } from './util.mjs';
 
@@ -68,6 +69,7 @@ export function buildRows(samples, { reps: REPS, strippedHere }) {
     { key: 'logs100Cpu', label: `log, 100 lines per write: daemon CPU time for the ${REPS.batchedLogLines / 1000}k lines (informational)`, unit: 'ms' },
     { key: 'logsLost', label: 'log lines lost or torn (total over reps)', unit: 'count', sum: true },
     ...fleetRows(get, REPS),
+    ...editRows(get),
     { key: 'extActivate', label: 'VS Code extension: activate() (extension host)', unit: 'ms' },
     { key: 'extLoadActivate', label: 'VS Code extension: loading and activating the bundle, as the host sees it', unit: 'ms' },
     { key: 'extTreeData200', label: 'VS Code extension: tree data of 200 processes, fully expanded (best of 5)', unit: 'ms' },
