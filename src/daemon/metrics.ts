@@ -1,10 +1,13 @@
 /**
- * CPU and memory sampling: one batched pidusage call per tick for every running process; lists read
- * the cached figures and never cause a sample. A process with monitor_tree counts its descendants.
+ * CPU and memory sampling, one pass per tick for every running process; lists read the cached figures
+ * and never cause a sample. A process with monitor_tree counts its descendants. Where the process
+ * table can read the counters itself (/proc: one read of each stat file, synchronous, no callbacks)
+ * it does, and CPU is the time used since the previous tick; elsewhere one batched pidusage call.
  */
 import pidusage from 'pidusage';
 import type { MetricsSample } from '../shared/protocol';
 import { processTable } from './platform/index';
+import type { ProcessUsage } from './platform/process-table';
 import { descendants } from './platform/processes';
 
 export const HISTORY_SAMPLES = 60;
@@ -27,6 +30,8 @@ export class MetricsSampler {
   private timer: NodeJS.Timeout | null = null;
   private memoryTimer: NodeJS.Timeout | null = null;
   private running = false;
+  /** The counters of the previous tick by pid, for CPU as the time used between two ticks. */
+  private previous = new Map<number, { usage: ProcessUsage; at: number }>();
 
   constructor(
     private readonly intervalMs: number,
@@ -80,9 +85,9 @@ export class MetricsSampler {
       const trees = new Map<number, number[]>();
       for (const process of targets) if (process.app.monitor_tree) trees.set(process.id, descendants(process.pid as number));
       const pids = [...new Set(targets.flatMap((process) => [process.pid as number, ...(trees.get(process.id) ?? [])]))];
-      // graceful: a pid that exited since the list was made is left out, not an error for all.
-      const usage: Usage = await pidusage(pids, { usePs: processTable().pidusageUsesPs }).catch(() => ({}));
       const at = Date.now();
+      // graceful: a pid that exited since the list was made is left out, not an error for all.
+      const usage: Usage = this.fromTable(pids, performance.now()) ?? (await pidusage(pids, { usePs: processTable().pidusageUsesPs }).catch(() => ({})));
       const sampled: Sampled[] = [];
       for (const process of targets) {
         const own = usage[String(process.pid)];
@@ -103,5 +108,26 @@ export class MetricsSampler {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * CPU % (of one core, as pidusage) and RSS from the table's counters; null when the table cannot read them.
+   * `at`: a monotonic clock (performance.now), so a wall-clock step does not distort a share.
+   */
+  private fromTable(pids: number[], at: number): Usage | null {
+    const read = processTable().usage(pids);
+    if (!read) return null;
+    const usage: Usage = {};
+    const next = new Map<number, { usage: ProcessUsage; at: number }>();
+    for (const [pid, now] of read) {
+      const before = this.previous.get(pid);
+      const same = before !== undefined && before.usage.startTime === now.startTime && at > before.at;
+      const cpuMs = same ? now.cpuMs - before.usage.cpuMs : now.cpuMs;
+      const wallMs = same ? at - before.at : now.ageMs;
+      usage[String(pid)] = { cpu: wallMs > 0 ? (Math.max(0, cpuMs) / wallMs) * 100 : 0, memory: now.rssBytes };
+      next.set(pid, { usage: now, at });
+    }
+    this.previous = next;
+    return usage;
   }
 }

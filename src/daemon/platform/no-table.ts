@@ -11,5 +11,6 @@ export const noTable: ProcessTable = {
   environments: () => new Map(),
   // max_memory_restart is then checked on the full samples only (pidusage: wmic or gwmi there).
   residentBytes: () => new Map(),
+  usage: () => null,
   pidusageUsesPs: false,
 };

@@ -9,6 +9,18 @@ export interface ProcessEntry {
   startTime: number;
 }
 
+/** A process's counters at one moment (process-table.ts `usage`). */
+export interface ProcessUsage {
+  /** CPU time used so far, user + system, in milliseconds. */
+  cpuMs: number;
+  /** How long it has run, in milliseconds (for a first sample, which has no earlier one to compare with). */
+  ageMs: number;
+  /** Resident memory in bytes. */
+  rssBytes: number;
+  /** As ProcessEntry's: a pid reused by another process is not compared with the old one. */
+  startTime: number;
+}
+
 export interface ProcessTable {
   readonly source: ProcessTableSource;
   /** Every live process but the daemon itself (zombies left out: nothing left to signal). */
@@ -22,6 +34,12 @@ export interface ProcessTable {
   environments(entries: readonly ProcessEntry[]): Map<number, string[]>;
   /** Resident memory in bytes; missing when gone. */
   residentBytes(pids: readonly number[]): Map<number, number>;
+  /**
+   * CPU time and memory of these pids read in one pass (a pid that is gone is missing), or null when this
+   * table cannot: the metrics sampler then asks pidusage. Each call names every pid still sampled (the
+   * table may keep a file open per pid until then).
+   */
+  usage(pids: readonly number[]): Map<number, ProcessUsage> | null;
   /** pidusage must sample with `ps` too (it reads /proc on Linux otherwise). */
   readonly pidusageUsesPs: boolean;
 }

@@ -101,6 +101,8 @@ export function psTable(flavour: PsFlavour): ProcessTable {
   return {
     source: 'ps',
     pidusageUsesPs: true,
+    // pidusage runs `ps` for these itself.
+    usage: () => null,
     entries() {
       return parseTable(runPs(['-A', ...TABLE_COLUMNS])).filter((entry) => entry.pid !== process.pid);
     },
