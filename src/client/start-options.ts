@@ -43,6 +43,7 @@ export const CLI_OPTIONS: Options = {
   stop: { type: 'boolean' },
   // inspect
   'close-after': { type: 'string' },
+  brk: { type: 'boolean' },
   // logs
   lines: { type: 'string' },
   nostream: { type: 'boolean' },

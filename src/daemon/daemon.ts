@@ -216,7 +216,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon | null
       notifyFileSaved: whenReady((params) => ({ apps: supervisor.notifyFileSaved(params.paths) })),
       env: whenReady((params) => supervisor.env(params.target)),
       recentLogs: whenReady((params) => supervisor.recentLogs(params.id, params.lines)),
-      inspect: whenReady((params) => supervisor.inspect(params.id, params.closeAfterMs)),
+      inspect: whenReady((params) => supervisor.inspect(params.id, params.closeAfterMs, params.fromStart === true)),
       web: async (params) => {
         if (params.stop) {
           await web.stop();

@@ -16,6 +16,16 @@ function resultOf(url: string, restarted: boolean, closesAfterMs: number | null)
   return { url, host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), restarted, closesAfterMs };
 }
 
+/** Node flags that open an inspector (or pick its port) in an app's own node_args or NODE_OPTIONS. */
+const INSPECTOR_FLAG = /^--(inspect(-brk|-wait|-port)?|debug-port)(=|$)/;
+
+/** The app's own inspector flag, when it has one: Debug from Start would fight it for the port and the break. */
+function ownInspector(app: ManagedProcess['app']): string | null {
+  const options = (app.env.NODE_OPTIONS ?? '').split(/\s+/);
+  const flag = [...app.node_args, ...options].find((arg) => INSPECTOR_FLAG.test(arg));
+  return flag ? flag.replace(/=.*$/, '') : null;
+}
+
 export class Inspectors {
   /** Inspectors being closed right now, by process id: one is closed first, then opened anew. */
   private readonly closing = new Map<number, Promise<void>>();
@@ -47,6 +57,42 @@ export class Inspectors {
     return resultOf(again, true, closeAfterMs);
   }
 
+  /**
+   * Debug from Start: that one instance restarted with --inspect-brk (whatever it was doing, even
+   * stopped or waiting to restart after a crash), answered as soon as its inspector listens: the app
+   * then waits for a debugger, and a paused app never gets ready, so this does not wait for that.
+   * The launch is held (launch.ts) until the inspector closes; the next launch is a plain one.
+   */
+  async openFromStart(process: ManagedProcess, closeAfterMs: number): Promise<InspectResult> {
+    await this.closing.get(process.id);
+    const label = `${process.app.name} (id ${process.id})`;
+    const own = ownInspector(process.app);
+    if (own)
+      throw new CorralError(
+        ErrorCode.Unsupported,
+        `Debug from Start: ${label} opens an inspector of its own (${own}); remove it from its config, or use Debug to attach to it`,
+      );
+    const opened = process.output.waitForInspector(15_000, { next: true });
+    const restarted = process.restart(
+      { reason: 'user', detail: 'restarted to debug from start (--inspect-brk)' },
+      { nodeArgs: ['--inspect-brk=127.0.0.1:0'], holdForDebugger: true },
+    );
+    // The restart settles once the app is ready, which it is not until the debugger lets it run.
+    restarted.catch((error: Error) => this.log(`${process.app.name}[${process.id}] ${error.message}`));
+    const failed = restarted.then(
+      () => (process.pid === null ? { problem: `${label} did not start (${process.status})` } : new Promise<never>(() => undefined)),
+      (error: Error) => ({ problem: error.message }),
+    );
+    const outcome = await Promise.race([opened.then((url) => (url ? { url } : { problem: `${label}: the inspector did not open` })), failed]);
+    const { url, problem } = outcome as { url?: string; problem?: string };
+    if (!url) {
+      process.releaseDebugger();
+      throw new CorralError(ErrorCode.Timeout, problem ?? `${label}: the inspector did not open`);
+    }
+    this.guard(process, url, closeAfterMs);
+    return resultOf(url, true, closeAfterMs);
+  }
+
   private guard(process: ManagedProcess, url: string, closeAfterMs: number): void {
     const pid = process.pid;
     process.output.inspectorGuard?.dispose();
@@ -64,6 +110,7 @@ export class Inspectors {
     if (await closeInspector(url)) {
       if (process.output.inspectorUrl === url) process.output.inspectorUrl = null;
       this.log(`${label} inspector closed (${why})`);
+      process.releaseDebugger(); // Debug from Start: the app's own clock runs from here
       return;
     }
     if (process.output.inspectorUrl !== url) return; // restarted meanwhile: that inspector is gone anyway

@@ -128,11 +128,16 @@ export async function closeInspector(url: string, timeoutMs = 3000): Promise<boo
     const timer = setTimeout(() => socket.terminate(), timeoutMs);
     timer.unref();
     socket.on('open', () => {
+      // An app started with --inspect-brk that no debugger took yet waits for one: let it run first
+      // (a no-op for any other app), or it would wait on with its inspector gone.
+      socket.send(JSON.stringify({ id: 1, method: 'Runtime.runIfWaitingForDebugger' }));
       // close() drops every session, ours too, usually before its reply is sent: the end of the
       // connection is the answer that counts.
-      socket.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: CLOSE_EXPRESSION, includeCommandLineAPI: true } }));
+      socket.send(JSON.stringify({ id: 2, method: 'Runtime.evaluate', params: { expression: CLOSE_EXPRESSION, includeCommandLineAPI: true } }));
     });
-    socket.on('message', () => socket.close());
+    socket.on('message', (data) => {
+      if (String(data).includes('"id":2')) socket.close();
+    });
     socket.on('error', () => undefined); // 'close' follows
     socket.on('close', () => {
       clearTimeout(timer);

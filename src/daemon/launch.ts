@@ -31,6 +31,13 @@ export class Launch {
   /** Set when Corral ends this child because a probe failed: its exit then counts as that failure. */
   failure: { reason: 'not-ready' | 'liveness'; detail: string } | null = null;
   private readonly probeLifetimes = new Set<Lifetime>();
+  /**
+   * Debug from Start (--inspect-brk): the child waits for a debugger, then stops where it is told, so
+   * nothing it does on its own time counts until its debug session is over: listen_timeout starts
+   * then, and liveness is probed from then on. Resolves at release() or when the launch ends.
+   */
+  private hold: Promise<void> | null = null;
+  private releaseHold: () => void = () => undefined;
 
   /** `owner`: where the launch counts as open until it ends. */
   constructor(owner?: OpenLifetimes) {
@@ -85,13 +92,54 @@ export class Launch {
     return lifetime;
   }
 
+  /** Holds this launch for a debugger (see `hold`); before the spawn. */
+  holdForDebugger(): void {
+    this.hold = new Promise<void>((resolve) => {
+      this.releaseHold = resolve;
+      this.lifetime.onEnd(resolve);
+    });
+  }
+
+  get heldForDebugger(): boolean {
+    return this.hold !== null;
+  }
+
+  /** The debug session is over (its inspector closed): the launch's own clock runs from now. */
+  release(): void {
+    this.releaseHold();
+  }
+
+  /** Resolves once no debugger holds the launch (at once for a launch that was never held). */
+  released(): Promise<void> {
+    return this.hold ?? Promise.resolve();
+  }
+
+  /**
+   * `wait` within `ms`, as lifetime.within; for a launch held for a debugger the `ms` start once it
+   * is released, and a `wait` that settles during the hold is taken as it is.
+   */
+  async withinAfterHold<T>(wait: Promise<T>, ms: number): Promise<T | 'timeout' | 'ended'> {
+    if (this.hold) {
+      const early = await Promise.race([
+        wait.then(
+          (value) => ({ value }),
+          () => ({ value: 'ended' as const }),
+        ),
+        this.hold.then(() => null),
+      ]);
+      if (early) return early.value;
+      if (this.lifetime.ended) return 'ended';
+    }
+    return this.lifetime.within(wait, ms);
+  }
+
   endProbes(): void {
     for (const lifetime of [...this.probeLifetimes]) lifetime.end();
   }
 
   /** wait_ready: 'ready', or 'timeout' after `listenTimeoutMs`; null when the child exited or the launch ended first. */
   async readiness(listenTimeoutMs: number): Promise<'ready' | 'timeout' | null> {
-    const outcome = await this.lifetime.within(this.ready(), listenTimeoutMs);
+    const outcome = await this.withinAfterHold(this.ready(), listenTimeoutMs);
     return outcome === true ? 'ready' : outcome === 'timeout' ? 'timeout' : null;
   }
 

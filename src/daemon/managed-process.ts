@@ -48,6 +48,12 @@ export interface ProcessContext {
 
 export type { Cause } from './process-state';
 
+/** What one launch gets beyond the config (a restart that opens the inspector). */
+export interface LaunchOptions {
+  nodeArgs?: string[];
+  holdForDebugger?: boolean;
+}
+
 export class ManagedProcess {
   restarts = 0;
   cpu = 0;
@@ -139,9 +145,13 @@ export class ManagedProcess {
     }).then(() => this.state.settled());
   }
 
-  /** `nodeArgs`: node_args added to this launch only (a restart with the inspector). */
-  restart(cause: Cause = { reason: 'user' }, options: { nodeArgs?: string[] } = {}): Promise<void> {
-    return this.enqueue(() => this.relaunch(cause, options.nodeArgs))
+  /**
+   * `nodeArgs`: node_args added to this launch only (a restart with the inspector). `holdForDebugger`:
+   * that launch waits for a debugger (Debug from Start), so its readiness bound and liveness probe
+   * start once releaseDebugger() is called or it ends (launch.ts).
+   */
+  restart(cause: Cause = { reason: 'user' }, options: LaunchOptions = {}): Promise<void> {
+    return this.enqueue(() => this.relaunch(cause, options))
       .then(() => this.state.settled())
       .then(() => {
         // With a readiness probe a restart succeeds only once the new process is ready (online).
@@ -251,6 +261,11 @@ export class ManagedProcess {
     // The replaced worker leaves the rotation, then stops gracefully.
     await old.child?.drain?.(this.app.kill_timeout);
     await this.terminate(old);
+  }
+
+  /** Debug from Start: the debug session of the current launch is over (its inspector closed). */
+  releaseDebugger(): void {
+    this.launch?.release();
   }
 
   signal(signal: NodeJS.Signals): boolean {
@@ -439,23 +454,24 @@ export class ManagedProcess {
     return launch;
   }
 
-  private async relaunch(cause: Cause, nodeArgs?: string[]): Promise<void> {
+  private async relaunch(cause: Cause, options?: LaunchOptions): Promise<void> {
     // Env files first: one that cannot be read fails the restart, and the running child keeps running.
     const layered = loadEnvironment(this.app);
     await this.stopChild(cause.reason, cause.detail);
     this.restarts++;
     this.restartState = INITIAL_RESTART_STATE;
-    await this.launchChild(cause, nodeArgs, layered);
+    await this.launchChild(cause, options, layered);
   }
 
   /** Without `layered` the env files are read here, and a bad one is this launch's failure (errored, with the reason). */
-  private async launchChild(cause: Cause, nodeArgs?: string[], layered?: LayeredEnv): Promise<void> {
+  private async launchChild(cause: Cause, options: LaunchOptions = {}, layered?: LayeredEnv): Promise<void> {
     const launch = new Launch(this.open);
+    if (options.holdForDebugger) launch.holdForDebugger();
     this.lastExit = null;
     this.probes.reset();
     this.state.move('launch', cause, { launch });
     try {
-      this.spawn(layered ?? loadEnvironment(this.app), nodeArgs, launch);
+      this.spawn(layered ?? loadEnvironment(this.app), options.nodeArgs, launch);
       await (launch.child as ChildHandle).spawned;
     } catch (error) {
       launch.end();
@@ -497,7 +513,9 @@ export class ManagedProcess {
     // With wait_ready too, the probe starts once 'ready' came; listen_timeout bounds both.
     const said = this.app.wait_ready && child.hasIpc() ? await launch.readiness(listen_timeout) : 'ready';
     if (said === null) return; // exited or stopped first
-    const outcome = said === 'ready' ? await this.probes.ready(launch, probe, Math.max(1, listen_timeout - (Date.now() - started))) : 'timeout';
+    // Held for a debugger, the probe gets its whole listen_timeout from the release (launch.ts).
+    const budget = launch.heldForDebugger ? listen_timeout : Math.max(1, listen_timeout - (Date.now() - started));
+    const outcome = said === 'ready' ? await this.probes.ready(launch, probe, budget) : 'timeout';
     if (!outcome) return;
     this.background(async () => {
       if (this.state.phase.status !== ProcessStatus.Launching || this.launch !== launch) return;

@@ -137,9 +137,9 @@ export class ProcessOutput {
     for (const resolve of waiters) resolve(url);
   }
 
-  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. */
-  waitForInspector(timeoutMs: number): Promise<string | null> {
-    if (this.inspectorUrl) return Promise.resolve(this.inspectorUrl);
+  /** The inspector URL, as soon as the process prints it; null after `timeoutMs`. `next`: not the current one, the next child's. */
+  waitForInspector(timeoutMs: number, options: { next?: boolean } = {}): Promise<string | null> {
+    if (this.inspectorUrl && !options.next) return Promise.resolve(this.inspectorUrl);
     return new Promise((resolve) => {
       const done = (url: string | null): void => {
         clearTimeout(timer);

@@ -59,13 +59,20 @@ export class ProcessProbes {
         },
       });
     });
-    const outcome = await launch.lifetime.within(Promise.race([passed, launch.exited.then(() => false)]), timeoutMs);
+    const outcome = await launch.withinAfterHold(Promise.race([passed, launch.exited.then(() => false)]), timeoutMs);
     lifetime.end();
     return outcome === true ? 'ready' : outcome === 'timeout' && !launch.exit ? 'timeout' : null;
   }
 
   /** Probes liveness until the launch ends; `onFailing` once failure_threshold checks failed in a row (then it stops). */
   watchLiveness(launch: Launch, probe: ProbeConfig, stillCurrent: () => boolean, onFailing: (detail: string) => void): void {
+    // A launch held for a debugger (Debug from Start) is probed once its debug session is over:
+    // an app stopped at a breakpoint answers nothing, and is not dead.
+    if (launch.heldForDebugger) return void launch.released().then(() => stillCurrent() && this.probeLiveness(launch, probe, stillCurrent, onFailing));
+    this.probeLiveness(launch, probe, stillCurrent, onFailing);
+  }
+
+  private probeLiveness(launch: Launch, probe: ProbeConfig, stillCurrent: () => boolean, onFailing: (detail: string) => void): void {
     const lifetime = launch.probeLifetime(this.owner.open);
     void runProbes({
       kind: 'liveness',

@@ -394,12 +394,14 @@ export class Supervisor {
   }
 
   /** Opens the Node inspector of one process for a debugger (inspect-process.ts), closed again once unused. */
-  async inspect(id: number, closeAfterMs = DEFAULT_INSPECT_CLOSE_AFTER_MS): Promise<InspectResult> {
+  async inspect(id: number, closeAfterMs = DEFAULT_INSPECT_CLOSE_AFTER_MS, fromStart = false): Promise<InspectResult> {
     const process = this.processes.get(id);
     if (!process) throw new CorralError(ErrorCode.NotFound, `no process with id ${id}`);
+    if (fromStart && !isNodeInterpreter(process.app.interpreter))
+      throw new CorralError(ErrorCode.Unsupported, `Debug from Start needs a Node app; ${process.app.name} runs with ${process.app.interpreter}`);
     if (!isNodeInterpreter(process.app.interpreter))
       throw new CorralError(ErrorCode.Unsupported, `${process.app.name} (id ${id}) is not a Node.js process (interpreter ${process.app.interpreter})`);
-    return this.inspectors.open(process, closeAfterMs);
+    return fromStart ? this.inspectors.openFromStart(process, closeAfterMs) : this.inspectors.open(process, closeAfterMs);
   }
 
   recentLogs(id: number, lines: number): { out: RecentLogs; err: RecentLogs } {

@@ -113,6 +113,7 @@ const PARAMS = {
     closeAfterMs: v.optional(
       v.pipe(v.number(CLOSE_AFTER), v.integer(CLOSE_AFTER), v.minValue(100, CLOSE_AFTER), v.maxValue(MAX_INSPECT_CLOSE_AFTER_MS, CLOSE_AFTER)),
     ),
+    fromStart: v.optional(v.boolean('inspect: fromStart must be true or false')),
   }),
   web: v.object({
     host: v.optional(

@@ -27,6 +27,7 @@ export const COMMANDS = {
   copyPid: 'corral.copyPid',
   showVersion: 'corral.showVersion',
   debug: 'corral.debug',
+  debugFromStart: 'corral.debugFromStart',
   monitor: 'corral.monitor',
   // Tree-item variants ("Stop" rather than "Stop…" in menus): each runs the command above with the item.
   itemStart: 'corral.item.start',
@@ -36,6 +37,7 @@ export const COMMANDS = {
   itemDelete: 'corral.item.delete',
   itemShowLogs: 'corral.item.showLogs',
   itemDebug: 'corral.item.debug',
+  itemDebugFromStart: 'corral.item.debugFromStart',
 } as const satisfies Record<string, `corral.${string}`>;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

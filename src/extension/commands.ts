@@ -282,6 +282,33 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       if (!process) return undefined;
       return attachDebugger(connection, process);
     }),
+    // Any instance, whatever its state: it is restarted with --inspect-brk. Another part of the extension
+    // (a crash's quick fix) passes a process id.
+    [COMMANDS.debugFromStart]: guarded(async (argument?: TargetArgument): Promise<vscode.DebugSession | undefined> => {
+      const target = await withTarget(argument, 'Debug from Start');
+      if (!target) return undefined;
+      let candidates = target.processes;
+      // An id the tree has not shown yet (it was just started): the daemon knows it.
+      if (candidates.length === 0 && typeof argument === 'number')
+        candidates = (await connection.call('list', {})).filter((process) => process.id === argument);
+      if (candidates.length === 0) throw new CorralError(ErrorCode.NotFound, `no process ${target.label}`);
+      const process =
+        candidates.length === 1
+          ? candidates[0]
+          : (
+              await prompts.pick(
+                'instance',
+                candidates.map((candidate) => ({
+                  label: `${candidate.name} [${candidate.id}]`,
+                  description: candidate.pid === null ? candidate.status : `pid ${candidate.pid}`,
+                  process: candidate,
+                })),
+                { title: `Corral: Debug ${target.label} from Start`, placeholder: 'Choose an instance to restart under the debugger' },
+              )
+            )?.process;
+      if (!process) return undefined;
+      return attachDebugger(connection, process, { fromStart: true });
+    }),
     [COMMANDS.monitor]: () => MonitorPanel.show(connection),
     [COMMANDS.showVersion]: () => {
       void vscode.window.showInformationMessage(`Corral ${VERSION}`);
@@ -294,6 +321,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     [COMMANDS.itemDelete]: forwardTo(COMMANDS.delete),
     [COMMANDS.itemShowLogs]: forwardTo(COMMANDS.showLogs),
     [COMMANDS.itemDebug]: forwardTo(COMMANDS.debug),
+    [COMMANDS.itemDebugFromStart]: forwardTo(COMMANDS.debugFromStart),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 

@@ -1,6 +1,9 @@
 /**
  * "Debug": opens a running Node process's inspector through the daemon (SIGUSR1, or a restart of that one
  * instance with --inspect) and starts a VS Code `node` attach session to it.
+ * "Debug from Start": the daemon restarts that instance with --inspect-brk (it waits for the debugger
+ * before its first line); the same attach session sets its breakpoints, then lets it run
+ * (continueOnAttach), so a crash during start-up stops where the user asked.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,9 +26,12 @@ export function attachConfiguration(process: ProcessInfo, host: string, port: nu
   };
 }
 
-export async function attachDebugger(connection: DaemonConnection, process: ProcessInfo): Promise<vscode.DebugSession> {
-  if (process.pid === null || process.status !== 'online') throw new CorralError(ErrorCode.BadArgument, `${process.name} #${process.id} is not running`);
-  const { host, port } = await connection.call('inspect', { id: process.id }, 30_000);
+/** `fromStart`: Debug from Start, for a process in any state (stopped, crashed: it is restarted). */
+export async function attachDebugger(connection: DaemonConnection, process: ProcessInfo, options: { fromStart?: boolean } = {}): Promise<vscode.DebugSession> {
+  const { fromStart = false } = options;
+  if (!fromStart && (process.pid === null || process.status !== 'online'))
+    throw new CorralError(ErrorCode.BadArgument, `${process.name} #${process.id} is not running`);
+  const { host, port } = await connection.call('inspect', { id: process.id, ...(fromStart ? { fromStart } : {}) }, 30_000);
   const configuration = attachConfiguration(process, host, port);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path.isAbsolute(process.script) ? process.script : process.cwd));
   let listener: vscode.Disposable | undefined;

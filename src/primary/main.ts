@@ -85,7 +85,13 @@ async function fork(request: ForkRequest): Promise<void> {
   try {
     // setupPrimary() settings are read synchronously by fork(): set them per fork, so each worker
     // gets the node_args, cwd and args of its own launch.
+    // The daemon's inspector flags ask for a free port (127.0.0.1:0); node:cluster would add the
+    // primary's debug port + n (9230, 9231...) after them, a port another app may hold. Settings
+    // carry over between forks, so the last fork's is dropped first.
+    delete cluster.settings.inspectPort;
+    const freeInspectorPort = request.execArgv.some((arg) => /^--inspect(-brk)?=127\.0\.0\.1:0$/.test(arg));
     cluster.setupPrimary({
+      ...(freeInspectorPort ? { inspectPort: 0 } : {}),
       exec: request.exec,
       args: request.args,
       execArgv: request.execArgv,

@@ -206,9 +206,10 @@ export const METHODS = {
   /**
    * Opens the Node inspector of one process (SIGUSR1, else a restart of that instance with --inspect).
    * The daemon closes it once the debugger detaches, or after `closeAfterMs` (default 10 minutes)
-   * with no debugger attached.
+   * with no debugger attached. `fromStart` (Debug from Start): a restart of that instance with
+   * --inspect-brk, answered once the inspector listens, while the app waits at its first line.
    */
-  inspect: method<{ id: number; closeAfterMs?: number }, InspectResult>(),
+  inspect: method<{ id: number; closeAfterMs?: number; fromStart?: boolean }, InspectResult>(),
   /** Starts (or with stop, stops) the HTTP API: GET /, /processes, /metrics. */
   web: method<{ host?: string; port?: number; stop?: boolean }, { url: string | null; tokenFile: string | null }>(),
   /** Writes dump.json now; fails (E_IO, with the reason) when it cannot be written. */

@@ -65,6 +65,7 @@
  *                                                          here "ecosystem writes a sample …" (env <id> of a fork app)
  * `inspect <id> [--close-after 10m]` ..................... inspect "opens the inspector …" (RPC), "restarts one instance …" (CLI),
  *                                                          "closes an inspector no debugger attached to after the bound; …" (--close-after 1s)
+ * `inspect <id> --brk` ................................... debug-from-start "cluster: the break is in the container, …"
  * `web [--port] [--host] [--stop]` ....................... web "serves /, /processes and Prometheus /metrics …" (--port, --stop),
  *                                                          "on a non-loopback address every request needs the bearer token …" (--host)
  *   default port 9615, CORRAL_WEB ........................ here "web with no --port serves on 127.0.0.1:9615; CORRAL_WEB …"

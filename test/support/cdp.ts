@@ -4,10 +4,21 @@ import WebSocket from 'ws';
 export class CdpSession {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  /** Events (Debugger.paused, ...) kept until a test asks for them, in order. */
+  private readonly events: Array<{ method: string; params: unknown }> = [];
+  private eventWaiters: Array<{ method: string; resolve: (params: unknown) => void }> = [];
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const message = JSON.parse(String(data)) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+      if (message.id === undefined && message.method) {
+        const waiter = this.eventWaiters.find((candidate) => candidate.method === message.method);
+        if (waiter) {
+          this.eventWaiters = this.eventWaiters.filter((candidate) => candidate !== waiter);
+          waiter.resolve(message.params);
+        } else this.events.push({ method: message.method, params: message.params });
+        return;
+      }
       const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id as number);
@@ -34,6 +45,31 @@ export class CdpSession {
       this.pending.set(id, { resolve, reject });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /** The next `method` event not taken yet (one that came already, or the next to come); rejects after `timeoutMs`. */
+  event<T = unknown>(method: string, timeoutMs = 20_000): Promise<T> {
+    const index = this.events.findIndex((event) => event.method === method);
+    if (index >= 0) return Promise.resolve(this.events.splice(index, 1)[0].params as T);
+    return new Promise<T>((resolve, reject) => {
+      const waiter = {
+        method,
+        resolve: (params: unknown) => {
+          clearTimeout(timer);
+          resolve(params as T);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.eventWaiters = this.eventWaiters.filter((candidate) => candidate !== waiter);
+        reject(new Error(`no ${method} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.eventWaiters.push(waiter);
+    });
+  }
+
+  /** Every `method` event kept so far (none a test took with event()). */
+  received<T = unknown>(method: string): T[] {
+    return this.events.filter((event) => event.method === method).map((event) => event.params as T);
   }
 
   close(): Promise<void> {

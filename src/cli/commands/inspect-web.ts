@@ -7,12 +7,16 @@ import { oneProcess } from '../targets';
 
 async function inspectCommand(ctx: Context): Promise<void> {
   const [target, ...extra] = ctx.positionals;
-  if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id|name> [--close-after 10m]');
+  if (!target || extra.length > 0) throw new CorralError(ErrorCode.BadArgument, 'inspect: usage: corral inspect <id|name> [--close-after 10m] [--brk]');
   const { id } = await oneProcess('inspect', target);
   const closeAfterMs = ctx.values['close-after'] === undefined ? undefined : parseDuration(ctx.values['close-after']);
   if (closeAfterMs === undefined && ctx.values['close-after'] !== undefined)
     throw new CorralError(ErrorCode.BadArgument, `--close-after: expected a duration such as 90s or 10m, got ${JSON.stringify(ctx.values['close-after'])}`);
-  const result = await withClient((client) => client.call('inspect', { id, ...(closeAfterMs === undefined ? {} : { closeAfterMs }) }, LONG_CALL_MS));
+  // --brk: Debug from Start (a restart with --inspect-brk; the app waits at its first line for the debugger).
+  const fromStart = ctx.values.brk === true;
+  const result = await withClient((client) =>
+    client.call('inspect', { id, ...(closeAfterMs === undefined ? {} : { closeAfterMs }), ...(fromStart ? { fromStart } : {}) }, LONG_CALL_MS),
+  );
   // A daemon from before the bound says nothing about it (undefined): then neither do we.
   const closes =
     result.closesAfterMs === undefined
@@ -22,7 +26,7 @@ async function inspectCommand(ctx: Context): Promise<void> {
         : `\nit closes when the debugger detaches, or in ${result.closesAfterMs < 1000 ? `${result.closesAfterMs}ms` : formatDuration(result.closesAfterMs)} if none attaches`;
   return done(
     ctx,
-    `inspector of process ${target}${result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`,
+    `inspector of process ${target}${fromStart ? ' (restarted with --inspect-brk: it waits for the debugger at its first line)' : result.restarted ? ' (restarted with --inspect)' : ''}: ${result.url}\nattach with a "node" attach configuration: address ${result.host}, port ${result.port}${closes}`,
   );
 }
 
@@ -44,7 +48,7 @@ export const inspectWebCommands: CommandEntry[] = [
   {
     names: ['inspect'],
     aliases: ['debug'],
-    usage: '<id|name> [--close-after 10m]',
+    usage: '<id|name> [--close-after 10m] [--brk]',
     summary: 'open the Node inspector of a process for a debugger (closed when it detaches)',
     run: inspectCommand,
   },
