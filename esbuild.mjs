@@ -42,6 +42,10 @@ const slimmer = {
   name: 'corral-slim',
   setup(build) {
     build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+    // `corral mcp` alone needs the MCP SDK: its server is a bundle of its own, required when the command runs.
+    build.onResolve({ filter: /^\.\.\/mcp-server$/ }, (args) =>
+      path.basename(args.importer) === 'mcp.ts' ? { path: './mcp-server.js', external: true } : undefined,
+    );
     build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'corral-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'corral-stub' }, () => ({
       contents: 'const off = () => {}; off.enabled = false; module.exports = () => off;',
@@ -69,6 +73,7 @@ const programs = {
     runtime: 'src/runtime/main.ts',
     serve: 'src/serve/main.ts',
     api: 'src/api/index.ts',
+    'mcp-server': 'src/cli/mcp-server.ts',
   },
   outdir: 'dist',
   external: ['vscode'],

@@ -8,6 +8,7 @@ import type { DaemonConnection } from './connection';
 import type { CrashNotifier } from './crash-notifier';
 import type { EntryIndex } from './entry-index';
 import type { LogChannels } from './log-channels';
+import type { CorralMcpServers } from './mcp-provider';
 import type { ProcessStore } from './process-store';
 import type { ProcessTreeProvider } from './process-tree';
 import type { Prompts } from './prompts';
@@ -26,4 +27,6 @@ export interface ExtensionApi {
   prompts: Prompts;
   notifier: CrashNotifier;
   index: EntryIndex;
+  /** The MCP server definition provider; undefined in an editor without the API. */
+  mcpServers: CorralMcpServers | undefined;
 }

@@ -12,6 +12,8 @@ import { bundledDaemonScript, DaemonConnection } from './connection';
 import { CrashNotifier } from './crash-notifier';
 import { EntryIndex } from './entry-index';
 import { LogChannels } from './log-channels';
+import { registerLanguageModelTools } from './lm-tools';
+import { registerMcpServers } from './mcp-provider';
 import { ProcessStore } from './process-store';
 import { ProcessTreeProvider } from './process-tree';
 import { Prompts } from './prompts';
@@ -75,12 +77,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChangeSetting(['codeLens.enabled', 'cluster.instances'], () => lenses.refresh()),
   );
   tree.setVisible(view.visible);
+  // Agent mode's tools and the MCP server definition, where this editor has the APIs (1.95+, 1.101+).
+  const toolCwd = (): string => vscode.workspace.workspaceFolders?.find((folder) => folder.uri.scheme === 'file')?.uri.fsPath ?? process.cwd();
+  context.subscriptions.push(...registerLanguageModelTools(() => ({ daemon: connection!, cwd: toolCwd() })));
+  const mcpServers = registerMcpServers(context.extensionPath);
+  if (mcpServers) context.subscriptions.push(...mcpServers.disposables);
 
   // Attach, or start the bundled daemon; a failure is shown in the view, which offers "Start Daemon".
   void connection.connect(true).catch((error: Error) => console.error(`corral: ${error.message}`));
 
   const activationMs = performance.now() - started;
-  return { activationMs, connection, store, tree, view, logs, statusBar, prompts, notifier, index };
+  return { activationMs, connection, store, tree, view, logs, statusBar, prompts, notifier, index, mcpServers: mcpServers?.provider };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -9,6 +9,7 @@ import { importCommands } from './import';
 import { infoCommands } from './info';
 import { inspectWebCommands } from './inspect-web';
 import { logCommands } from './logs';
+import { mcpCommands } from './mcp';
 import { moduleCommands } from './modules';
 import { monitCommands } from './monit';
 import { persistenceCommands } from './persistence';
@@ -30,6 +31,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { title: 'The daemon and its saved list', commands: persistenceCommands },
   { title: 'Debugging and the HTTP API', commands: inspectWebCommands },
   { title: 'At boot, and elsewhere', commands: startupExportCommands },
+  { title: 'Agents', commands: mcpCommands },
   { title: 'PM2 commands with no counterpart here', commands: moduleCommands },
   { title: 'Help', commands: [helpCommand] },
 ];
