@@ -8,6 +8,7 @@ import type { DaemonConnection } from './connection';
 import type { CrashNotifier } from './crash-notifier';
 import type { EntryIndex } from './entry-index';
 import type { LogChannels } from './log-channels';
+import type { Problems } from './problems';
 import type { ProcessStore } from './process-store';
 import type { ProcessTreeProvider } from './process-tree';
 import type { Prompts } from './prompts';
@@ -26,4 +27,5 @@ export interface ExtensionApi {
   prompts: Prompts;
   notifier: CrashNotifier;
   index: EntryIndex;
+  problems: Problems;
 }
