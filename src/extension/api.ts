@@ -9,6 +9,7 @@ import type { CrashNotifier } from './crash-notifier';
 import type { EntryIndex } from './entry-index';
 import type { LogChannels } from './log-channels';
 import type { CorralMcpServers } from './mcp-provider';
+import type { Problems } from './problems';
 import type { ProcessStore } from './process-store';
 import type { ProcessTreeProvider } from './process-tree';
 import type { Prompts } from './prompts';
@@ -29,4 +30,5 @@ export interface ExtensionApi {
   index: EntryIndex;
   /** The MCP server definition provider; undefined in an editor without the API. */
   mcpServers: CorralMcpServers | undefined;
+  problems: Problems;
 }

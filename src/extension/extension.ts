@@ -14,6 +14,7 @@ import { EntryIndex } from './entry-index';
 import { LogChannels } from './log-channels';
 import { registerLanguageModelTools } from './lm-tools';
 import { registerMcpServers } from './mcp-provider';
+import { Problems } from './problems';
 import { ProcessStore } from './process-store';
 import { ProcessTreeProvider } from './process-tree';
 import { Prompts } from './prompts';
@@ -29,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
   connection = new DaemonConnection({ home: settings.home, nodePath: settings.nodePath, daemonScript: bundledDaemonScript(context.extensionPath) });
   const store = new ProcessStore(connection);
-  const tree = new ProcessTreeProvider(store);
+  const problems = new Problems(connection, store, settings.problemsEnabled);
+  const tree = new ProcessTreeProvider(store, problems);
   const view = vscode.window.createTreeView(PROCESSES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const logs = new LogChannels(connection, store, settings.backfillLines);
   const index = new EntryIndex();
@@ -75,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChangeSetting(['home'], () => void connection!.reconnect(true).catch((error) => void reportError(error))),
     onDidChangeSetting(['statusBar.enabled'], () => statusBar.update()),
     onDidChangeSetting(['codeLens.enabled', 'cluster.instances'], () => lenses.refresh()),
+    problems,
+    onDidChangeSetting(['problems.enabled'], () => problems.settingChanged()),
   );
   tree.setVisible(view.visible);
   // Agent mode's tools and the MCP server definition, where this editor has the APIs (1.95+, 1.101+).
@@ -87,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   void connection.connect(true).catch((error: Error) => console.error(`corral: ${error.message}`));
 
   const activationMs = performance.now() - started;
-  return { activationMs, connection, store, tree, view, logs, statusBar, prompts, notifier, index, mcpServers: mcpServers?.provider };
+  return { activationMs, connection, store, tree, view, logs, statusBar, prompts, notifier, index, mcpServers: mcpServers?.provider, problems };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -2,9 +2,11 @@
  * The Corral process view: a thin adapter from the pure tree model to VS Code's TreeItems. It refreshes
  * when the store changes; figure-only changes (metrics ticks) are skipped while the view is hidden.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { currentPlatform } from '../shared/platform/platform';
 import { COMMANDS } from './command-ids';
+import type { Problem } from './problem-book';
 import type { ProcessStore, StoreChange } from './process-store';
 import {
   appDisplayState,
@@ -36,6 +38,12 @@ export function statusIcon(status: DisplayState): vscode.ThemeIcon {
   return STATUS_ICONS[status];
 }
 
+/** What the tooltips show of the Problems (src/extension/problems.ts). */
+export interface LastErrors {
+  last(app: string): Problem | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -43,9 +51,14 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private visible = true;
   private staleFigures = false;
   private readonly subscription: vscode.Disposable;
+  private readonly problemsSubscription: vscode.Disposable | undefined;
 
-  constructor(private readonly store: ProcessStore) {
+  constructor(
+    private readonly store: ProcessStore,
+    private readonly problems?: LastErrors,
+  ) {
     this.subscription = store.onDidChange((change) => this.onStoreChange(change));
+    this.problemsSubscription = problems?.onDidChange(() => this.refresh());
   }
 
   /** The view tells us when it is shown: figures are refreshed only then. */
@@ -98,6 +111,13 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.description = describeProcesses(processes, now);
     const markdown = new vscode.MarkdownString(tooltip(node, now, currentPlatform()));
     markdown.supportThemeIcons = false;
+    const problem = this.problems?.last(node.kind === 'app' ? node.name : node.app.name);
+    if (problem) {
+      // A file link with #L<line>,<column>: the workbench's opener puts the cursor there.
+      const link = vscode.Uri.file(problem.place.file).with({ fragment: `L${problem.place.line},${problem.place.column}` });
+      markdown.appendMarkdown('\n\n**last error** ').appendText(problem.message);
+      markdown.appendMarkdown(` · [${path.basename(problem.place.file)}:${problem.place.line}](${link.toString()})`);
+    }
     item.tooltip = markdown;
     item.contextValue = contextValue(node, currentPlatform());
     if (!group) item.command = { command: COMMANDS.showLogs, title: 'Show Logs', arguments: [node] };
@@ -119,6 +139,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   dispose(): void {
     this.subscription.dispose();
+    this.problemsSubscription?.dispose();
     this.changeEmitter.dispose();
   }
 }

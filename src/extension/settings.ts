@@ -50,6 +50,9 @@ export const settings = {
   statusBarEnabled(): boolean {
     return section().get<boolean>('statusBar.enabled', true);
   },
+  problemsEnabled(): boolean {
+    return section().get<boolean>('problems.enabled', true);
+  },
   notifications(): CrashNotifications {
     const value = section().get<string>('notifications', 'errored');
     return value === 'crashes' || value === 'off' ? value : 'errored';
