@@ -19,6 +19,8 @@ export interface ProblemReport {
   place: Located;
   /** The other workspace frames, top first. */
   related: Located[];
+  /** Crashes this report stands for (exits close together are read once); 1 without it. */
+  times?: number;
 }
 
 export interface Problem extends ProblemReport {
@@ -45,7 +47,13 @@ export class ProblemBook {
     if (!problems) this.byApp.set(report.app, (problems = new Map()));
     const known = problems.get(key);
     const kind: ProblemKind = known?.kind === 'crashed' ? 'crashed' : report.kind;
-    const problem: Problem = { ...report, kind, key, count: (known?.count ?? 0) + 1, message: problemMessage(kind, report.app, report.title) };
+    const problem: Problem = {
+      ...report,
+      kind,
+      key,
+      count: (known?.count ?? 0) + (report.times ?? 1),
+      message: problemMessage(kind, report.app, report.title),
+    };
     problems.delete(key); // re-inserted last: the most recent
     problems.set(key, problem);
     while (problems.size > MAX_PROBLEMS_PER_APP) problems.delete(problems.keys().next().value as string);

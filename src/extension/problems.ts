@@ -8,6 +8,7 @@
  * from the live `log:err` lines. A problem goes when the app has stayed online for its `min_uptime` after
  * coming up again, when its line is edited, when the app is deleted, or when `corral.problems.enabled` is off.
  */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { isInside, samePath } from '../shared/platform/paths';
 import { currentPlatform } from '../shared/platform/platform';
@@ -32,13 +33,17 @@ const LOGGED_QUIET_MS = 500;
 const RECENT_LINES = 400;
 const LIVE_LINES = 400;
 const RELATED_FRAMES = 10;
+/** Files read to find where a line ends. */
+const MAX_READ_BYTES = 5 * 1024 * 1024;
 /** The reasons of an exit nobody asked for (a stop, a watch restart, a memory limit are not crashes). */
 const CRASH_REASONS: ReadonlySet<string> = new Set(['crash', 'exit', 'unstable']);
 
 interface PendingRead {
   timer: NodeJS.Timeout;
   deadline: number;
+  /** The latest exit's time, and how many exits came before the read. */
   at: number;
+  exits: number;
 }
 
 interface LiveLines {
@@ -62,6 +67,8 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
   /** Per process: the stderr end offset up to which a crash was already read. */
   private readonly consumed = new Map<number, number>();
   private readonly live = new Map<number, LiveLines>();
+  /** Processes whose crash is being read (its problem is not in the book yet). */
+  private readonly reading = new Set<number>();
   private readonly uptimeTimers = new Map<number, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[];
 
@@ -113,9 +120,22 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
     const live = this.live.get(id);
     if (live) clearTimeout(live.timer); // the stack in them is the crash's
     this.live.delete(id);
-    clearTimeout(this.crashes.get(id)?.timer);
-    const pending: PendingRead = { timer: setTimeout(() => this.readCrash(id), QUIET_MS), deadline: Date.now() + MAX_WAIT_MS, at };
-    this.crashes.set(id, pending);
+    const pending = this.crashes.get(id);
+    if (!pending) {
+      this.crashes.set(id, { timer: setTimeout(() => void this.readCrash(id), QUIET_MS), deadline: Date.now() + MAX_WAIT_MS, at, exits: 1 });
+      return;
+    }
+    // A crash loop faster than the quiet time: one read for these exits, counted as all of them.
+    pending.at = at;
+    pending.exits++;
+    this.wait(id, pending);
+  }
+
+  /** Reads the crash once stderr was quiet for QUIET_MS, or at the deadline. */
+  private wait(id: number, pending: PendingRead): void {
+    if (Date.now() >= pending.deadline) return;
+    clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => void this.readCrash(id), QUIET_MS);
   }
 
   private onErrLines(id: number, lines: string[]): void {
@@ -123,10 +143,7 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
     const crash = this.crashes.get(id);
     if (crash) {
       // The exit came before the last lines of its stack: wait for them (bounded).
-      if (Date.now() < crash.deadline) {
-        clearTimeout(crash.timer);
-        crash.timer = setTimeout(() => this.readCrash(id), QUIET_MS);
-      }
+      this.wait(id, crash);
       return;
     }
     const pid = this.store.get(id)?.pid ?? null;
@@ -160,10 +177,13 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
     const process = this.store.get(id);
     if (!pending || !process || !this.enabled()) return;
     let logs;
+    this.reading.add(id);
     try {
       logs = await this.connection.call('recentLogs', { id, lines: RECENT_LINES });
     } catch {
       return; // deleted meanwhile, or the connection went
+    } finally {
+      this.reading.delete(id);
     }
     const { lines, end } = logs.err;
     const from = this.consumed.get(id) ?? 0;
@@ -174,10 +194,10 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
     while (first > 0 && bytes > 0) bytes -= Buffer.byteLength(lines[--first]) + 1;
     const errors = parseErrors(lines.slice(first));
     const fatal = errors.at(-1);
-    if (fatal) this.report(process, 'crashed', fatal, pending.at);
+    if (fatal) this.report(process, 'crashed', fatal, pending.at, pending.exits);
   }
 
-  private report(process: ProcessInfo, kind: ProblemKind, error: ParsedError, at: number): void {
+  private report(process: ProcessInfo, kind: ProblemKind, error: ParsedError, at: number, times = 1): void {
     if (!this.enabled() || !this.store.get(process.id)) return;
     const folders = vscode.workspace.workspaceFolders?.map((folder) => folder.uri.fsPath) ?? [process.cwd];
     const platform = currentPlatform();
@@ -188,21 +208,25 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
     );
     const [place, ...related] = frames;
     if (!place) return;
-    this.book.add({ app: process.name, processId: process.id, kind, title: errorTitle(error), at, place, related: related.slice(0, RELATED_FRAMES) });
+    this.book.add({ app: process.name, processId: process.id, kind, title: errorTitle(error), at, place, related: related.slice(0, RELATED_FRAMES), times });
     this.render();
   }
 
   /** Online again: once it has stayed up for min_uptime, the problems from before are gone. */
   private cameUp(process: ProcessInfo, at: number): void {
-    if (this.book.forApp(process.name).length === 0 && !this.crashes.has(process.id)) return;
-    const startedAt = process.started_at;
+    if (this.book.forApp(process.name).length === 0 && !this.crashes.has(process.id) && !this.reading.has(process.id)) return;
+    // The launch is its pid: the store may replace the entry (a describe after a restart), not the pid.
+    const { pid } = process;
+    const sameLaunch = (): boolean => {
+      const now = this.store.get(process.id);
+      return now?.status === 'online' && now.pid === pid;
+    };
     void this.minUptime(process).then((minUptime) => {
-      if (this.store.get(process.id)?.started_at !== startedAt) return; // exited or restarted meanwhile
+      if (!sameLaunch()) return; // exited or restarted meanwhile
       clearTimeout(this.uptimeTimers.get(process.id));
       const timer = setTimeout(() => {
         this.uptimeTimers.delete(process.id);
-        const now = this.store.get(process.id);
-        if (now?.status !== 'online' || now.started_at !== startedAt) return;
+        if (!sameLaunch()) return;
         if (this.book.clearApp(process.name, at)) this.render();
       }, minUptime);
       this.uptimeTimers.set(process.id, timer);
@@ -289,14 +313,23 @@ function position(place: Located): vscode.Position {
   return new vscode.Position(Math.max(0, place.line - 1), Math.max(0, place.column - 1));
 }
 
+/** The length of a line of a file (the open document's, else the file's; bounded), or undefined. */
+function lineLength(file: string, line: number): number | undefined {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'file' && document.uri.fsPath === file);
+  if (open) return line < open.lineCount ? open.lineAt(line).text.length : undefined;
+  try {
+    if (fs.statSync(file).size > MAX_READ_BYTES) return undefined;
+    return fs.readFileSync(file, 'utf8').split('\n')[line]?.replace(/\r$/, '').length;
+  } catch {
+    return undefined;
+  }
+}
+
 function diagnosticOf(problem: Problem): vscode.Diagnostic {
   const start = position(problem.place);
-  // To the end of the line: VS Code clamps the range to the document.
-  const diagnostic = new vscode.Diagnostic(
-    new vscode.Range(start, start.with({ character: Number.MAX_SAFE_INTEGER })),
-    problem.message,
-    vscode.DiagnosticSeverity.Error,
-  );
+  // From the column to the end of the line.
+  const end = Math.max(start.character + 1, lineLength(problem.place.file, start.line) ?? 0);
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(start, start.with({ character: end })), problem.message, vscode.DiagnosticSeverity.Error);
   diagnostic.source = PROBLEMS_SOURCE;
   if (problem.count > 1) diagnostic.code = `${problem.kind} ${problem.count} times`;
   diagnostic.relatedInformation = problem.related.map(
