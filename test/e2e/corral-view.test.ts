@@ -4,7 +4,7 @@
  * status bar, and the notification for an errored app. Every scene is saved as a screenshot to look at.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../../src/shared/version';
 import { recordMeasurement } from '../support/measure';
@@ -189,6 +189,30 @@ describe('Corral in the workbench', function () {
     await page.locator('section.process:not([data-points="0"]):not([data-points="1"]):not([data-points="2"])').first().waitFor({ timeout: UI_TIMEOUT_MS });
     await new Promise((resolve) => setTimeout(resolve, 4000));
     await ui.screenshot('monitor-panel');
+    await corral(['delete', 'all']).catch(() => undefined);
+  });
+  it('shows a crash of a managed app in the Problems panel, at the line that threw', async function () {
+    const ui = workbench!;
+    await corral(['delete', 'all']).catch(() => undefined);
+    // In the workspace, so the top frame is a workspace file (test/fixtures is outside it).
+    const script = path.join(process.env.CORRAL_E2E_WORKSPACE!, 'throw-at-line.js');
+    copyFileSync(fixture('throw-at-line.js'), script);
+    // The extension attached first (the view open), so it sees the exits as they happen.
+    await ui.activityBarItem('Corral').click();
+    await ui
+      .sideBarTitle()
+      .filter({ hasText: /corral/i })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await corral(['start', script, '--name', 'thrower', '--max-restarts', '3']).catch(() => undefined);
+    await ui.treeRow('thrower').waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.page.keyboard.press('Control+Shift+M');
+    const panel = ui.page.locator('.part.panel');
+    await panel
+      .locator('.monaco-list-row', { hasText: 'thrower crashed: TypeError: process.handler is not a function' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await panel.locator('.monaco-list-row', { hasText: 'throw-at-line.js' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await ui.screenshot('problems-panel');
     await corral(['delete', 'all']).catch(() => undefined);
   });
 });
