@@ -36,6 +36,11 @@ export class ProcessStore implements vscode.Disposable {
   private readonly unknown = new Set<number>();
   /** Ids deleted on this connection: a `describe` answer that crossed the deletion must not bring one back. */
   private readonly deleted = new Set<number>();
+  /**
+   * Events applied per id. Events and `describe` answers come on two sockets, so an answer computed before
+   * an event can arrive after it: the state it carries is then older than the entry's and is not applied.
+   */
+  private readonly eventsSeen = new Map<number, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
   private loaded = false;
@@ -143,6 +148,7 @@ export class ProcessStore implements vscode.Disposable {
     // a scale changes every instance's count: read the app again (one call, batched). Events carry only the state.
     const restarted = event.reason === 'user' && event.status === 'online'; // a stop or delete changes no config
     if (CONFIG_REASONS.has(event.reason) || restarted) for (const sibling of this.byName(process.name)) this.fetch(sibling.id);
+    this.eventsSeen.set(event.id, (this.eventsSeen.get(event.id) ?? 0) + 1);
     const wasOnline = process.status === 'online';
     process.status = event.status;
     process.pid = event.pid;
@@ -171,13 +177,16 @@ export class ProcessStore implements vscode.Disposable {
       const ids = [...this.unknown];
       this.unknown.clear();
       const generation = this.generation;
+      const seenAtAsk = new Map(ids.map((id) => [id, this.eventsSeen.get(id) ?? 0]));
       this.connection.call('describe', { targets: ids.map(String) }).then(
         (described) => {
           if (generation !== this.generation) return;
           const names = new Set<string>();
           for (const { config: _config, history: _history, samples: _samples, ...info } of described) {
             if (!ids.includes(info.id) || this.deleted.has(info.id)) continue;
-            this.processes.set(info.id, info);
+            const known = this.processes.get(info.id);
+            const newerState = known !== undefined && (this.eventsSeen.get(info.id) ?? 0) > (seenAtAsk.get(info.id) ?? 0);
+            this.processes.set(info.id, newerState ? { ...info, ...stateOf(known) } : info);
             names.add(info.name);
           }
           if (names.size > 0) this.changed(true, names);
@@ -190,6 +199,7 @@ export class ProcessStore implements vscode.Disposable {
 
   private remove(id: number, name: string): void {
     this.deleted.add(id);
+    this.eventsSeen.delete(id);
     if (!this.processes.delete(id)) return;
     this.changed(true, new Set([name]));
     if (!this.all().some((process) => process.name === name)) this.deletedEmitter.fire(name);
@@ -216,4 +226,10 @@ export class ProcessStore implements vscode.Disposable {
     this.deletedEmitter.dispose();
     this.stateEmitter.dispose();
   }
+}
+
+/** The fields a process event sets (applyEvent): what a `describe` answer older than the event must not undo. */
+function stateOf(process: ProcessInfo): Partial<ProcessInfo> {
+  const { status, pid, restarts, exit_code, exit_signal, last_reason, last_reason_detail, health, waiting, started_at, cpu, memory } = process;
+  return { status, pid, restarts, exit_code, exit_signal, last_reason, last_reason_detail, health, waiting, started_at, cpu, memory };
 }
