@@ -197,12 +197,11 @@ describe('Corral in the workbench', function () {
     // In the workspace, so the top frame is a workspace file (test/fixtures is outside it).
     const script = path.join(process.env.CORRAL_E2E_WORKSPACE!, 'throw-at-line.js');
     copyFileSync(fixture('throw-at-line.js'), script);
-    // The extension attached first (the view open), so it sees the exits as they happen.
-    await ui.activityBarItem('Corral').click();
-    await ui
-      .sideBarTitle()
-      .filter({ hasText: /corral/i })
-      .waitFor({ timeout: UI_TIMEOUT_MS });
+    // The extension attached first (the view open), so it sees the exits as they happen. Clicking the
+    // activity-bar item of the view already shown would close the side bar instead.
+    const title = ui.sideBarTitle().filter({ hasText: /corral/i });
+    if (!(await title.isVisible())) await ui.activityBarItem('Corral').click();
+    await title.waitFor({ timeout: UI_TIMEOUT_MS });
     await corral(['start', script, '--name', 'thrower', '--max-restarts', '3']).catch(() => undefined);
     await ui.treeRow('thrower').waitFor({ timeout: UI_TIMEOUT_MS });
     await ui.page.keyboard.press('Control+Shift+M');
