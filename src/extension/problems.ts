@@ -20,8 +20,6 @@ import { ProblemBook, type Problem, type ProblemKind } from './problem-book';
 import type { ProcessStore } from './process-store';
 import { SourceMaps } from './source-maps';
 
-/** Implemented by the debugger's part of the extension: restarts the process with the inspector and attaches. */
-export const DEBUG_FROM_START = 'corral.debugFromStart';
 export const PROBLEMS_SOURCE = 'corral';
 
 /** How long stderr must be quiet before a crash is read, and the longest a crash waits for that. */
@@ -295,7 +293,7 @@ export class Problems implements vscode.Disposable, vscode.CodeActionProvider {
       actions.push(
         action(`Restart ${problem.app}`, COMMANDS.restart, problem.processId, true),
         action(`Show Logs of ${problem.app}`, COMMANDS.showLogs, problem.app),
-        action(`Debug ${problem.app} from the start`, DEBUG_FROM_START, problem.processId),
+        action(`Debug ${problem.app} from the start`, COMMANDS.debugFromStart, problem.processId),
       );
     }
     return actions;
