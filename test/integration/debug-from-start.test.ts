@@ -140,9 +140,12 @@ describe('Debug from Start: inspect {fromStart} restarts one instance with --ins
     await session.call('Debugger.enable');
     await session.call('Runtime.runIfWaitingForDebugger');
     assert.equal((await session.event<Paused>('Debugger.paused')).reason, 'Break on start');
-    // Proving that nothing happens takes time: three listen_timeouts pass while it is paused.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const [held] = await home.jlist();
+    // A twin that never says ready, started after the pause with the same listen_timeout, times out
+    // later than the held app would have: once it has, the held app's bound has passed too.
+    const twinTimedOut = events.next((event) => event.name === 'ready-twin' && event.reason === 'ready-timeout', 'the twin to time out', 20_000);
+    await home.ok(['start', fixture('idle.js'), '--name', 'ready-twin', '--wait-ready', '--listen-timeout', '500']);
+    await twinTimedOut;
+    const held = (await home.jlist()).find((process) => process.name === 'ready-late') as ProcessInfo;
     assert.equal(held.status, 'launching');
     assert.ok(!events.seen.some((event) => event.name === 'ready-late' && event.reason === 'ready-timeout'), 'no ready-timeout');
     const online = events.next((event) => event.name === 'ready-late' && event.status === 'online', 'online after ready', 20_000);
@@ -170,10 +173,15 @@ describe('Debug from Start: inspect {fromStart} restarts one instance with --ins
     await session.event('Debugger.paused');
     fs.rmSync(alive); // from now on every check fails
     const [held] = await home.jlist();
-    // Proving that nothing happens takes time: many periods pass while the app is held.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A twin with the same probe, started after the pause, is restarted for liveness: by then the
+    // held app has been probed through as many failing periods, had it been probed at all.
+    const twinFile = path.join(home.home, 'twin.json');
+    fs.writeFileSync(twinFile, JSON.stringify({ apps: [{ name: 'probed-twin', script: fixture('idle.js'), liveness_probe: probe }] }));
+    const twinRestarted = events.next((event) => event.name === 'probed-twin' && event.reason === 'liveness', "the twin's liveness restart", 20_000);
+    await home.ok(['start', twinFile]);
+    await twinRestarted;
     assert.ok(!events.seen.some((event) => event.name === 'probed' && event.reason === 'liveness'), 'no liveness restart while held');
-    assert.equal((await home.jlist())[0].pid, held.pid);
+    assert.equal((await home.jlist()).find((process) => process.name === 'probed')?.pid, held.pid);
     const restarted = events.next((event) => event.name === 'probed' && event.reason === 'liveness', 'the liveness restart after the session', 20_000);
     await session.call('Debugger.resume');
     await session.close();
