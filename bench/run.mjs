@@ -14,11 +14,12 @@ import { buildRows } from './lib/rows.mjs';
 import { makeScenarios, SCENARIO_NAMES } from './lib/scenarios.mjs';
 import { editScenario } from './lib/scenarios-edit.mjs';
 import { fleetScenario } from './lib/scenarios-fleet.mjs';
+import { soakScenario } from './lib/scenarios-soak.mjs';
 import { baseEnv, keepEnvironment, makeTools, MARKER_VAR, STRIPPED_VARS } from './lib/tools.mjs';
 import { liveChildren, now, pidsWithEnv, processAlive, run, sleep, teardown } from './lib/util.mjs';
 
 const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ALL_SCENARIOS = [...SCENARIO_NAMES, 'fleet1000', 'edit', 'extension'];
+const ALL_SCENARIOS = [...SCENARIO_NAMES, 'fleet1000', 'edit', 'soak', 'extension'];
 
 // ---------------------------------------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -259,7 +260,13 @@ async function extensionScenario() {
 }
 
 const session = { tools, reps: REPS, env, work, record, recordFloor, log, logSample, details, interleaved };
-const runners = { ...scenarios, fleet1000: fleetScenario(session), edit: editScenario(session), extension: extensionScenario };
+const runners = {
+  ...scenarios,
+  fleet1000: fleetScenario(session),
+  edit: editScenario(session),
+  soak: soakScenario({ ...session, quick: QUICK }),
+  extension: extensionScenario,
+};
 
 /** The 1-minute load average as each scenario began: other work on a shared machine shows up here. */
 const loadByScenario = [];

@@ -1,6 +1,7 @@
 /**
  * Restarts nobody asked for: the memory limit (checked on every metrics sample), file changes and
- * cron (app-triggers.ts). A restart is a reload in cluster mode, so none of them costs a request;
+ * cron (app-triggers.ts). A restart is a reload in cluster mode (all instances at once, each old worker
+ * serving until its replacement listens), so none of them costs a request;
  * what a client stopped stays stopped.
  */
 import type { AppConfig } from '../shared/config';
@@ -71,10 +72,12 @@ export class AutoRestarts {
     const processes = this.instancesOf(name).filter((process) => !process.stoppedByUser());
     if (processes.length === 0) return;
     const cluster = processes[0].app.exec_mode === 'cluster';
-    const run = async (): Promise<void> => {
-      if (cluster) for (const process of processes) await process.reload(cause);
-      else await Promise.all(processes.map((process) => process.restart(cause)));
-    };
-    run().catch((error: Error) => this.ctx.log(`${name}: ${cause.reason} restart failed: ${error.message}`));
+    // Cluster: every instance's replacement starts at once; each old worker keeps serving until its own
+    // replacement listens, then drains (Connection: close on its next answers), so no request fails and
+    // the new code answers after one worker boot instead of one per instance.
+    const run = (process: ManagedProcess): Promise<void> => (cluster ? process.reload(cause) : process.restart(cause));
+    void Promise.all(
+      processes.map((process) => run(process).catch((error: Error) => this.ctx.log(`${name}: ${cause.reason} restart failed: ${error.message}`))),
+    );
   }
 }
