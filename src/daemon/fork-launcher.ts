@@ -44,6 +44,8 @@ export function launchFork(spec: LaunchSpec, signals: SignalOptions = defaultSig
   const { command, args, ipc } = commandFor(spec);
   // As given off Windows; there, `npm` is npm.cmd, run through cmd.exe with quoted arguments (no shell string).
   const plan = resolveSpawn(command, args, { platform: currentPlatform(), env: spec.env, cwd: spec.app.cwd, isFile }) ?? { command, args };
+  // Before the spawn: its start floor is then no later than the child's start (platform/processes.ts).
+  const processes = new InstanceProcesses(spec.marker, true);
   const child = spawn(plan.command, plan.args, {
     windowsVerbatimArguments: plan.windowsVerbatimArguments,
     cwd: spec.app.cwd,
@@ -63,7 +65,6 @@ export function launchFork(spec: LaunchSpec, signals: SignalOptions = defaultSig
       }),
   );
   child.stdin?.on('error', () => undefined); // the app closed its stdin: a later write just fails
-  const processes = new InstanceProcesses(spec.marker, true);
   if (child.pid !== undefined) processes.rooted(child.pid);
 
   const signal = (name: NodeJS.Signals): void =>

@@ -17,6 +17,20 @@ export const DRAIN_WAIT_MS = 2000;
 const isReady = (message: unknown): boolean =>
   message === 'ready' || (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready');
 
+/** Random bytes taken 6 at a time for launch markers, drawn in blocks: one draw per 256 launches, not one each (a fleet start). */
+const NONCE_BYTES = 6;
+let nonces = Buffer.alloc(0);
+let nonceAt = 0;
+
+function nonce(): string {
+  if (nonceAt + NONCE_BYTES > nonces.length) {
+    nonces = randomBytes(NONCE_BYTES * 256);
+    nonceAt = 0;
+  }
+  nonceAt += NONCE_BYTES;
+  return nonces.toString('hex', nonceAt - NONCE_BYTES, nonceAt);
+}
+
 export class Launch {
   readonly lifetime = new Lifetime();
   /** Null until attach(): the launching state is entered (and told) before the spawn. */
@@ -49,7 +63,7 @@ export class Launch {
    * process belongs to this launch when it is signalled. Throws what the launcher throws, and ends.
    */
   spawn(launcher: (spec: LaunchSpec) => ChildHandle, processId: number, spec: Omit<LaunchSpec, 'marker'>): ChildHandle {
-    const marker = `${processId}:${randomBytes(6).toString('hex')}`;
+    const marker = `${processId}:${nonce()}`;
     let child: ChildHandle;
     try {
       child = launcher({ ...spec, env: { ...spec.env, [INSTANCE_VARIABLE]: marker }, marker });

@@ -41,8 +41,14 @@ export function processFiles(app: NamingOptions, id: number, paths: Pick<HomePat
 /** Writes `<pid>\n`; a failure is reported through `log`, never thrown (the process runs all the same). */
 export function writePidFile(file: string, pid: number, log: (problem: string) => void): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${pid}\n`, { mode: 0o644 });
+    try {
+      fs.writeFileSync(file, `${pid}\n`, { mode: 0o644 });
+    } catch (error) {
+      // The folder first only when it is missing: one call less per spawn in the common case.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${pid}\n`, { mode: 0o644 });
+    }
   } catch (error) {
     log(`cannot write pid file ${file}: ${(error as Error).message}`);
   }

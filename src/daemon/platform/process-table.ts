@@ -40,6 +40,11 @@ export interface ProcessTable {
    * table may keep a file open per pid until then).
    */
   usage(pids: readonly number[]): Map<number, ProcessUsage> | null;
+  /**
+   * A start time (ProcessEntry's units) no process spawned from now on can be older than, without reading
+   * the table; undefined where the table has no such clock (the caller then reads the new process).
+   */
+  startFloor?(): number;
   /** pidusage must sample with `ps` too (it reads /proc on Linux otherwise). */
   readonly pidusageUsesPs: boolean;
 }

@@ -134,6 +134,8 @@ export class InstanceProcesses {
   private root: number | null = null;
   /** Descendants start after the root: older processes need no look at their environment. */
   private floor = 0;
+  /** The table's start floor at construction (before the spawn), if it has one. */
+  private readonly earliest = processTable().startFloor?.();
 
   constructor(
     marker: string,
@@ -146,7 +148,9 @@ export class InstanceProcesses {
   /** The root has started: remember its pid and start time. */
   rooted(pid: number): void {
     this.root = pid;
-    this.floor = processTable().read([pid]).get(pid)?.startTime ?? 0;
+    // Taken before the spawn where the table has a clock (one read less per spawn); the marker, new for
+    // each launch, is what tells this instance's processes, the floor only leaves older ones unread.
+    this.floor = this.earliest ?? processTable().read([pid]).get(pid)?.startTime ?? 0;
   }
 
   list(): ProcessEntry[] {
