@@ -30,7 +30,7 @@ function ratioOf(corral, pm2) {
 
 /**
  * A row: { label, unit, corral: number[], pm2: number[], target?, note? }.
- * target: { ratioAtMost: x } | { ratioAtLeast: x, corralLost?: number } | { corralAtMost: x, text } | { failedZero: number, ratioAtMost: x }
+ * target: { ratioAtMost: x } | { ratioAtLeast: x, lost?: number } | { corralAtMost: x, text } | { corralAtLeast: x, text, lost? } | { failedZero: number, ratioAtMost: x }
  * Returns the row with medians, ratio and verdict filled in.
  */
 export function evaluate(row) {
@@ -41,8 +41,13 @@ export function evaluate(row) {
   let targetText = '';
   const target = row.target;
   if (target) {
-    const missing = !Number.isFinite(corral) || (!('corralAtMost' in target) && !Number.isFinite(ratio) && ratio !== Infinity);
-    if ('corralAtMost' in target) {
+    const absolute = 'corralAtMost' in target || 'corralAtLeast' in target;
+    const missing = !Number.isFinite(corral) || (!absolute && !Number.isFinite(ratio) && ratio !== Infinity);
+    if ('corralAtLeast' in target) {
+      targetText = target.text;
+      const lostOk = target.lost === undefined || target.lost === 0;
+      verdict = !lostOk ? 'missed' : corral >= target.corralAtLeast ? 'holds' : corral >= target.corralAtLeast / (1 + NOISE) ? 'within noise' : 'missed';
+    } else if ('corralAtMost' in target) {
       targetText = target.text;
       const failedOk = target.failed === undefined || target.failed === 0;
       verdict = !failedOk ? 'missed' : corral <= target.corralAtMost ? 'holds' : corral <= target.corralAtMost * (1 + NOISE) ? 'within noise' : 'missed';
@@ -55,7 +60,7 @@ export function evaluate(row) {
       const failedOk = target.failed === undefined || target.failed === 0;
       verdict = !failedOk ? 'missed' : ratio <= target.ratioAtMost ? 'holds' : ratio <= target.ratioAtMost * (1 + NOISE) ? 'within noise' : 'missed';
     }
-    if (missing || ('corralAtMost' in target && !Number.isFinite(target.corralAtMost))) verdict = 'not measured';
+    if (missing || (absolute && !Number.isFinite(target.corralAtMost ?? target.corralAtLeast))) verdict = 'not measured';
   }
   return { ...row, corralMedian: corral, pm2Median: pm2, ratio, verdict, targetText };
 }
@@ -158,8 +163,8 @@ export function renderMarkdown({ rows, machine, mode, startedAt, durationS, load
     '- **reload**: `start fixtures/http.js -i 2`, 50 keep-alive connections (http.Agent keepAlive) looping GET / from a separate process; `reload` wall time; failed = any error or non-200 from the load start until both old workers are gone and the new ones have served 200 more requests.',
     '- **daemon RSS**: VmRSS of the daemon pid (daemon.pid / pm2.pid) idle (no apps, a fresh daemon after a few pings), with 50 and with 200 idle apps (each fleet on a freshly started daemon): the median of readings every 250 ms over a few seconds (over the CPU window for 50 apps). The reference row is a bare idle `node` process read over the idle window. Most of an RSS is the shared pages of the Node binary; the private (anonymous) rows, from /proc/<pid>/smaps_rollup, are what the daemon itself adds.',
     '- **daemon CPU**: utime+stime of both daemons over the same window with 50 idle apps each.',
-    '- **log throughput**: the app writes 200,000 numbered 60-byte lines to stdout, one line per write() (console.log style), or 1,000,000 lines 100 per write() (a buffered logger; 200,000 of those pass in ~0.1 s, too short to time on a shared machine), honouring drain; lines / time from its first write until the `-o` file (with any files it was rotated into) holds every byte; then every line is checked (lost, torn, duplicated). The reference row is the same app writing into a bare Node reader that discards the bytes: with one line per write the app itself is the limit.',
-    '- **CLI round trip**: wall time of `ping` against a running daemon.',
+    "- **log throughput**: the app writes 200,000 numbered 60-byte lines to stdout, one line per write() (console.log style), or 1,000,000 lines 100 per write() (a buffered logger; 200,000 of those pass in ~0.1 s, too short to time on a shared machine), honouring drain; lines / time from its first write until the `-o` file (with any files it was rotated into) holds every byte; then every line is checked (lost, torn, duplicated). The reference rows are the same app writing into a bare Node reader that discards the bytes (with one line per write the app itself is the limit), and into one that appends every chunk to a file with writeSync (the least a manager that keeps the log must do; its CPU time is the CPU reference). Targets: throughput ≥ 0.95 × the discarding reader of the same run; daemon CPU ≤ 0.5 × PM2's.",
+    '- **CLI round trip**: wall time of `ping` against a running daemon; the reference is `node -e 0` run the same way, before each Corral ping. Target for ping and jlist of 50 apps: node boot + 12 ms.',
     "- **edit loop**: bench/fixtures/version-http.js answers its `VERSION`; each tool runs its own copy in its own folder, at the tool's defaults (Corral `--watch` fork and `-i 2 --watch`, PM2 `--watch`, nodemon, `node --watch`). Per edit: a light keep-alive load (2 loops of GET, bench/edit-load.mjs) warms up, the VERSION line is rewritten in place, and the time runs until the load first gets the new text; failed = errors and non-200 answers from the edit until 200 answers after it. Edits are interleaved tool by tool.",
     '- **fleet of 1,000** (300 in quick runs): one ecosystem file of `sleep 600` apps with `interpreter: none`, on a fresh daemon; time from running `start` until a `jlist` issued then shows all online. **floor**: a bare Node script (bench/fleet-floor.mjs) spawning the same sleeps with piped stdout/stderr, from its first spawn() to the last `spawn` event, in the same run. Then `ping` and `jlist` interleaved on that daemon, idle CPU and RSS over the CPU window, and `delete all` until every pid is gone. PM2 runs the same with each wait capped; what it reached by the cap is in the notes.',
     '- **VS Code extension** (full mode): the test harness runs the real VS Code (code-server 4.139.1, Chromium) with the extension from dist/. Activation: `activate()` itself and the host loading plus activating the bundle, in an empty workspace. Tree data: building every node and TreeItem of the fully expanded tree with 200 processes (best of 5). Workbench: 4 cluster apps × 50 `sleep` instances started from the CLI; time from the last `start` returning until the sidebar shows all four rows at 50/50. PM2 has no extension to compare with (the best PM2 extension polls `pm2 jlist` every second).',

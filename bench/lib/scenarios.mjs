@@ -15,6 +15,7 @@ import {
   now,
   processAlive,
   rssBytes,
+  run,
   sleep,
   teardown,
   TICKS_PER_SECOND,
@@ -111,6 +112,13 @@ async function scenarioCold() {
 async function scenarioPing() {
   for (const tool of tools) await tool.ensureDaemon();
   await interleaved(REPS.ping, async function ping(tool) {
+    if (tool === tools[0]) {
+      // The floor of any Node CLI: `node -e 0`, the same way and with the same environment.
+      refuseDuringTeardown();
+      const boot = await run(process.execPath, ['-e', '0'], { env: tool.env(), cwd: work });
+      recordFloor('ping', boot.ms);
+      log(`${'node boot'.padEnd(14)} ${'node'.padEnd(6)} ${formatValue('ms', boot.ms)}  (node -e 0)`);
+    }
     const result = await tool.cli(['ping']);
     record('ping', tool, result.ms);
     logSample('ping', tool, 'ms', result.ms);
@@ -272,8 +280,12 @@ async function scenarioReload() {
   for (const tool of tools) await tool.cli(['delete', 'cl']);
 }
 
-/** The logger with a bare Node reader that drains its stdout: the most any manager could reach. Resolves seconds. */
-async function logFloor(total, perWrite, t0File) {
+/**
+ * The logger with a bare Node reader that drains its stdout: the most any manager could reach. With
+ * `file`, the reader also appends every chunk to it (writeSync), the least any manager that keeps
+ * the log must do. Resolves { seconds, cpuMs } (cpuMs: this process's CPU time while reading).
+ */
+async function logFloor(total, perWrite, t0File, file) {
   refuseDuringTeardown();
   const child = spawn(process.execPath, [LOGGER_APP], {
     env: env({ BENCH_LINES: String(total), BENCH_T0_FILE: t0File, BENCH_LINES_PER_WRITE: String(perWrite) }),
@@ -281,11 +293,14 @@ async function logFloor(total, perWrite, t0File) {
   });
   liveChildren.add(child.pid);
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const fd = file ? fs.openSync(file, 'a') : undefined;
+  const cpuBefore = process.cpuUsage();
   try {
     const finished = await new Promise((resolve, reject) => {
       let received = 0;
       const timer = setTimeout(() => reject(new Error('log floor: the logger did not finish in 60 s')), 60_000);
       child.stdout.on('data', (chunk) => {
+        if (fd !== undefined) fs.writeSync(fd, chunk);
         received += chunk.length;
         if (received >= total * 60) {
           clearTimeout(timer);
@@ -293,8 +308,11 @@ async function logFloor(total, perWrite, t0File) {
         }
       });
     });
-    return (finished - Number(fs.readFileSync(t0File, 'utf8'))) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    return { seconds: (finished - Number(fs.readFileSync(t0File, 'utf8'))) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    if (file) fs.rmSync(file, { force: true });
     child.kill('SIGKILL');
     await exited;
     liveChildren.delete(child.pid);
@@ -312,9 +330,15 @@ async function scenarioLogs() {
     const key = `logs${perWrite}`;
     await interleaved(REPS.logs, async function logs(tool, rep) {
       if (tool === tools[0]) {
-        const seconds = await logFloor(total, perWrite, path.join(work, `floor-${perWrite}-${rep}.t0`));
+        const { seconds } = await logFloor(total, perWrite, path.join(work, `floor-${perWrite}-${rep}.t0`));
         recordFloor(key, total / seconds);
         log(`${'log reference'.padEnd(14)} ${`${perWrite}/w`.padEnd(6)} ${formatValue('lines/s', total / seconds)}  (bare Node pipe reader)`);
+        const withFile = await logFloor(total, perWrite, path.join(work, `floor-file-${perWrite}-${rep}.t0`), path.join(work, `floor-${perWrite}-${rep}.log`));
+        recordFloor(`${key}File`, total / withFile.seconds);
+        recordFloor(`${key}Cpu`, withFile.cpuMs);
+        log(
+          `${'log reference'.padEnd(14)} ${`${perWrite}/w`.padEnd(6)} ${formatValue('lines/s', total / withFile.seconds)}  (bare Node pipe reader appending to a file; its CPU ${withFile.cpuMs.toFixed(0)} ms)`,
+        );
       }
       const name = `log${perWrite}-${rep}`;
       const out = path.join(work, `${tool.key}-${name}-out.log`);
