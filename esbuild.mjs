@@ -46,6 +46,17 @@ const slimmer = {
     build.onResolve({ filter: /^\.\.\/mcp-server$/ }, (args) =>
       path.basename(args.importer) === 'mcp.ts' ? { path: './mcp-server.js', external: true } : undefined,
     );
+    // amp (pm2-axon's framing) still calls the deprecated Buffer(): every call walks Node's deprecation check, whose
+    // first run captures a stack (~2 ms of each CLI call). Same bytes with Buffer.alloc/from; an argument of another
+    // shape (a new amp release) fails the build instead of guessing.
+    build.onLoad({ filter: /[\\/]node_modules[\\/]amp(-message)?[\\/].*\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/new Buffer\(([^)]*)\)/g, (call, argument) => {
+        if (/^(\d+|len)$/.test(argument)) return `Buffer.alloc(${argument})`;
+        if (/^['[]/.test(argument)) return `Buffer.from(${argument})`;
+        throw new Error(`esbuild.mjs: ${args.path}: unexpected ${call}`);
+      }),
+      loader: 'js',
+    }));
     build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'corral-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'corral-stub' }, () => ({
       contents: 'const off = () => {}; off.enabled = false; module.exports = () => off;',

@@ -11,8 +11,8 @@
  * naming the field, nothing starts), processes in Corral's shape with PM2's keys beside (pm_id, monit,
  * pm2_env), never env values.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { DaemonClient, type ConnectOptions, type EventSubscription } from '../client/client';
 import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { withPm2Shape, type Pm2ShapedProcess } from '../client/pm2-shape';
@@ -108,8 +108,8 @@ function appsFrom(raw: AppOptions | AppOptions[], baseDir: string): AppConfig[] 
           index: Array.isArray(raw) ? index : undefined,
           baseDir,
           baseEnv: process.env,
-          cpuCount: os.availableParallelism?.() ?? os.cpus().length,
-          fileExists: (file) => fs.existsSync(file) && fs.statSync(file).isFile(),
+          cpuCount: availableParallelism?.() ?? cpus().length,
+          fileExists: (file) => existsSync(file) && statSync(file).isFile(),
           which: (command) => which(command),
         }).app,
       );

@@ -2,7 +2,7 @@
  * Leaving one machine: an ecosystem's apps as Kubernetes objects, systemd units or a compose file,
  * and the systemd unit that brings Corral itself back at boot. Pure: configs in, text out.
  */
-import * as path from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { AppConfig } from '../shared/config';
 
@@ -33,7 +33,7 @@ export function kubernetesName(name: string): string {
  * absolute (a unit on this machine).
  */
 export function appCommand(app: AppConfig, absolute = false): string[] {
-  const script = path.isAbsolute(app.script) && !absolute ? path.relative(app.cwd, app.script) || path.basename(app.script) : app.script;
+  const script = isAbsolute(app.script) && !absolute ? relative(app.cwd, app.script) || basename(app.script) : app.script;
   if (app.interpreter === 'none') return [script, ...app.args];
   const interpreter = app.interpreter === 'node' ? 'node' : app.interpreter;
   return [interpreter, ...app.node_args, script, ...app.args];

@@ -46,7 +46,7 @@ async function run(argv: string[]): Promise<void> {
   return entry.run(ctx, command);
 }
 
-process.noDeprecation = true; // pm2-axon's framing still calls Buffer()
+process.noDeprecation = true; // a dependency's deprecation warning is not the user's business
 /** Exit once stdout and stderr are flushed: on a pipe, process.exit() would cut a long jlist short. */
 function exitWhenFlushed(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

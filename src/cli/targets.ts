@@ -1,5 +1,5 @@
 /** How the CLI's target words (names, ids, namespaces, all, ecosystem files, patterns) become processes. */
-import * as fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isEcosystemFile, loadEcosystem } from '../client/ecosystem';
 import { splitList } from '../client/start-request';
 import { expandTargetPatterns, needsList } from '../client/target-patterns';
@@ -14,7 +14,7 @@ export function requireTargets(ctx: Context, command: string): string[] {
 }
 
 export function isEcosystemTarget(target: string): boolean {
-  return isEcosystemFile(target) && fs.existsSync(target);
+  return isEcosystemFile(target) && existsSync(target);
 }
 
 /**

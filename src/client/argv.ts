@@ -1,5 +1,5 @@
 /** Command-line parsing shared by `corral` and `corral-runtime`: node:util parseArgs with PM2's quirks. */
-import * as fs from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { CLI_OPTIONS } from './start-options';
@@ -39,7 +39,7 @@ function isWatchList(word: string): boolean {
   if (word.startsWith('-')) return false;
   if (word.includes(',')) return true;
   try {
-    return fs.statSync(word).isDirectory();
+    return statSync(word).isDirectory();
   } catch {
     return false;
   }

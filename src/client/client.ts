@@ -3,9 +3,9 @@
  * with timeouts, typed events. Shared by the CLI and the extension.
  */
 import type * as ChildProcesses from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as path from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { Client as RpcClient } from 'pm2-axon-rpc';
@@ -57,7 +57,7 @@ const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 /** True when something accepts connections on the unix socket. */
 export function socketAnswers(file: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.createConnection(file);
+    const socket = createConnection(file);
     const done = (answer: boolean): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -72,8 +72,7 @@ export function socketAnswers(file: string, timeoutMs = 1000): Promise<boolean> 
 /** The last lines of daemon.log, escaped: the home is ours, but the lines quote what apps and users wrote. */
 function tail(file: string, lines: number): string {
   try {
-    return fs
-      .readFileSync(file, 'utf8')
+    return readFileSync(file, 'utf8')
       .trimEnd()
       .split('\n')
       .slice(-lines)
@@ -112,10 +111,10 @@ function readStartReport(pipe: Readable | null | undefined, timeoutMs: number): 
 export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Promise<void> {
   // Before anything is written there (daemon.log) and before a daemon is spawned: is it ours?
   prepareHome(paths, false);
-  const script = options.daemonScript ?? path.join(__dirname, 'daemon.js');
-  if (!fs.existsSync(script)) throw new CorralError(ErrorCode.DaemonUnavailable, `daemon script not found: ${script} (run the build)`);
+  const script = options.daemonScript ?? join(__dirname, 'daemon.js');
+  if (!existsSync(script)) throw new CorralError(ErrorCode.DaemonUnavailable, `daemon script not found: ${script} (run the build)`);
   const node = options.nodePath === undefined ? process.execPath : checkedExecutable(options.nodePath, options.nodePathName ?? 'nodePath');
-  const output = fs.openSync(paths.daemonLog, 'a', 0o600);
+  const output = openSync(paths.daemonLog, 'a', 0o600);
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null = null;
@@ -139,7 +138,7 @@ export async function spawnDaemon(paths: HomePaths, options: ConnectOptions): Pr
     child.unref();
     reported = readStartReport(child.stdio[START_REPORT_FD] as Readable | null, timeoutMs);
   } finally {
-    fs.closeSync(output);
+    closeSync(output);
   }
   const report = await reported;
   if (report?.kind === 'ready') return;

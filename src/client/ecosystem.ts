@@ -3,10 +3,10 @@
  * "type": "module" package), JSON (an object with apps, an array, or one app) and YAML.
  * Loaded in the client, which runs with the user's permissions and cwd; the daemon gets plain data.
  */
-import * as fs from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { availableParallelism, cpus } from 'node:os';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Yaml from 'yaml';
 import { dependencyProblems, normalizeApp, withDependencies, type AppConfig, ConfigError } from '../shared/config';
@@ -17,7 +17,7 @@ const ECOSYSTEM_PATTERN = /(\.config\.(js|cjs|mjs)|\.json|\.ya?ml)$/i;
 
 /** PM2's rule: these names are configuration files, anything else is a script to run. */
 export function isEcosystemFile(file: string): boolean {
-  return ECOSYSTEM_PATTERN.test(file) || /^ecosystem([.-].*)?\.(js|cjs|mjs)$/i.test(path.basename(file));
+  return ECOSYSTEM_PATTERN.test(file) || /^ecosystem([.-].*)?\.(js|cjs|mjs)$/i.test(basename(file));
 }
 
 // Kept out of esbuild's sight so a real dynamic import() survives bundling to CommonJS.
@@ -44,11 +44,11 @@ async function loadModule(file: string): Promise<unknown> {
 
 async function readContent(file: string, shown: string): Promise<unknown> {
   let text: string | undefined;
-  const extension = path.extname(file).toLowerCase();
+  const extension = extname(file).toLowerCase();
   try {
-    fs.accessSync(file, fs.constants.R_OK);
-    if (fs.statSync(file).isDirectory()) throw new Error('is a directory');
-    if (extension === '.json' || extension === '.yml' || extension === '.yaml') text = fs.readFileSync(file, 'utf8');
+    accessSync(file, fsConstants.R_OK);
+    if (statSync(file).isDirectory()) throw new Error('is a directory');
+    if (extension === '.json' || extension === '.yml' || extension === '.yaml') text = readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read it (${(error as Error).message})`;
     throw new CorralError(ErrorCode.BadConfig, `${shown}: ${reason}`, { cause: error });
@@ -117,8 +117,8 @@ export function rawApps(content: unknown, shown: string): unknown[] {
 
 /** Loads and validates every app; throws one ConfigError listing all problems, so nothing starts. */
 export async function loadEcosystem(file: string, options: EcosystemOptions = {}): Promise<LoadedEcosystem> {
-  const absolute = path.resolve(file);
-  return ecosystemFromContent(await readContent(absolute, file), file, path.dirname(absolute), options);
+  const absolute = resolve(file);
+  return ecosystemFromContent(await readContent(absolute, file), file, dirname(absolute), options);
 }
 
 /** `corral start -`: an ecosystem as JSON (or JSON5) text, e.g. from stdin; paths are relative to `baseDir`. */
@@ -151,8 +151,8 @@ export function ecosystemFromApps(apps: unknown[], shown: string, baseDir: strin
         baseDir,
         baseEnv: options.baseEnv ?? process.env,
         envName: options.envName,
-        cpuCount: os.availableParallelism?.() ?? os.cpus().length,
-        fileExists: (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
+        cpuCount: availableParallelism?.() ?? cpus().length,
+        fileExists: (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
         which: (command) => which(command),
       });
       warnings.push(...result.warnings);

@@ -1,11 +1,11 @@
 /** Reads the last lines of a log file from its end, without loading the whole file. */
-import * as fs from 'node:fs';
+import { promises as fsPromises } from 'node:fs';
 
 export async function readLastLines(file: string, count: number): Promise<string[]> {
   if (count <= 0) return [];
-  let handle: fs.promises.FileHandle;
+  let handle: fsPromises.FileHandle;
   try {
-    handle = await fs.promises.open(file, 'r');
+    handle = await fsPromises.open(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -9,7 +9,7 @@
  * kept only where they differ from the importing shell's (the rest is inherited anyway), without
  * PM2's own variables; they are secrets like any env value, so `notes` name keys, never values.
  */
-import * as path from 'node:path';
+import { join, sep } from 'node:path';
 import { ALIASES, KNOWN } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 
@@ -103,7 +103,7 @@ function convertApp(entries: Array<Record<string, unknown>>, dumpDir: string, cu
   const app: Record<string, unknown> = { name };
   const instanceVar = typeof first.instance_var === 'string' ? first.instance_var : 'NODE_APP_INSTANCE';
   const env = isObject(first.env) ? first.env : {};
-  const pm2Logs = path.join(dumpDir, 'logs') + path.sep;
+  const pm2Logs = join(dumpDir, 'logs') + sep;
 
   for (const [key, value] of Object.entries(first)) {
     if (BOOKKEEPING.has(key) || key === 'name' || key === instanceVar || value === undefined || value === null) continue;

@@ -3,8 +3,8 @@
  * (one app from the flags), or else the name/id/namespace of apps the daemon already knows.
  * Shared by `corral start` and `corral-runtime`.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { normalizeApp, type AppConfig } from '../shared/config';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { splitArgs } from '../shared/units';
@@ -45,7 +45,7 @@ export async function buildStartRequest(
     const { apps, warnings } = await loadEcosystem(target, { envName, only: splitList(line.values.only), defaults: ecosystemDefaults(line.values) });
     return { kind: 'apps', apps, warnings, fromEcosystem: true };
   }
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  const stat = statSync(target, { throwIfNoEntry: false });
   // PM2 runs a quoted command line: `start "npm run dev"` is npm with the arguments run dev (never through a shell).
   if (!stat && /\s/.test(target.trim())) {
     const [command, ...commandArgs] = splitArgs(target);
@@ -78,8 +78,8 @@ function scriptRequest(script: string, args: string[], overrides: Record<string,
     baseDir: process.cwd(),
     baseEnv: process.env,
     envName,
-    cpuCount: os.availableParallelism?.() ?? os.cpus().length,
-    fileExists: (file) => fs.existsSync(file) && fs.statSync(file).isFile(),
+    cpuCount: availableParallelism?.() ?? cpus().length,
+    fileExists: (file) => existsSync(file) && statSync(file).isFile(),
     which: (command) => which(command),
     label: flagLabel,
   });

@@ -5,7 +5,7 @@
  * pattern costs the CLI, not the supervisor of every app. Names, ids, namespaces and "all" pass as
  * they are. Pure: the list and the working folder come in.
  */
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { hasPathSeparator } from '../shared/platform/commands';
 import { samePath } from '../shared/platform/paths';
@@ -42,7 +42,7 @@ export function expandTargetPatterns(targets: string[], list: ListedProcess[], c
       if (ids.length === 0) throw new CorralError(ErrorCode.NotFound, `no process name matches ${target}`);
       expanded.push(...ids);
     } else if (!known && (hasPathSeparator(target, currentPlatform()) || SCRIPT.test(target))) {
-      const script = path.resolve(cwd, target);
+      const script = resolve(cwd, target);
       const ids = list.filter((process) => samePath(process.script, script, currentPlatform())).map((process) => String(process.id));
       if (ids.length === 0) throw new CorralError(ErrorCode.NotFound, `no process runs ${script}`);
       expanded.push(...ids);

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { CorralError, ErrorCode } from '../shared/errors';
 import { executableProblem, findWindowsCommand, hasPathSeparator } from '../shared/platform/commands';
 import { currentPlatform, isWindows, type Platform } from '../shared/platform/platform';
 
 const isFile = (file: string): boolean => {
   try {
-    return fs.statSync(file).isFile();
+    return statSync(file).isFile();
   } catch {
     return false;
   }
@@ -14,7 +14,7 @@ const isFile = (file: string): boolean => {
 
 const isExecutable = (file: string): boolean => {
   try {
-    fs.accessSync(file, fs.constants.X_OK);
+    accessSync(file, fsConstants.X_OK);
     return true;
   } catch {
     return false;
@@ -28,9 +28,9 @@ const isExecutable = (file: string): boolean => {
 export function which(command: string, env: NodeJS.ProcessEnv = process.env, platform: Platform = currentPlatform()): string | undefined {
   if (hasPathSeparator(command, platform)) return undefined;
   if (isWindows(platform)) return findWindowsCommand(command, { platform, env, cwd: '', isFile });
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
-    const candidate = path.join(dir, command);
+    const candidate = join(dir, command);
     if (isExecutable(candidate) && isFile(candidate)) return candidate;
   }
   return undefined;

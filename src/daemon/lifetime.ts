@@ -3,8 +3,6 @@
  * and every timer armed through it, cleared when it aborts. It counts the timers still armed, so a
  * test can prove that nothing outlives the lifetime it belongs to.
  */
-const NEVER = new Promise<never>(() => undefined);
-
 export class Lifetime {
   private readonly controller = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -45,7 +43,10 @@ export class Lifetime {
     return () => this.signal.removeEventListener('abort', fn);
   }
 
-  /** `wait`'s value; 'timeout' when `ms` pass first, 'ended' when the lifetime ends first. The timer goes either way. */
+  /**
+   * `wait`'s value; 'timeout' when `ms` pass first, 'ended' when the lifetime ends first. The timer goes either way,
+   * but the reaction stays on `wait` until it settles: give it a promise that settles (for a plain delay, `sleep`).
+   */
   within<T>(wait: Promise<T>, ms: number): Promise<T | 'timeout' | 'ended'> {
     if (this.ended) return Promise.resolve('ended');
     return new Promise((resolve) => {
@@ -60,9 +61,23 @@ export class Lifetime {
     });
   }
 
-  /** True after `ms`; false as soon as the lifetime ends. */
-  async sleep(ms: number): Promise<boolean> {
-    return (await this.within(NEVER, ms)) === 'timeout';
+  /**
+   * True after `ms`; false as soon as the lifetime ends. Nothing is left behind either way: no reaction on a
+   * promise that never settles (one per sleep, kept forever, was a leak of a closure, a timer and this lifetime
+   * per crash restart and per liveness period).
+   */
+  sleep(ms: number): Promise<boolean> {
+    if (this.ended) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const unsubscribe = this.onEnd(() => {
+        disarm();
+        resolve(false);
+      });
+      const disarm = this.timeout(ms, () => {
+        unsubscribe();
+        resolve(true);
+      });
+    });
   }
 
   /** Ends the lifetime: its timers are cleared and its signal aborts (idempotent). */

@@ -2,7 +2,7 @@
  * pm2-axon's socket types, each loaded on its own: the package's index loads all eight of them, and a
  * CLI call that needs one `req` socket should not pay for the rest at every start.
  */
-import * as net from 'node:net';
+import { Socket, createConnection } from 'node:net';
 import type { AxonSocket, SubEmitterSocket } from 'pm2-axon';
 import { HANDSHAKE_TIMEOUT_MS, offerHandshake } from './handshake';
 
@@ -16,9 +16,9 @@ export const subEmitterSocket = (): SubEmitterSocket => new (require('pm2-axon/l
 interface AxonClientSide {
   type: string;
   connected: boolean;
-  addSocket(connection: net.Socket): void;
-  removeSocket(connection: net.Socket): void;
-  handleErrors(connection: net.Socket): void;
+  addSocket(connection: Socket): void;
+  removeSocket(connection: Socket): void;
+  handleErrors(connection: Socket): void;
   emit(event: string): boolean;
 }
 
@@ -29,7 +29,7 @@ interface AxonClientSide {
  */
 export function connectAxon(socket: AxonSocket, address: string, key: string, timeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<void> {
   return new Promise((resolve, reject) => {
-    const connection = net.createConnection(address);
+    const connection = createConnection(address);
     const fail = (error: Error): void => {
       clearTimeout(timer);
       connection.destroy();

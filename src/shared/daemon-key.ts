@@ -3,7 +3,7 @@
  * daemon writes a new one after taking the lock and before it listens, so a client that reads the key
  * of a daemon that has since been replaced fails its handshake instead of trusting the newcomer.
  */
-import * as fs from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { newDaemonKey } from './handshake';
 
 const KEY = /^[0-9a-f]{64}$/;
@@ -12,9 +12,9 @@ const KEY = /^[0-9a-f]{64}$/;
 export function writeDaemonKey(file: string): string {
   const key = newDaemonKey();
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.rmSync(temporary, { force: true });
-  fs.writeFileSync(temporary, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  fs.renameSync(temporary, file);
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, file);
   return key;
 }
 
@@ -22,7 +22,7 @@ export function writeDaemonKey(file: string): string {
 export function readDaemonKey(file: string): string | null {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'latin1').trim();
+    text = readFileSync(file, 'latin1').trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -4,8 +4,22 @@
  * Written atomically (temp file, fsync, rename, directory fsync), so a crash mid-write leaves the old
  * dump whole, and a failed write (a full disk) leaves it whole too, with no temp file behind.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import {
+  chmodSync,
+  closeSync,
+  constants as fsConstants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  promises as fsPromises,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import type { AppConfig } from './config';
 import { CorralError, ErrorCode } from './errors';
 
@@ -36,16 +50,16 @@ const UNSYNCABLE_DIRECTORY = new Set(['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'E
 function syncDirectory(dir: string): void {
   let fd: number;
   try {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    fd = openSync(dir, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
   } catch {
     return; // a platform that cannot open directories (Windows): the rename is all there is
   }
   try {
-    fs.fsyncSync(fd);
+    fsyncSync(fd);
   } catch (error) {
     if (!UNSYNCABLE_DIRECTORY.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
@@ -55,19 +69,19 @@ function syncDirectory(dir: string): void {
  * into place, so a failed copy leaves the previous .bak whole).
  */
 function keepBackup(file: string): void {
-  if (!fs.existsSync(file)) return;
+  if (!existsSync(file)) return;
   const backup = `${file}.bak`;
   const temporary = temporaryFor(backup);
   try {
     try {
-      fs.linkSync(file, temporary);
+      linkSync(file, temporary);
     } catch {
-      fs.copyFileSync(file, temporary);
-      fs.chmodSync(temporary, 0o600);
+      copyFileSync(file, temporary);
+      chmodSync(temporary, 0o600);
     }
-    fs.renameSync(temporary, backup);
+    renameSync(temporary, backup);
   } finally {
-    fs.rmSync(temporary, { force: true });
+    rmSync(temporary, { force: true });
   }
 }
 
@@ -80,26 +94,26 @@ const serialize = (dump: Dump): string => `${JSON.stringify(dump, null, 2)}\n`;
 export function writeDump(file: string, dump: Dump): void {
   const temporary = temporaryFor(file);
   try {
-    const fd = fs.openSync(temporary, 'w', 0o600);
+    const fd = openSync(temporary, 'w', 0o600);
     try {
-      fs.writeFileSync(fd, serialize(dump));
-      fs.fsyncSync(fd);
+      writeFileSync(fd, serialize(dump));
+      fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
     keepBackup(file);
-    fs.renameSync(temporary, file);
+    renameSync(temporary, file);
   } finally {
-    fs.rmSync(temporary, { force: true });
+    rmSync(temporary, { force: true });
   }
-  syncDirectory(path.dirname(file));
+  syncDirectory(dirname(file));
 }
 
 /** The same, off the event loop's critical path: what autosave uses while apps are being started. */
 export async function writeDumpAsync(file: string, dump: Dump, stillWanted: () => boolean = () => true): Promise<void> {
   const temporary = temporaryFor(file);
   try {
-    const handle = await fs.promises.open(temporary, 'w', 0o600);
+    const handle = await fsPromises.open(temporary, 'w', 0o600);
     try {
       await handle.writeFile(serialize(dump));
       await handle.sync();
@@ -110,15 +124,15 @@ export async function writeDumpAsync(file: string, dump: Dump, stillWanted: () =
     if (!stillWanted()) return;
     // From here on synchronous: nothing else can rename in between, and these steps are quick.
     keepBackup(file);
-    fs.renameSync(temporary, file);
+    renameSync(temporary, file);
   } finally {
-    await fs.promises.rm(temporary, { force: true });
+    await fsPromises.rm(temporary, { force: true });
   }
-  syncDirectory(path.dirname(file));
+  syncDirectory(dirname(file));
 }
 
 function parseDump(file: string): Dump {
-  const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Dump>;
+  const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<Dump>;
   if (!value || typeof value !== 'object' || !Array.isArray(value.apps) || typeof value.version !== 'number') throw new Error('not a Corral dump');
   if (value.version > DUMP_VERSION) throw new Error(`written by a newer Corral (dump version ${value.version})`);
   for (const app of value.apps)
@@ -134,7 +148,7 @@ export interface LoadedDump {
 /** dump.json, else dump.json.bak with a warning; null when neither exists; throws when neither is usable. */
 export function readDump(file: string): LoadedDump | null {
   const backup = `${file}.bak`;
-  if (!fs.existsSync(file) && !fs.existsSync(backup)) return null;
+  if (!existsSync(file) && !existsSync(backup)) return null;
   let problem: string;
   try {
     return { dump: parseDump(file) };

@@ -5,8 +5,8 @@
  * A new home and its folders are created 0700; an existing one is never re-moded behind the user's
  * back (a setgid or group-shared folder is the user's choice, or their mistake to fix).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { Stats, chmodSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { CorralError, ErrorCode } from './errors';
 import type { HomePaths } from './paths';
 import { printable } from './printable';
@@ -22,7 +22,7 @@ function octal(mode: number): string {
 }
 
 /** Refuses a file or folder that is not ours, or that our group or others could write. */
-function checkOwnership(file: string, stat: fs.Stats, uid: number): void {
+function checkOwnership(file: string, stat: Stats, uid: number): void {
   const shown = printable(file, 300);
   if (stat.uid !== uid) refuse(`${shown} is owned by uid ${stat.uid}, not you (uid ${uid}): use your own CORRAL_HOME or chown it`);
   const loose = stat.mode & 0o022;
@@ -32,9 +32,9 @@ function checkOwnership(file: string, stat: fs.Stats, uid: number): void {
   }
 }
 
-function statOrNull(file: string): fs.Stats | null {
+function statOrNull(file: string): Stats | null {
   try {
-    return fs.statSync(file); // follows a symlink: what counts is who can write what it points at
+    return statSync(file); // follows a symlink: what counts is who can write what it points at
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -48,11 +48,11 @@ function ensureFolder(dir: string, uid: number, create: boolean): void {
     if (!create) return;
     try {
       // recursive: CORRAL_HOME's parents may not exist yet (they get 0700 too).
-      if (fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) fs.chmodSync(dir, 0o700); // a strict umask must not leave it unusable
+      if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700); // a strict umask must not leave it unusable
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    stat = fs.statSync(dir); // re-read: another process may have made it first
+    stat = statSync(dir); // re-read: another process may have made it first
   }
   if (!stat.isDirectory()) refuse(`${printable(dir, 300)} is not a folder: remove it, or use another CORRAL_HOME`);
   checkOwnership(dir, stat, uid);
@@ -75,15 +75,15 @@ export function prepareHome(paths: HomePaths, daemon: boolean): void {
   const uid = process.getuid?.();
   if (uid === undefined) {
     // Windows: no uid or mode bits. A home Corral creates gets an access list for the user alone.
-    if (fs.mkdirSync(paths.home, { recursive: true }) !== undefined) {
+    if (mkdirSync(paths.home, { recursive: true }) !== undefined) {
       try {
-        makeOwnerOnly(paths.home, currentPlatform(), process.env, os.userInfo().username);
+        makeOwnerOnly(paths.home, currentPlatform(), process.env, userInfo().username);
       } catch (error) {
-        fs.rmdirSync(paths.home); // a home left open would be used next time
+        rmdirSync(paths.home); // a home left open would be used next time
         refuse(`${(error as Error).message}: set CORRAL_HOME to a folder inside your user profile`);
       }
     }
-    if (daemon) for (const dir of [paths.logsDir, paths.pidsDir]) fs.mkdirSync(dir, { recursive: true });
+    if (daemon) for (const dir of [paths.logsDir, paths.pidsDir]) mkdirSync(dir, { recursive: true });
     return;
   }
   ensureFolder(paths.home, uid, true); // first: nothing is created inside a home that is not ours

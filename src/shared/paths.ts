@@ -1,5 +1,5 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isPipeAddress, maxSocketPathBytes, socketAddress } from './platform/addresses';
 import { currentPlatform, type Platform } from './platform/platform';
 
@@ -24,7 +24,7 @@ export interface HomePaths {
 /** CORRAL_HOME, else ~/.corral. */
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CORRAL_HOME;
-  return path.resolve(fromEnv && fromEnv.length > 0 ? fromEnv : path.join(os.homedir(), '.corral'));
+  return resolve(fromEnv && fromEnv.length > 0 ? fromEnv : join(homedir(), '.corral'));
 }
 
 /** sun_path is 108 bytes on Linux (104 on macOS and the BSDs), terminator included: platform/addresses.ts. */
@@ -51,12 +51,12 @@ export function homePaths(home: string, platform: Platform = currentPlatform()):
     rpcSocket: socketAddress(home, 'rpc', platform),
     pubSocket: socketAddress(home, 'pub', platform),
     outputSocket: socketAddress(home, 'output', platform),
-    keyFile: path.join(home, 'daemon.key'),
-    pidFile: path.join(home, 'daemon.pid'),
-    daemonLog: path.join(home, 'daemon.log'),
-    logsDir: path.join(home, 'logs'),
-    pidsDir: path.join(home, 'pids'),
-    dump: path.join(home, 'dump.json'),
-    lockDir: path.join(home, 'lock'),
+    keyFile: join(home, 'daemon.key'),
+    pidFile: join(home, 'daemon.pid'),
+    daemonLog: join(home, 'daemon.log'),
+    logsDir: join(home, 'logs'),
+    pidsDir: join(home, 'pids'),
+    dump: join(home, 'dump.json'),
+    lockDir: join(home, 'lock'),
   };
 }

@@ -2,7 +2,7 @@
  * Acting on processes that exist: stop, restart, delete, reload, startOrRestart|startOrReload|
  * startOrGracefulReload, reset, scale, sendSignal.
  */
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { isEcosystemFile, loadEcosystem } from '../../client/ecosystem';
 import { ecosystemDefaults, splitList } from '../../client/start-request';
 import { appOptionsFromFlags, flagLabel } from '../../client/start-options';
@@ -44,7 +44,7 @@ function commandLineOptions(ctx: Context): Record<string, unknown> | undefined {
   const options = appOptionsFromFlags(ctx.values);
   // `restart --watch` toggles watching instead; a list of paths (--watch=src) is an option like any other.
   if (options.watch === true) delete options.watch;
-  else if (Array.isArray(options.watch)) options.watch = (options.watch as string[]).map((item) => path.resolve(item));
+  else if (Array.isArray(options.watch)) options.watch = (options.watch as string[]).map((item) => resolve(item));
   if (ctx.passthrough.length > 0) options.args = ctx.passthrough;
   for (const key of ['name', 'instances']) {
     if (key in options)
@@ -56,7 +56,7 @@ function commandLineOptions(ctx: Context): Record<string, unknown> | undefined {
   if (Object.keys(options).length === 0) return undefined;
   // Paths are the shell's, as at start.
   for (const key of ['out_file', 'error_file', 'pid_file', 'log_file', 'cwd']) {
-    if (typeof options[key] === 'string' && options[key] !== 'NULL' && options[key] !== '/dev/null') options[key] = path.resolve(options[key] as string);
+    if (typeof options[key] === 'string' && options[key] !== 'NULL' && options[key] !== '/dev/null') options[key] = resolve(options[key] as string);
   }
   normalizeApp(
     { script: process.execPath, ...options },

@@ -1,7 +1,7 @@
 /** `corral import pm2 [dump]`: the apps of a PM2 dump, started under Corral or written as an ecosystem file. */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
 import { ecosystemFromApps } from '../../client/ecosystem';
 import { appsFromPm2Dump, ecosystemText, withoutEnvValues } from '../../client/pm2-dump';
@@ -15,13 +15,13 @@ const ECOSYSTEM_NAME = /\.(c|m)?js$|\.json$|\.ya?ml$/i;
 
 /** PM2's own default: `$PM2_HOME/dump.pm2`, PM2_HOME being ~/.pm2 unless set. */
 function defaultDump(): string {
-  return path.join(process.env.PM2_HOME || path.join(os.homedir(), '.pm2'), 'dump.pm2');
+  return join(process.env.PM2_HOME || join(homedir(), '.pm2'), 'dump.pm2');
 }
 
 function readDump(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CorralError(ErrorCode.NotFound, `import pm2: no PM2 dump at ${file} (run "pm2 save" first, or give the dump's path)`);
@@ -46,14 +46,14 @@ function files(ctx: Context): { dump: string; output: string | undefined } {
   const dumps = rest.filter((file) => !outputs.includes(file));
   if (dumps.length > 1 || outputs.length > 1)
     throw new CorralError(ErrorCode.BadArgument, `import pm2: one dump file and (with --write) one ecosystem file, got ${rest.join(' ')}`);
-  return { dump: path.resolve(dumps[0] ?? defaultDump()), output: write ? path.resolve(outputs[0] ?? 'ecosystem.config.js') : undefined };
+  return { dump: resolve(dumps[0] ?? defaultDump()), output: write ? resolve(outputs[0] ?? 'ecosystem.config.js') : undefined };
 }
 
 async function importCommand(ctx: Context): Promise<void> {
   const { dump, output } = files(ctx);
-  const { apps, notes } = appsFromPm2Dump(readDump(dump), dump, path.dirname(dump), process.env);
+  const { apps, notes } = appsFromPm2Dump(readDump(dump), dump, dirname(dump), process.env);
   // The same checks as an ecosystem file's, before anything is written or started.
-  const { apps: normalized, warnings } = ecosystemFromApps(apps, dump, path.dirname(dump), { baseEnv: process.env });
+  const { apps: normalized, warnings } = ecosystemFromApps(apps, dump, dirname(dump), { baseEnv: process.env });
   printWarnings(ctx, warnings);
   for (const line of notes) note(ctx, line);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -64,14 +64,14 @@ async function importCommand(ctx: Context): Promise<void> {
     return;
   }
   if (output) {
-    if (fs.existsSync(output) && ctx.values.force !== true)
+    if (existsSync(output) && ctx.values.force !== true)
       throw new CorralError(ErrorCode.BadArgument, `import pm2: ${output} exists (add --force to replace it)`);
     // Owner-only: it holds the apps' environment values.
-    fs.writeFileSync(output, ecosystemText(apps, output, yaml), { mode: 0o600 });
-    fs.chmodSync(output, 0o600);
+    writeFileSync(output, ecosystemText(apps, output, yaml), { mode: 0o600 });
+    chmodSync(output, 0o600);
     done(
       ctx,
-      `wrote ${safeText(output)}: ${apps.length} app${apps.length === 1 ? '' : 's'} from ${safeText(dump)} (start them with: corral start ${safeText(path.basename(output))})`,
+      `wrote ${safeText(output)}: ${apps.length} app${apps.length === 1 ? '' : 's'} from ${safeText(dump)} (start them with: corral start ${safeText(basename(output))})`,
     );
     return;
   }

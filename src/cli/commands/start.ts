@@ -1,6 +1,6 @@
 /** Starting apps: start (scripts, commands, ecosystem files, stdin, known apps), serve, ecosystem. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DaemonClient } from '../../client/client';
 import { ecosystemFromText } from '../../client/ecosystem';
 import { buildStartRequest, splitList, type StartRequest } from '../../client/start-request';
@@ -97,7 +97,7 @@ async function startScripts(ctx: Context, client: DaemonClient, apps: AppConfig[
 function stdinRequest(ctx: Context): StartRequest {
   if (process.stdin.isTTY) throw new CorralError(ErrorCode.BadArgument, 'start -: pipe an ecosystem (JSON) into it, e.g. cat apps.json | corral start -');
   const envName = typeof ctx.values.env === 'string' ? ctx.values.env : undefined;
-  const { apps, warnings } = ecosystemFromText(fs.readFileSync(0, 'utf8'), '(stdin)', process.cwd(), { envName, only: splitList(ctx.values.only) });
+  const { apps, warnings } = ecosystemFromText(readFileSync(0, 'utf8'), '(stdin)', process.cwd(), { envName, only: splitList(ctx.values.only) });
   return { kind: 'apps', apps, warnings, fromEcosystem: true };
 }
 
@@ -112,8 +112,8 @@ async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new CorralError(ErrorCode.BadArgument, `serve: port: expected 1-65535, got ${JSON.stringify(portText)}`);
-  const root = path.resolve(folder);
-  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CorralError(ErrorCode.BadArgument, `serve: ${root} is not a folder`);
+  const root = resolve(folder);
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CorralError(ErrorCode.BadArgument, `serve: ${root} is not a folder`);
   const user = ctx.values['basic-auth-username'];
   const password = ctx.values['basic-auth-password'];
   if ((user === undefined) !== (password === undefined))
@@ -124,8 +124,8 @@ async function serveCommand(ctx: Context): Promise<ProcessInfo[]> {
   if (typeof user === 'string' && typeof password === 'string') env.CORRAL_SERVE_AUTH = `${user}:${password}`;
   const name = typeof ctx.values.name === 'string' ? ctx.values.name : `static-page-server-${port}`;
   const { app } = normalizeApp(
-    { name, script: path.join(__dirname, 'serve.js'), args: [root, String(port)], env, cwd: root },
-    { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: (file) => fs.existsSync(file), label: flagLabel },
+    { name, script: join(__dirname, 'serve.js'), args: [root, String(port)], env, cwd: root },
+    { source: '', baseDir: process.cwd(), baseEnv: {}, cpuCount: 1, fileExists: (file) => existsSync(file), label: flagLabel },
   );
   return withClient((client) => client.call('start', { apps: [app] }, LONG_CALL_MS));
 }
@@ -159,9 +159,9 @@ export const startCommands: CommandEntry[] = [
     aliases: ['init'],
     summary: 'write a sample ecosystem.config.js',
     run: (ctx) => {
-      const file = path.resolve('ecosystem.config.js');
-      if (fs.existsSync(file)) throw new CorralError(ErrorCode.AlreadyExists, `ecosystem: ${file} already exists; not overwriting it`);
-      fs.writeFileSync(file, ECOSYSTEM_TEMPLATE, { flag: 'wx' });
+      const file = resolve('ecosystem.config.js');
+      if (existsSync(file)) throw new CorralError(ErrorCode.AlreadyExists, `ecosystem: ${file} already exists; not overwriting it`);
+      writeFileSync(file, ECOSYSTEM_TEMPLATE, { flag: 'wx' });
       return done(ctx, `wrote ${file}`);
     },
   },

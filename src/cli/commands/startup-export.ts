@@ -1,7 +1,7 @@
 /** Running the saved list elsewhere: startup/unstartup (systemd, launchd, Task Scheduler) and export (orchestrator files). */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { loadEcosystem } from '../../client/ecosystem';
 import { splitList } from '../../client/start-request';
 import { CorralError, ErrorCode } from '../../shared/errors';
@@ -34,7 +34,7 @@ function startupRecipeCommand(ctx: Context, system: 'launchd' | 'schtasks', inst
     if (!install) return ctx.out(`schtasks /Delete /F /TN "${service}"`);
     return ctx.out(schtasksRecipe(options).trimEnd());
   }
-  const plistFile = path.join(os.homedir(), 'Library', 'LaunchAgents', `${launchdLabel(service)}.plist`);
+  const plistFile = join(homedir(), 'Library', 'LaunchAgents', `${launchdLabel(service)}.plist`);
   if (!install) return ctx.out(`launchctl bootout gui/$(id -u) ${plistFile} && rm ${plistFile}`);
   ctx.out(launchdPlist(options).trimEnd());
   ctx.err(launchdInstructions(plistFile));
@@ -58,25 +58,25 @@ function startupCommand(ctx: Context, install: boolean): void {
     throw new CorralError(ErrorCode.BadArgument, `--service-name: expected letters, digits, "_", ".", "@" or "-", got ${JSON.stringify(service)}`);
   if (user !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(user))
     throw new CorralError(ErrorCode.BadArgument, `-u/--user: not a user name: ${JSON.stringify(user)}`);
-  if (userHome !== undefined && !path.isAbsolute(userHome))
+  if (userHome !== undefined && !isAbsolute(userHome))
     throw new CorralError(ErrorCode.BadArgument, `--hp: expected an absolute path, got ${JSON.stringify(userHome)}`);
   const systemWide = user !== undefined || userHome !== undefined;
   if (systemWide && (user === undefined || userHome === undefined))
     throw new CorralError(ErrorCode.BadArgument, `${verb}: give both -u <user> and --hp <home> for a system unit (or neither for your own user unit)`);
-  const unitDir = systemWide ? '/etc/systemd/system' : path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'systemd', 'user');
-  const unitFile = path.join(unitDir, `${service}.service`);
+  const unitDir = systemWide ? '/etc/systemd/system' : join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'systemd', 'user');
+  const unitFile = join(unitDir, `${service}.service`);
   const systemctl = systemWide ? 'systemctl' : 'systemctl --user';
   if (!install) {
-    const existed = fs.existsSync(unitFile);
-    fs.rmSync(unitFile, { force: true });
+    const existed = existsSync(unitFile);
+    rmSync(unitFile, { force: true });
     ctx.out(existed ? `removed ${unitFile}; run: ${systemctl} disable ${service}` : `no unit at ${unitFile}`);
     return;
   }
   const unit = startupUnit({
     nodePath: process.execPath,
-    daemonScript: path.join(__dirname, 'daemon.js'),
+    daemonScript: join(__dirname, 'daemon.js'),
     cliScript: __filename,
-    home: userHome ? path.join(userHome, '.corral') : resolveHome(),
+    home: userHome ? join(userHome, '.corral') : resolveHome(),
     user: !systemWide,
     runAs: user,
     waitIp: ctx.values['wait-ip'] === true,
@@ -88,8 +88,8 @@ function startupCommand(ctx: Context, install: boolean): void {
     return;
   }
   if (systemWide && process.getuid?.() !== 0) throw new CorralError(ErrorCode.BadArgument, `startup: ${unitDir} needs root: run the same command with sudo`);
-  fs.mkdirSync(unitDir, { recursive: true });
-  fs.writeFileSync(unitFile, unit);
+  mkdirSync(unitDir, { recursive: true });
+  writeFileSync(unitFile, unit);
   ctx.out(
     systemWide
       ? `wrote ${unitFile}\nnow run: systemctl daemon-reload && systemctl enable --now ${service}`
@@ -111,13 +111,13 @@ async function exportCommand(ctx: Context): Promise<void> {
   if (kind === 'systemd') {
     const units = exportSystemdUnits(apps, process.execPath);
     if (!output) return ctx.out(units.map((unit) => `# ${unit.file}\n${unit.text}`).join('\n'));
-    fs.mkdirSync(output, { recursive: true });
-    for (const unit of units) fs.writeFileSync(path.join(output, unit.file), unit.text);
-    return ctx.out(`wrote ${units.map((unit) => path.join(output, unit.file)).join(', ')}`);
+    mkdirSync(output, { recursive: true });
+    for (const unit of units) writeFileSync(join(output, unit.file), unit.text);
+    return ctx.out(`wrote ${units.map((unit) => join(output, unit.file)).join(', ')}`);
   }
   const text = kind === 'compose' ? exportCompose(apps) : exportKubernetes(apps);
   if (!output) return ctx.out(text.trimEnd());
-  fs.writeFileSync(output, text);
+  writeFileSync(output, text);
   ctx.out(`wrote ${output}`);
 }
 

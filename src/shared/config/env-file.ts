@@ -2,7 +2,7 @@
  * The `env_file` option: one path, or a list of paths and `{ path, optional }` objects, relative to the
  * app's cwd. Only checked here (pure); the daemon reads the files at every launch (daemon/env-files.ts).
  */
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import type { EnvFile } from './app-config';
 import type { FieldReader } from './fields';
 import { describeValue, NUL_PROBLEM } from './values';
@@ -19,7 +19,7 @@ export function readEnvFileOption(read: FieldReader, cwd: string): EnvFile[] {
     const file = entryOf(item);
     if (typeof file === 'string') return read.fail(field, file);
     if (file.path.includes('\0')) return read.fail(`${field}.path`, NUL_PROBLEM);
-    files.push({ path: path.resolve(cwd, file.path), optional: file.optional });
+    files.push({ path: resolve(cwd, file.path), optional: file.optional });
   });
   return files;
 }

@@ -2,7 +2,7 @@
  * Reads the fields of one app. A bad value becomes a problem naming the field (and the reader returns
  * the fallback), so normalizeApp reports every bad field at once instead of the first.
  */
-import * as path from 'node:path';
+import { resolve } from 'node:path';
 import { parseDuration, splitArgs } from '../units';
 import { describeValue, NUL_PROBLEM } from './values';
 
@@ -120,6 +120,6 @@ export class FieldReader {
     const value = this.string(field);
     if (value === undefined) return null;
     // PM2 writes "NULL" (or /dev/null) to turn a log off.
-    return value === '/dev/null' || value === 'NULL' ? '/dev/null' : path.resolve(base, value);
+    return value === '/dev/null' || value === 'NULL' ? '/dev/null' : resolve(base, value);
   }
 }

@@ -1,5 +1,5 @@
 /** normalizeApp, section by section in the order its messages come out, and revalidateApp. */
-import * as path from 'node:path';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
 import type * as Croner from 'croner';
 import { parseSize, splitArgs } from '../units';
 import { ConfigError, DEFAULTS, type AppConfig, type ExecMode, type NormalizeContext, type NormalizeResult } from './app-config';
@@ -35,7 +35,7 @@ export function normalizeApp(raw: unknown, ctx: NormalizeContext): NormalizeResu
   const read = new FieldReader(where, ctx.label);
   takeOptions(read, raw as Record<string, unknown>);
 
-  const cwd = path.resolve(ctx.baseDir, read.string('cwd') ?? '.');
+  const cwd = resolve(ctx.baseDir, read.string('cwd') ?? '.');
   const { script, interpreter, scriptArgs } = readScript(read, ctx, cwd);
   const { name, namespace } = readIdentity(read, ctx, script);
   const { instances, exec_mode: modeAsGiven } = readInstances(read, ctx);
@@ -145,8 +145,8 @@ function readScript(read: FieldReader, ctx: NormalizeContext, cwd: string): { sc
   let scriptArgs: string[] = [];
   let scriptUnusable = false;
   if (typeof scriptRaw === 'string' && /\s/.test(scriptRaw.trim()) && !scriptRaw.includes('\0')) {
-    const asFile = path.resolve(cwd, scriptRaw);
-    const isFile = ctx.fileExists ? ctx.fileExists(asFile) : path.isAbsolute(scriptRaw);
+    const asFile = resolve(cwd, scriptRaw);
+    const isFile = ctx.fileExists ? ctx.fileExists(asFile) : isAbsolute(scriptRaw);
     if (!isFile) {
       try {
         const words = splitArgs(scriptRaw);
@@ -167,9 +167,9 @@ function readScript(read: FieldReader, ctx: NormalizeContext, cwd: string): { sc
   } else if (scriptRaw.includes('\0')) {
     read.fail('script', NUL_PROBLEM);
   } else {
-    const candidate = path.resolve(cwd, scriptRaw);
+    const candidate = resolve(cwd, scriptRaw);
     // Without probes (the daemon re-checking a client's config) an absolute path is a file, anything else a command.
-    const exists = ctx.fileExists ? ctx.fileExists(candidate) : path.isAbsolute(scriptRaw);
+    const exists = ctx.fileExists ? ctx.fileExists(candidate) : isAbsolute(scriptRaw);
     const bareCommand = !scriptRaw.includes('/') && !exists;
     let isCommand = false;
     if (exists) {
@@ -181,7 +181,7 @@ function readScript(read: FieldReader, ctx: NormalizeContext, cwd: string): { sc
       read.fail('script', `file not found: ${candidate}`);
     }
     if (script) {
-      const extension = path.extname(script).toLowerCase();
+      const extension = extname(script).toLowerCase();
       if (interpreterRaw) {
         interpreter = interpreterRaw;
       } else if (isCommand) {
@@ -210,7 +210,7 @@ function readIdentity(read: FieldReader, ctx: NormalizeContext, script: string):
     if (problem) read.expected('name', `a name (${problem})`, read.input.name);
     else name = String(read.input.name).trim();
   } else if (script) {
-    name = path.basename(script, path.extname(script)) || 'app';
+    name = basename(script, extname(script)) || 'app';
     if (validateName(name)) name = `app-${name}`;
   }
   // PM2: with --env <name>, `append_env_to_name: true` makes "api" the app "api-<name>".
@@ -316,9 +316,9 @@ function readWatch(read: FieldReader, cwd: string): boolean | string[] {
   if (watchRaw !== undefined && watchRaw !== null) {
     if (typeof watchRaw === 'boolean') watch = watchRaw;
     else if (watchRaw === 'true' || watchRaw === 'false') watch = watchRaw === 'true';
-    else if (typeof watchRaw === 'string' && watchRaw !== '') watch = [path.resolve(cwd, watchRaw)];
+    else if (typeof watchRaw === 'string' && watchRaw !== '') watch = [resolve(cwd, watchRaw)];
     else if (Array.isArray(watchRaw) && watchRaw.length > 0 && watchRaw.every((item) => typeof item === 'string' && item !== '')) {
-      watch = (watchRaw as string[]).map((item) => path.resolve(cwd, item));
+      watch = (watchRaw as string[]).map((item) => resolve(cwd, item));
     } else read.expected('watch', 'true, false, a path or an array of paths', watchRaw);
   }
   return watch;
@@ -392,7 +392,7 @@ function readLogs(read: FieldReader, cwd: string): Pick<AppConfig, 'log_date_for
 export function revalidateApp(raw: unknown, index: number): AppConfig {
   if (raw === null || typeof raw !== 'object') throw new ConfigError([`apps[${index}]: expected an app object`]);
   const candidate = raw as Partial<AppConfig>;
-  if (typeof candidate.cwd !== 'string' || !path.isAbsolute(candidate.cwd)) throw new ConfigError([`apps[${index}].cwd: expected an absolute path`]);
+  if (typeof candidate.cwd !== 'string' || !isAbsolute(candidate.cwd)) throw new ConfigError([`apps[${index}].cwd: expected an absolute path`]);
   if (typeof candidate.script !== 'string' || candidate.script === '') throw new ConfigError([`apps[${index}].script: expected a path`]);
   const env = candidate.env;
   if (env === null || typeof env !== 'object' || Array.isArray(env) || !Object.values(env).every((value) => typeof value === 'string')) {

@@ -1,7 +1,7 @@
 /** Small pure checks and descriptions of option values, used while normalizing an app. */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { pathModule } from '../platform/paths';
 import { currentPlatform, isWindows, type Platform } from '../platform/platform';
 
@@ -92,7 +92,7 @@ export function parseFilterEnv(value: unknown): boolean | string[] | undefined {
 /** The daemon's user as uid and name ([] where there is none, e.g. Windows). */
 export function ownUser(): Array<string | number> {
   try {
-    const { uid, username } = os.userInfo();
+    const { uid, username } = userInfo();
     return uid >= 0 ? [uid, username] : [username];
   } catch {
     return [];
@@ -106,8 +106,7 @@ export function ownGroup(): Array<string | number> {
   let names: string[] = [];
   try {
     // name:password:gid:members, one group per line.
-    names = fs
-      .readFileSync('/etc/group', 'utf8')
+    names = readFileSync('/etc/group', 'utf8')
       .split('\n')
       .map((line) => line.split(':'))
       .filter((fields) => fields.length >= 3 && Number(fields[2]) === gid)

@@ -3,7 +3,7 @@
  * derived from the home (pipes live in one machine-wide namespace, not in a folder).
  */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
+import { posix, win32 } from 'node:path';
 import { isBsdLike, isWindows, type Platform } from './platform';
 
 export type SocketKind = 'rpc' | 'pub' | 'output';
@@ -20,12 +20,12 @@ export function maxSocketPathBytes(platform: Platform): number {
 
 /**
  * The same home always gives the same key on Windows, however it was written: resolved with
- * path.win32, drive letter lower-cased, trailing separators dropped. NTFS is case-insensitive, but
+ * win32, drive letter lower-cased, trailing separators dropped. NTFS is case-insensitive, but
  * only the drive letter is folded: two homes differing in case elsewhere are rare, and folding all of
  * it would need the locale's rules.
  */
 export function windowsHomeKey(home: string): string {
-  let resolved = path.win32.resolve(home);
+  let resolved = win32.resolve(home);
   if (/^[A-Za-z]:/.test(resolved)) resolved = resolved[0].toLowerCase() + resolved.slice(1);
   if (resolved.length > 3) resolved = resolved.replace(/\\+$/, '');
   return resolved;
@@ -47,7 +47,7 @@ export function homeHash(home: string): string {
  */
 export function socketAddress(home: string, kind: SocketKind, platform: Platform): string {
   if (isWindows(platform)) return `${PIPE_PREFIX}corral-${homeHash(home)}-${kind}`;
-  return path.posix.join(home, SOCKET_FILES[kind]);
+  return posix.join(home, SOCKET_FILES[kind]);
 }
 
 const PIPE_PREFIX = '\\\\.\\pipe\\';

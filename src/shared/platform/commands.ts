@@ -6,7 +6,7 @@
  * argument for CommandLineToArgvW, then escape cmd's metacharacters with ^, twice for npm's
  * node_modules/.bin shims, which hand their arguments to cmd a second time.
  */
-import * as path from 'node:path';
+import { win32 } from 'node:path';
 import { isWindows, type Platform } from './platform';
 
 /** What to hand to child_process.spawn. */
@@ -47,19 +47,19 @@ export function findWindowsCommand(command: string, options: ResolveOptions): st
     .split(';')
     .map((extension) => extension.trim())
     .filter((extension) => extension.startsWith('.'));
-  const hasExtension = path.win32.extname(command) !== '';
+  const hasExtension = win32.extname(command) !== '';
   const suffixes = hasExtension ? ['', ...extensions] : extensions;
   const hasSeparator = /[\\/]/.test(command);
   const folders = hasSeparator
-    ? [path.win32.resolve(options.cwd, path.win32.dirname(command))]
+    ? [win32.resolve(options.cwd, win32.dirname(command))]
     : (envValue(options.env, 'PATH', 'win32') ?? '')
         .split(';')
         .map((folder) => folder.trim().replace(/^"(.*)"$/, '$1'))
         .filter((folder) => folder !== '');
-  const name = hasSeparator ? path.win32.basename(command) : command;
+  const name = hasSeparator ? win32.basename(command) : command;
   for (const folder of folders) {
     for (const suffix of suffixes) {
-      const candidate = path.win32.join(folder, name + suffix);
+      const candidate = win32.join(folder, name + suffix);
       if (options.isFile(candidate)) return candidate;
     }
   }
@@ -107,7 +107,7 @@ function isNpmShim(file: string): boolean {
 /** The plan for a .cmd or .bat file: `cmd.exe /d /s /c "<command line>"`, taken verbatim. */
 export function cmdPlan(file: string, args: readonly string[], env: Record<string, string | undefined>): SpawnPlan {
   const throughShim = isNpmShim(file);
-  const line = [escapeCmdMetacharacters(path.win32.normalize(file)), ...args.map((argument) => escapeCmdArgument(argument, throughShim))].join(' ');
+  const line = [escapeCmdMetacharacters(win32.normalize(file)), ...args.map((argument) => escapeCmdArgument(argument, throughShim))].join(' ');
   // /d: no AutoRun commands from the registry; /s /c "...": strip exactly the outer quotes and run the rest.
   return { command: envValue(env, 'ComSpec', 'win32') || 'cmd.exe', args: ['/d', '/s', '/c', `"${line}"`], windowsVerbatimArguments: true };
 }
@@ -126,7 +126,7 @@ export function resolveSpawn(command: string, args: readonly string[], options: 
   if (!isWindows(options.platform)) return { command, args: [...args] };
   const file = findWindowsCommand(command, options);
   if (file === undefined) return null;
-  const extension = path.win32.extname(file).toLowerCase();
+  const extension = win32.extname(file).toLowerCase();
   if (extension === '.cmd' || extension === '.bat') return cmdPlan(file, args, options.env);
   if (extension === '.ps1') return powershellPlan(file, args);
   return { command: file, args: [...args] };
@@ -146,7 +146,7 @@ export interface ExecutableProbe {
  */
 export function executableProblem(file: string, platform: Platform, probe: ExecutableProbe): string | undefined {
   if (isWindows(platform)) {
-    const candidates = path.win32.extname(file) === '' ? [file, `${file}.com`, `${file}.exe`] : [file];
+    const candidates = win32.extname(file) === '' ? [file, `${file}.com`, `${file}.exe`] : [file];
     return candidates.some((candidate) => probe.isFile(candidate)) ? undefined : 'does not exist or is not a file';
   }
   if (!probe.isFile(file)) return 'does not exist or is not a file';

@@ -1,13 +1,13 @@
 /**
  * Paths from ecosystem files. A file written on Windows says `C:\app\server.js`, `c:/app` or
- * `\\server\share\app`; on Windows these are resolved with path.win32 (both separators, drive letters,
+ * `\\server\share\app`; on Windows these are resolved with win32 (both separators, drive letters,
  * UNC). Elsewhere a backslash is an ordinary character in a file name, so paths stay POSIX paths.
  */
-import * as path from 'node:path';
+import { PlatformPath, posix, win32 } from 'node:path';
 import { isWindows, type Platform } from './platform';
 
-export function pathModule(platform: Platform): path.PlatformPath {
-  return isWindows(platform) ? path.win32 : path.posix;
+export function pathModule(platform: Platform): PlatformPath {
+  return isWindows(platform) ? win32 : posix;
 }
 
 /** `value` resolved against `base` with the platform's rules. */
@@ -21,7 +21,7 @@ export function isAbsoluteAppPath(value: string, platform: Platform): boolean {
 
 /** Windows' own form of an absolute path: backslashes, upper-case drive letter, `..` folded. */
 export function normalizeWindowsPath(value: string): string {
-  const normalized = path.win32.normalize(value);
+  const normalized = win32.normalize(value);
   return /^[a-z]:/.test(normalized) ? normalized[0].toUpperCase() + normalized.slice(1) : normalized;
 }
 

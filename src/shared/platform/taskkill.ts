@@ -11,7 +11,7 @@
  * the tree with `taskkill /T /F`.
  */
 import { execFile } from 'node:child_process';
-import * as path from 'node:path';
+import { win32 } from 'node:path';
 
 /** `taskkill /PID <pid> /T`: asks every window in the tree to close. */
 export function gracefulTreeKillArgs(pid: number): string[] {
@@ -36,7 +36,7 @@ export type TaskkillRunner = (args: string[]) => void;
 
 /** taskkill.exe in System32, by its full path: a taskkill earlier on PATH (the app's cwd) is never run. */
 export function taskkillPath(env: NodeJS.ProcessEnv): string {
-  return path.win32.join(env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows', 'System32', 'taskkill.exe');
+  return win32.join(env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows', 'System32', 'taskkill.exe');
 }
 
 const TASKKILL_TIMEOUT_MS = 10_000;
