@@ -238,7 +238,7 @@ const scenarios = makeScenarios({
 async function extensionScenario() {
   const file = path.join(tmp, 'extension-metrics.jsonl');
   const suites = [
-    ['test/harness/run-vscode.mjs', { CORRAL_VSCODE_GREP: 'activates, then attaches|200 processes' }],
+    ['test/harness/run-vscode.mjs', { CORRAL_VSCODE_GREP: 'activates, then attaches|200 processes|1,000 processes|edit loop in the editor' }],
     ['test/harness/run-e2e.mjs', { CORRAL_E2E_GREP: 'opens the Corral view from the activity bar|200 processes' }],
   ];
   for (const [script, grep] of suites) {
@@ -246,7 +246,7 @@ async function extensionScenario() {
     const result = await run(process.execPath, [path.join(ROOT, script)], {
       env: env({ ...grep, CORRAL_BENCH_METRICS: file }),
       cwd: ROOT,
-      timeoutMs: 6 * 60_000,
+      timeoutMs: 10 * 60_000,
     });
     if (result.code !== 0) details.push(`extension: ${script} exited with code ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }

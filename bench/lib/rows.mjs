@@ -136,6 +136,19 @@ export function buildRows(samples, { reps: REPS, strippedHere }) {
     { key: 'extLoadActivate', label: 'VS Code extension: loading and activating the bundle, as the host sees it', unit: 'ms' },
     { key: 'extTreeData200', label: 'VS Code extension: tree data of 200 processes, fully expanded (best of 5)', unit: 'ms' },
     { key: 'extTreeShown200', label: 'VS Code workbench: 200 processes started from the CLI → all rows shown (after the last start returns)', unit: 'ms' },
+    { key: 'extFleetStore1000', label: 'VS Code extension: 1,000 apps from one ecosystem file → all online in the store (from the start command)', unit: 'ms' },
+    { key: 'extFleetStoreLag1000', label: "VS Code extension: 1,000 apps: the daemon's last online event → all online in the store", unit: 'ms' },
+    { key: 'extTreeData1000', label: 'VS Code extension: tree data of 1,000 app rows (best of 3)', unit: 'ms' },
+    {
+      key: 'extRowUpdate1000',
+      label: "VS Code extension, 1,000 apps: one app's stop/start event → its row's new TreeItem (median of 6)",
+      unit: 'ms',
+      target: { corralAtMost: 50, text: '≤ 50 ms' },
+    },
+    { key: 'extEditAlways', label: 'VS Code edit loop: save() in the editor → new version served, fork app, restartOnSave "always" (median of 3)', unit: 'ms' },
+    { key: 'extEditAlwaysFailed', label: 'VS Code edit loop, fork app, restartOnSave "always": failed keep-alive GETs (3 saves)', unit: 'count', sum: true },
+    { key: 'extEditWatchCluster', label: 'VS Code edit loop: save() in the editor → new version served, watched cluster app of 2 (median of 3)', unit: 'ms' },
+    { key: 'extEditWatchClusterFailed', label: 'VS Code edit loop, watched cluster app of 2: failed keep-alive GETs (3 saves)', unit: 'count', sum: true },
   ];
   return list
     .map((row) => {

@@ -2,7 +2,9 @@
  * The extension's copy of the daemon's process table. Filled by one `list` per connection, then kept
  * current from events: state changes patch a process, deletions remove it, metrics ticks update CPU and
  * memory. Only a process never seen before costs a call (`describe`, batched). Changes are announced
- * coalesced, so a burst of events (a cluster reload, 200 starts) gives one refresh.
+ * coalesced, at most one announcement per COALESCE_MS, so a burst of events (a cluster reload, 200 starts)
+ * gives a refresh or two; the first change after a quiet spell is announced on the next turn of the event
+ * loop rather than COALESCE_MS later (a row follows its event in a few ms, not ~30).
  */
 import * as vscode from 'vscode';
 import type { ProcessEvent, ProcessInfo, StateReason } from '../shared/protocol';
@@ -14,6 +16,11 @@ const CONFIG_REASONS: ReadonlySet<StateReason> = new Set<StateReason>(['start', 
 export interface StoreChange {
   /** Processes came or went, or changed state (not just figures). */
   structure: boolean;
+  /**
+   * Processes came or went, or one changed what places it in the tree (name, namespace, exec mode,
+   * instances): the tree's shape may differ. Without it, the same rows show new states or figures.
+   */
+  membership: boolean;
   /** App names whose processes changed in any way. */
   apps: ReadonlySet<string>;
 }
@@ -31,8 +38,10 @@ export class ProcessStore implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<{ process: ProcessInfo; event: ProcessEvent }>();
   /** Every state change of a known process, after the store applied it. */
   readonly onDidChangeState = this.stateEmitter.event;
-  private pending: { structure: boolean; apps: Set<string> } | undefined;
+  private pending: { structure: boolean; membership: boolean; apps: Set<string> } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastAnnounced = -Infinity;
+  private shape = 0;
   private readonly unknown = new Set<number>();
   /** Ids deleted on this connection: a `describe` answer that crossed the deletion must not bring one back. */
   private readonly deleted = new Set<number>();
@@ -123,7 +132,7 @@ export class ProcessStore implements vscode.Disposable {
         names.add(process.name);
       }
       this.loaded = true;
-      this.changed(true, names);
+      this.changed(true, names, true);
     } catch (error) {
       console.error('corral: list failed', error);
     }
@@ -132,10 +141,10 @@ export class ProcessStore implements vscode.Disposable {
   private clear(): void {
     this.generation++;
     this.loaded = false;
-    if (this.processes.size === 0) return this.changed(true, new Set());
+    if (this.processes.size === 0) return this.changed(true, new Set(), true);
     const names = new Set([...this.processes.values()].map((process) => process.name));
     this.processes.clear();
-    this.changed(true, names);
+    this.changed(true, names, true);
   }
 
   private applyEvent(event: ProcessEvent): void {
@@ -182,14 +191,17 @@ export class ProcessStore implements vscode.Disposable {
         (described) => {
           if (generation !== this.generation) return;
           const names = new Set<string>();
+          let membership = false;
           for (const { config: _config, history: _history, samples: _samples, ...info } of described) {
             if (!ids.includes(info.id) || this.deleted.has(info.id)) continue;
             const known = this.processes.get(info.id);
             const newerState = known !== undefined && (this.eventsSeen.get(info.id) ?? 0) > (seenAtAsk.get(info.id) ?? 0);
             this.processes.set(info.id, newerState ? { ...info, ...stateOf(known) } : info);
             names.add(info.name);
+            if (known) names.add(known.name);
+            membership ||= known === undefined || placedDifferently(known, info);
           }
-          if (names.size > 0) this.changed(true, names);
+          if (names.size > 0) this.changed(true, names, membership);
         },
         // A process deleted before we asked: its deletion event follows (or came) anyway.
         () => undefined,
@@ -201,22 +213,33 @@ export class ProcessStore implements vscode.Disposable {
     this.deleted.add(id);
     this.eventsSeen.delete(id);
     if (!this.processes.delete(id)) return;
-    this.changed(true, new Set([name]));
+    this.changed(true, new Set([name]), true);
     if (!this.all().some((process) => process.name === name)) this.deletedEmitter.fire(name);
   }
 
-  private changed(structure: boolean, apps: Set<string>): void {
-    if (!this.pending) this.pending = { structure, apps: new Set(apps) };
+  /** Grows at once (not coalesced) whenever a change with `membership` happens: the view's cue to rebuild its nodes. */
+  get shapeVersion(): number {
+    return this.shape;
+  }
+
+  private changed(structure: boolean, apps: Set<string>, membership = false): void {
+    if (membership) this.shape++;
+    if (!this.pending) this.pending = { structure, membership, apps: new Set(apps) };
     else {
       this.pending.structure ||= structure;
+      this.pending.membership ||= membership;
       for (const app of apps) this.pending.apps.add(app);
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const change = this.pending!;
-      this.pending = undefined;
-      this.emitter.fire(change);
-    }, COALESCE_MS);
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        this.lastAnnounced = performance.now();
+        const change = this.pending!;
+        this.pending = undefined;
+        this.emitter.fire(change);
+      },
+      Math.max(0, this.lastAnnounced + COALESCE_MS - performance.now()),
+    );
   }
 
   dispose(): void {
@@ -226,6 +249,11 @@ export class ProcessStore implements vscode.Disposable {
     this.deletedEmitter.dispose();
     this.stateEmitter.dispose();
   }
+}
+
+/** What decides a process's place in the view: its app row, its namespace, whether its app row is a group. */
+function placedDifferently(a: ProcessInfo, b: ProcessInfo): boolean {
+  return a.name !== b.name || a.namespace !== b.namespace || a.exec_mode !== b.exec_mode || a.instances !== b.instances;
 }
 
 /** The fields a process event sets (applyEvent): what a `describe` answer older than the event must not undo. */

@@ -1,6 +1,10 @@
 /**
  * The Corral process view: a thin adapter from the pure tree model to VS Code's TreeItems. It refreshes
  * when the store changes; figure-only changes (metrics ticks) are skipped while the view is hidden.
+ * When processes only changed state or figures (no process came or went), just the rows of the changed
+ * apps are refreshed: the workbench then asks for those TreeItems alone, not for the whole tree (at
+ * 1,000 apps a whole-tree refresh re-sorts and re-describes every row for one status change). For that
+ * the nodes keep their identity: the workbench finds a fired element by the object getChildren returned.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,7 +15,6 @@ import type { ProcessStore, StoreChange } from './process-store';
 import {
   appDisplayState,
   buildTree,
-  children,
   contextValue,
   describeProcesses,
   displayState,
@@ -20,6 +23,8 @@ import {
   tooltip,
   type AppNode,
   type DisplayState,
+  type InstanceNode,
+  type NamespaceNode,
   type TreeNode,
 } from './tree-model';
 
@@ -45,9 +50,19 @@ export interface LastErrors {
 }
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly parents = new Map<string, TreeNode>();
+  /** The root nodes last returned, while the tree's shape is unchanged; undefined: build on the next ask. */
+  private roots: Array<NamespaceNode | AppNode> | undefined;
+  /** The store's shapeVersion `roots` was built at. */
+  private rootsShape = -1;
+  /** Namespace and app nodes handed out, by key: a rebuild updates these objects rather than making new ones. */
+  private readonly groupNodes = new Map<string, NamespaceNode | AppNode>();
+  /** App nodes of `roots` by app name (one per namespace the name is used in). */
+  private readonly appNodes = new Map<string, AppNode[]>();
+  /** Instance nodes last returned, by key, so that a refresh of one fires the object the workbench holds. */
+  private readonly instanceNodes = new Map<string, InstanceNode>();
   private visible = true;
   private staleFigures = false;
   private readonly subscription: vscode.Disposable;
@@ -69,6 +84,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   refresh(): void {
     this.staleFigures = false;
+    this.roots = undefined;
     this.changeEmitter.fire(undefined);
   }
 
@@ -77,15 +93,77 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       this.staleFigures = true;
       return;
     }
-    this.refresh();
+    if (change.membership || !this.roots) return this.refresh();
+    const changed: TreeNode[] = [];
+    for (const name of change.apps) {
+      for (const app of this.appNodes.get(name) ?? []) {
+        if (!this.update(app)) return this.refresh();
+        changed.push(app);
+        if (isGroup(app)) for (const instance of this.instancesOf(app)) changed.push(instance);
+      }
+    }
+    if (changed.length > 0) this.changeEmitter.fire(changed);
+  }
+
+  /** The tree from the store, in the node objects handed out before where their keys remain. */
+  private rebuild(): void {
+    const built = buildTree(this.store.all());
+    const previous = new Map(this.groupNodes);
+    this.groupNodes.clear();
+    this.appNodes.clear();
+    this.parents.clear();
+    const keep = <T extends NamespaceNode | AppNode>(fresh: T): T => {
+      const old = previous.get(fresh.key);
+      const node = old && old.kind === fresh.kind ? (Object.assign(old, fresh) as T) : fresh;
+      this.groupNodes.set(node.key, node);
+      return node;
+    };
+    const keepApp = (app: AppNode): AppNode => {
+      const node = keep(app);
+      const named = this.appNodes.get(node.name);
+      if (named) named.push(node);
+      else this.appNodes.set(node.name, [node]);
+      return node;
+    };
+    this.roots = built.map((root) => {
+      if (root.kind === 'app') return keepApp(root);
+      root.apps = root.apps.map(keepApp);
+      return keep(root);
+    });
+    this.rootsShape = this.store.shapeVersion;
+    for (const key of this.instanceNodes.keys()) if (!this.store.get(Number(key.slice('id:'.length)))) this.instanceNodes.delete(key);
+  }
+
+  /** Points an app node at the store's current objects for its processes; false when they are not all there. */
+  private update(app: AppNode): boolean {
+    for (let index = 0; index < app.processes.length; index++) {
+      const current = this.store.get(app.processes[index]!.id);
+      if (!current || current.name !== app.name || current.namespace !== app.namespace) return false;
+      app.processes[index] = current;
+    }
+    return true;
+  }
+
+  /** The instance rows of a group app, reusing the node objects handed out before. */
+  private instancesOf(app: AppNode): InstanceNode[] {
+    return app.processes.map((process) => {
+      const key = `id:${process.id}`;
+      let instance = this.instanceNodes.get(key);
+      if (!instance) this.instanceNodes.set(key, (instance = { kind: 'instance', key, app, process }));
+      instance.app = app;
+      instance.process = process;
+      return instance;
+    });
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    const nodes = node ? children(node) : buildTree(this.store.all());
-    if (!node) this.parents.clear();
-    for (const child of nodes) {
-      if (node) this.parents.set(child.key, node);
+    if (!node) {
+      if (!this.roots || this.rootsShape !== this.store.shapeVersion) this.rebuild();
+      else if (![...this.appNodes.values()].every((apps) => apps.every((app) => this.update(app)))) this.rebuild();
+      return this.roots!;
     }
+    const nodes: TreeNode[] = node.kind === 'namespace' ? node.apps : node.kind === 'app' && isGroup(node) ? this.instancesOf(node) : [];
+    for (const child of nodes) this.parents.set(child.key, node);
     return nodes;
   }
 
