@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Corral vs PM2, side by side: the same scenarios against both, interleaved A B A B, medians and ratio
 // Corral/PM2 against the speed targets. `npm run bench` (builds first), or `node bench/run.mjs [--quick]
-// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200,fleet1000,edit,extension] [--out=FILE] [--keep] [--keep-env]`.
+// [--only=cold,ping,start10,respawn,reload,logs,fleet50,fleet200,fleet1000,edit,soak,extension] [--out=FILE] [--keep] [--keep-env]`.
 // `extension` (full mode, or when named in --only) times the VS Code extension in the test harness.
 // Each tool runs in its own temporary home; every process started here is stopped on the way out.
 import { randomUUID } from 'node:crypto';
