@@ -17,6 +17,15 @@ const LSTART = 'Wed Dec  2 02:04:24 2026';
 const LSTART_SECONDS = Date.UTC(2026, 11, 2, 2, 4, 24) / 1000;
 
 /** A Node child that stays until killed, with `env` (and a grandchild when `withChild`). */
+/** Resolves once `probe` holds, looking every 10 ms; fails naming `what` after 10 s. */
+async function eventually(probe: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function sleeper(env: Record<string, string>, withChild = false): Promise<ChildProcess> {
   const code = withChild
     ? "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); setInterval(() => {}, 1000); console.log('up')"
@@ -123,7 +132,8 @@ describe('daemon/platform: the ps process table', () => {
         const pid = child.pid as number;
         const instance = new InstanceProcesses('3:no-proc', true);
         instance.rooted(pid);
-        await new Promise((resolve) => setTimeout(resolve, 300)); // the grandchild has started
+        // The child has printed 'up' once it spawned the grandchild; the grandchild shows in the table soon after.
+        await eventually(() => instance.list().length === 2, 'the grandchild in the table');
         const listed = instance.list().map((entry) => entry.pid);
         assert.ok(listed.includes(pid) && listed.length === 2, `the instance is the child and its child: ${listed.join(',')}`);
         assert.equal(descendants(pid).length, 1);
@@ -157,7 +167,8 @@ describe('daemon/platform: the ps process table', () => {
         assert.ok(processAlive(pid));
         instance.signal('SIGTERM', false);
         await endProcesses(instance.list(), 500);
-        await new Promise((resolve) => setTimeout(resolve, 50)); // a new turn: a fresh look at the table
+        // The child is ours: it is gone from the table once Node has reaped it (on a later turn of the loop).
+        await eventually(() => instance.list().length === 0, 'every process of the instance gone from the table');
         assert.deepEqual(instance.list(), [], 'all ended');
       } finally {
         killGroup(child);
