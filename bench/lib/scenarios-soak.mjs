@@ -10,8 +10,23 @@ import * as path from 'node:path';
 import { formatValue } from './report.mjs';
 import { anonymousBytes, now, rssBytes, sleep } from './util.mjs';
 
-const LOGGER = `const chunk = ('x'.repeat(99) + '\\n').repeat(1000);
-function go() { while (process.stdout.write(chunk)); process.stdout.once('drain', go); }
+// Writes 100-byte lines at full speed until argv[3] bytes have been handed to stdout, then idles; every 8 MB and at
+// the end it records its count in the file argv[2]. Counted by the writer: rotation deletes old log files, so the
+// files on disk never add up to what went through the daemon.
+const LOGGER = `const fs = require('node:fs');
+const [progress, target] = [process.argv[2], Number(process.argv[3])];
+const chunk = ('x'.repeat(99) + '\\n').repeat(1000);
+let written = 0;
+let reported = 0;
+const report = () => { fs.writeFileSync(progress + '.tmp', String(written)); fs.renameSync(progress + '.tmp', progress); reported = written; };
+function go() {
+  while (written < target) {
+    written += chunk.length;
+    if (written - reported >= 8 << 20) report();
+    if (!process.stdout.write(chunk)) return process.stdout.once('drain', go);
+  }
+  process.stdout.write('', () => { report(); setInterval(() => {}, 1 << 30); });
+}
 go();
 `;
 
@@ -67,20 +82,6 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
 };
 
-/** Bytes in every file under dir (the daemon's log files). */
-function bytesUnder(dir) {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    try {
-      total += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
-    } catch {
-      // rotated away meanwhile
-    }
-  }
-  return total;
-}
-
 /** Sum of restart_time over the apps whose names start with prefix, from Corral's jlist. */
 async function restartsOf(tool, prefix) {
   const { stdout } = await tool.cli(['jlist']);
@@ -104,6 +105,15 @@ export function soakScenario(session) {
     const daemon = await tool.ensureDaemon();
     const logger = path.join(work, 'soak-logger.js');
     fs.writeFileSync(logger, LOGGER);
+    const progressFile = path.join(work, 'soak-logger.progress');
+    fs.rmSync(progressFile, { force: true });
+    const loggedBytes = () => {
+      try {
+        return Number(fs.readFileSync(progressFile, 'utf8')) || 0;
+      } catch {
+        return 0;
+      }
+    };
     const restarters = Array.from({ length: 4 }, (_, i) => ({
       name: `soak-true-${i}`,
       script: '/bin/true',
@@ -114,9 +124,8 @@ export function soakScenario(session) {
       max_restarts: 1_000_000,
     }));
     const file = path.join(work, 'soak.config.js');
-    fs.writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [...restarters, { name: 'soak-log', script: logger }] }, null, 1)};\n`);
+    fs.writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [...restarters, { name: 'soak-log', script: logger, args: [progressFile, String(targetLogBytes)], autorestart: false }] }, null, 1)};\n`);
 
-    const logsDir = path.join(tool.home, 'logs');
     const t0 = now();
     const curve = [];
     const sample = (restarts, logBytes, phase) => {
@@ -143,7 +152,7 @@ export function soakScenario(session) {
     let nextSampleAt = 0;
     while (now() - t0 < capMs) {
       restarts = await restartsOf(tool, 'soak-true-');
-      logBytes = bytesUnder(logsDir);
+      logBytes = loggedBytes();
       if (!loggerStopped && logBytes >= targetLogBytes) {
         await tool.cli(['stop', 'soak-log']);
         loggerStopped = true;
@@ -169,7 +178,7 @@ export function soakScenario(session) {
       );
     // Settled: everything stopped, a few seconds for the heap to be collected as it would be on an idle daemon.
     await sleep(5000);
-    const end = sample(restarts, bytesUnder(logsDir), 'all stopped, 5 s later');
+    const end = sample(restarts, logBytes, 'all stopped, 5 s later');
     const endCollected = inspector ? { restarts, ...(await inspector.collected()) } : null;
     inspector?.close();
     await tool.cli(['delete', 'all']);
