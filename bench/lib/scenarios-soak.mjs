@@ -124,7 +124,10 @@ export function soakScenario(session) {
       max_restarts: 1_000_000,
     }));
     const file = path.join(work, 'soak.config.js');
-    fs.writeFileSync(file, `module.exports = ${JSON.stringify({ apps: [...restarters, { name: 'soak-log', script: logger, args: [progressFile, String(targetLogBytes)], autorestart: false }] }, null, 1)};\n`);
+    fs.writeFileSync(
+      file,
+      `module.exports = ${JSON.stringify({ apps: [...restarters, { name: 'soak-log', script: logger, args: [progressFile, String(targetLogBytes)], autorestart: false }] }, null, 1)};\n`,
+    );
 
     const t0 = now();
     const curve = [];

@@ -65,7 +65,10 @@ export function launchFork(spec: LaunchSpec, signals: SignalOptions = defaultSig
       }),
   );
   child.stdin?.on('error', () => undefined); // the app closed its stdin: a later write just fails
-  if (child.pid !== undefined) processes.rooted(child.pid);
+  if (child.pid !== undefined) {
+    processes.rooted(child.pid, true);
+    child.once('exit', () => processes.reaped());
+  }
 
   const signal = (name: NodeJS.Signals): void =>
     deliverSignal(child, name, {

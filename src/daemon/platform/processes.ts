@@ -26,14 +26,42 @@ export const PRIMARY_VARIABLE = 'CORRAL_PRIMARY';
  * every younger process) again. A snapshot a few milliseconds old lists no less than a fresh one
  * would have a moment earlier, and every pid is proven again (unchanged) right before its signal.
  */
-let snapshot: { entries: ProcessEntry[]; environs: Map<number, string[] | null> } | null = null;
+interface Snapshot {
+  entries: ProcessEntry[];
+  environs: Map<number, string[] | null>;
+  /** The entries by parent pid, made on first use. */
+  children: Map<number, ProcessEntry[]> | null;
+  /** The pids in the trees of the daemon's unreaped fork children (see `ownChildren`), made on first use. */
+  claimed: Set<number> | null;
+}
 
-function currentSnapshot(): NonNullable<typeof snapshot> {
+/**
+ * The daemon's own fork children not yet reaped, each with the marker it was launched with. Exact: Node
+ * reaps them in this process, and each leaves this map at its exit event, before its pid can be reused.
+ * A process in the tree below one of them belongs to that launch (a process leaves a tree only for init
+ * or a subreaper above it), so another instance's search needs no look at its environment: with 1,000
+ * apps, each exit would otherwise read the environment of every app started after it.
+ */
+const ownChildren = new Map<number, string>();
+
+let snapshot: Snapshot | null = null;
+
+function currentSnapshot(): Snapshot {
   if (!snapshot) {
-    snapshot = { entries: processTable().entries(), environs: new Map() };
+    snapshot = { entries: processTable().entries(), environs: new Map(), children: null, claimed: null };
     setImmediate(() => (snapshot = null));
   }
   return snapshot;
+}
+
+function childrenOf(entries: ProcessEntry[]): Map<number, ProcessEntry[]> {
+  const children = new Map<number, ProcessEntry[]>();
+  for (const entry of entries) {
+    const siblings = children.get(entry.ppid);
+    if (siblings) siblings.push(entry);
+    else children.set(entry.ppid, [entry]);
+  }
+  return children;
 }
 
 function liveEntries(): ProcessEntry[] {
@@ -69,14 +97,19 @@ function kill(target: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** `roots` and everything below them in the process tree of `entries`. */
-function withDescendants(roots: ProcessEntry[], entries: ProcessEntry[]): ProcessEntry[] {
-  const children = new Map<number, ProcessEntry[]>();
-  for (const entry of entries) children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), entry]);
+function claimedPids(current: Snapshot): Set<number> {
+  const roots = current.entries.filter((entry) => entry.ppid === process.pid && ownChildren.has(entry.pid));
+  return new Set(withDescendants(roots).map((entry) => entry.pid));
+}
+
+/** `roots` and everything below them in the process tree of this turn's snapshot. */
+function withDescendants(roots: ProcessEntry[]): ProcessEntry[] {
+  const current = currentSnapshot();
+  const children = (current.children ??= childrenOf(current.entries));
   const found = new Map(roots.map((entry) => [entry.pid, entry]));
   const queue = [...roots];
-  while (queue.length > 0) {
-    for (const child of children.get((queue.shift() as ProcessEntry).pid) ?? []) {
+  for (let next = 0; next < queue.length; next++) {
+    for (const child of children.get(queue[next].pid) ?? []) {
       if (found.has(child.pid)) continue;
       found.set(child.pid, child);
       queue.push(child);
@@ -91,7 +124,7 @@ export function descendants(root: number, platform: Platform = currentPlatform()
   const entries = liveEntries();
   const self = entries.find((entry) => entry.pid === root);
   return self
-    ? withDescendants([self], entries)
+    ? withDescendants([self])
         .filter((entry) => entry.pid !== root)
         .map((entry) => entry.pid)
     : [];
@@ -145,20 +178,33 @@ export class InstanceProcesses {
     this.variable = `${INSTANCE_VARIABLE}=${marker}`;
   }
 
-  /** The root has started: remember its pid and start time. */
-  rooted(pid: number): void {
+  /**
+   * The root has started: remember its pid and start time. `ownChild`: the root is the daemon's own
+   * child (fork mode), reaped here; then reaped() must be called at its exit event.
+   */
+  rooted(pid: number, ownChild = false): void {
     this.root = pid;
     // Taken before the spawn where the table has a clock (one read less per spawn); the marker, new for
     // each launch, is what tells this instance's processes, the floor only leaves older ones unread.
     this.floor = this.earliest ?? processTable().read([pid]).get(pid)?.startTime ?? 0;
+    if (ownChild) ownChildren.set(pid, this.variable);
+  }
+
+  /** The root, the daemon's own child, has been reaped (its exit event): its pid may be reused from now on. */
+  reaped(): void {
+    if (this.root !== null && ownChildren.get(this.root) === this.variable) ownChildren.delete(this.root);
   }
 
   list(): ProcessEntry[] {
-    const entries = liveEntries();
-    const younger = entries.filter((entry) => entry.startTime >= this.floor);
-    const variables = environs(younger);
-    const marked = younger.filter((entry) => variables.get(entry.pid)?.includes(this.variable) ?? false);
-    return withDescendants(marked, entries);
+    const current = currentSnapshot();
+    const claimed = (current.claimed ??= claimedPids(current));
+    // The root while it is still the daemon's unreaped child; outside the fork trees, what carries the marker.
+    const unclaimed = current.entries.filter((entry) => entry.startTime >= this.floor && !claimed.has(entry.pid));
+    const variables = environs(unclaimed);
+    const marked = unclaimed.filter((entry) => variables.get(entry.pid)?.includes(this.variable) ?? false);
+    const root = this.root !== null && ownChildren.get(this.root) === this.variable ? current.entries.find((entry) => entry.pid === this.root) : undefined;
+    if (root && root.ppid === process.pid) marked.push(root);
+    return withDescendants(marked);
   }
 
   /**
