@@ -11,26 +11,40 @@ import { cpuTicks, liveChildren, median, now, processAlive, rssBytes, sleep, tea
 
 const FLOOR_SCRIPT = path.resolve(fileURLToPath(new URL('../fleet-floor.mjs', import.meta.url)));
 
-/** Runs the floor script once: resolves the milliseconds it took to spawn `count` sleeps; its children are gone after. */
+/**
+ * Runs the floor script once: resolves { ms, endMs }: the milliseconds it took to spawn `count` sleeps, and to end
+ * them all (SIGINT, every exit seen); its children are gone after.
+ */
 async function spawnFloor(env, count) {
   if (teardown.started) throw new Error('the run is being torn down');
   const child = spawn(process.execPath, [FLOOR_SCRIPT, String(count)], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   liveChildren.add(child.pid);
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    const line = await new Promise((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`fleet floor: ${count} spawns did not finish in 120 s`)), 120_000);
-      child.stdout.setEncoding('utf8').on('data', (chunk) => {
-        text += chunk;
-        if (text.includes('\n')) {
-          clearTimeout(timer);
-          resolve(text.slice(0, text.indexOf('\n')));
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`fleet floor exited with ${code} before reporting`)));
+  let text = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+  /** The next JSON line the script prints. */
+  const nextLine = (what) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fleet floor: ${what} of ${count} sleeps did not finish in 120 s`)), 120_000);
+      const check = () => {
+        if (!text.includes('\n')) return;
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        child.off('exit', early);
+        const line = text.slice(0, text.indexOf('\n'));
+        text = text.slice(text.indexOf('\n') + 1);
+        resolve(JSON.parse(line));
+      };
+      const early = (code) => reject(new Error(`fleet floor exited with ${code} before reporting`));
+      child.stdout.on('data', check);
+      child.once('exit', early);
+      check();
     });
-    return JSON.parse(line).ms;
+  try {
+    const { ms } = await nextLine('the spawn');
+    child.stdin.write('end\n');
+    const { endMs } = await nextLine('the end');
+    return { ms, endMs };
   } finally {
     child.stdin.end();
     await exited;
@@ -63,9 +77,12 @@ export function fleetScenario(session) {
 
     // The floor first, twice (the first warms the page cache for `sleep`); the second is recorded.
     await spawnFloor(env(), Math.min(count, 100));
-    const floor = await spawnFloor(env(), count);
+    const { ms: floor, endMs } = await spawnFloor(env(), count);
     recordFloor('fleetStart', floor);
-    log(`${`fleet ${count}`.padEnd(14)} ${'floor'.padEnd(6)} ${formatValue('ms', floor)}  (bare Node spawning ${count} sleeps)`);
+    recordFloor('fleetDelete', endMs);
+    log(
+      `${`fleet ${count}`.padEnd(14)} ${'floor'.padEnd(6)} ${formatValue('ms', floor)}  (bare Node spawning ${count} sleeps; ending them: ${formatValue('ms', endMs)})`,
+    );
 
     for (const tool of tools) {
       const cap = tool === tools[0] ? 300_000 : REPS.hugeFleetPm2CapMs;
@@ -156,6 +173,13 @@ export function fleetRows(get, REPS) {
     { key: 'fleetPing', label: `ping, ${count} apps`, unit: 'ms' },
     { key: 'fleetJlist', label: `jlist, ${count} apps`, unit: 'ms', target: bound(ping * 1.5, `≤ 1.5 × ping = ${(ping * 1.5).toFixed(0)} ms`) },
     { key: 'fleetDelete', label: `delete all, ${count} apps → every pid gone`, unit: 'ms', target: { corralAtMost: 1000, text: '≤ 1000 ms' } },
+    {
+      key: 'fleetDeleteFloor',
+      label: `delete floor: the same script ending its ${count} sleeps (SIGINT each, until every exit; no manager, no CLI)`,
+      unit: 'ms',
+      corral: get('fleetDelete').floor ?? [],
+      pm2: [],
+    },
     { key: 'fleetCpu', label: `daemon CPU, ${count} idle apps, ${REPS.cpuWindowS} s`, unit: '%', target: { corralAtMost: 1, text: '≤ 1 %' } },
     { key: 'fleetRss', label: `daemon RSS, ${count} apps`, unit: 'MB', target: { corralAtMost: 85 * 1024 * 1024, text: '≤ 85 MB' } },
   ];
