@@ -451,7 +451,8 @@ export class Supervisor {
 
   private onSample(sampled: ManagedProcess[], at: number): void {
     for (const process of sampled) this.autoRestarts.checkMemory(process);
-    this.ctx.publish('metrics', { at, processes: sampled.map((process) => ({ id: process.id, cpu: process.cpu, memory: process.memory })) });
+    if (this.ctx.hasSubscribers())
+      this.ctx.publish('metrics', { at, processes: sampled.map((process) => ({ id: process.id, cpu: process.cpu, memory: process.memory })) });
   }
 
   private syncTriggers(app: AppConfig): Promise<void> {
