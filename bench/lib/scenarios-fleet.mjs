@@ -35,7 +35,10 @@ async function spawnFloor(env, count) {
         text = text.slice(text.indexOf('\n') + 1);
         resolve(JSON.parse(line));
       };
-      const early = (code) => reject(new Error(`fleet floor exited with ${code} before reporting`));
+      const early = (code) => {
+        clearTimeout(timer);
+        reject(new Error(`fleet floor exited with ${code} before reporting`));
+      };
       child.stdout.on('data', check);
       child.once('exit', early);
       check();

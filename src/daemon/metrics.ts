@@ -21,8 +21,7 @@ export interface Sampled {
   readonly samples: MetricsSample[];
 }
 
-/** CPU % (of one core) and RSS by pid. */
-type Usage = Map<number, { cpu: number; memory: number }>;
+type Usage = Record<string, { cpu: number; memory: number } | undefined>;
 
 /** Apps with max_memory_restart are checked this often, between full samples. */
 export const MEMORY_CHECK_MS = 250;
@@ -79,61 +78,36 @@ export class MetricsSampler {
 
   async tick(): Promise<void> {
     if (this.running) return;
-    // One pass over the processes, no intermediate lists: with 1,000 apps this runs every 2 s.
-    const targets: Sampled[] = [];
-    const pids: number[] = [];
-    let trees: Map<number, number[]> | null = null;
-    for (const process of this.processes()) {
-      const pid = process.pid;
-      if (pid === null) continue;
-      targets.push(process);
-      pids.push(pid);
-      if (process.app.monitor_tree) {
-        const tree = descendants(pid);
-        (trees ??= new Map()).set(process.id, tree);
-        for (const child of tree) pids.push(child);
-      }
-    }
+    const targets = [...this.processes()].filter((process) => process.pid !== null);
     if (targets.length === 0) return;
     this.running = true;
     try {
+      const trees = new Map<number, number[]>();
+      for (const process of targets) if (process.app.monitor_tree) trees.set(process.id, descendants(process.pid as number));
+      const pids = [...new Set(targets.flatMap((process) => [process.pid as number, ...(trees.get(process.id) ?? [])]))];
       const at = Date.now();
-      const asked = trees ? [...new Set(pids)] : pids;
       // graceful: a pid that exited since the list was made is left out, not an error for all.
-      const usage = this.fromTable(asked, performance.now()) ?? (await this.fromPidusage(asked));
+      const usage: Usage = this.fromTable(pids, performance.now()) ?? (await pidusage(pids, { usePs: processTable().pidusageUsesPs }).catch(() => ({})));
       const sampled: Sampled[] = [];
       for (const process of targets) {
-        const own = usage.get(process.pid as number);
+        const own = usage[String(process.pid)];
         if (!own) continue;
         let cpu = own.cpu;
         let memory = own.memory;
-        for (const child of trees?.get(process.id) ?? []) {
-          const figures = usage.get(child);
-          if (!figures) continue;
-          cpu += figures.cpu;
-          memory += figures.memory;
+        for (const child of trees.get(process.id) ?? []) {
+          cpu += usage[String(child)]?.cpu ?? 0;
+          memory += usage[String(child)]?.memory ?? 0;
         }
         process.cpu = Math.round(cpu * 10) / 10;
         process.memory = memory;
-        const { samples } = process;
-        if (samples.length >= HISTORY_SAMPLES) samples.splice(0, samples.length - HISTORY_SAMPLES + 1);
-        samples.push({ at, cpu: process.cpu, memory });
+        process.samples.push({ at, cpu: process.cpu, memory });
+        if (process.samples.length > HISTORY_SAMPLES) process.samples.shift();
         sampled.push(process);
       }
       this.onSample(sampled, at);
     } finally {
       this.running = false;
     }
-  }
-
-  private async fromPidusage(pids: number[]): Promise<Usage> {
-    const found: Record<string, { cpu: number; memory: number } | undefined> = await pidusage(pids, { usePs: processTable().pidusageUsesPs }).catch(() => ({}));
-    const usage: Usage = new Map();
-    for (const pid of pids) {
-      const figures = found[String(pid)];
-      if (figures) usage.set(pid, { cpu: figures.cpu, memory: figures.memory });
-    }
-    return usage;
   }
 
   /**
@@ -143,21 +117,17 @@ export class MetricsSampler {
   private fromTable(pids: number[], at: number): Usage | null {
     const read = processTable().usage(pids);
     if (!read) return null;
-    const usage: Usage = new Map();
-    const previous = this.previous;
+    const usage: Usage = {};
+    const next = new Map<number, { usage: ProcessUsage; at: number }>();
     for (const [pid, now] of read) {
-      const before = previous.get(pid);
+      const before = this.previous.get(pid);
       const same = before !== undefined && before.usage.startTime === now.startTime && at > before.at;
       const cpuMs = same ? now.cpuMs - before.usage.cpuMs : now.cpuMs;
       const wallMs = same ? at - before.at : now.ageMs;
-      usage.set(pid, { cpu: wallMs > 0 ? (Math.max(0, cpuMs) / wallMs) * 100 : 0, memory: now.rssBytes });
-      if (before) {
-        before.usage = now;
-        before.at = at;
-      } else previous.set(pid, { usage: now, at });
+      usage[String(pid)] = { cpu: wallMs > 0 ? (Math.max(0, cpuMs) / wallMs) * 100 : 0, memory: now.rssBytes };
+      next.set(pid, { usage: now, at });
     }
-    // Counters of processes no longer read (stopped, or gone) are dropped.
-    if (previous.size > read.size) for (const pid of previous.keys()) if (!read.has(pid)) previous.delete(pid);
+    this.previous = next;
     return usage;
   }
 }

@@ -31,8 +31,12 @@ interface Snapshot {
   environs: Map<number, string[] | null>;
   /** The entries by parent pid, made on first use. */
   children: Map<number, ProcessEntry[]> | null;
-  /** The pids in the trees of the daemon's unreaped fork children (see `ownChildren`), made on first use. */
-  claimed: Set<number> | null;
+  /**
+   * Each pid in the tree of one of the daemon's unreaped fork children (see `ownChildren`), with that
+   * child's marker, as of this snapshot: made on first use, so a root reaped later in the same turn
+   * still owns the tree the snapshot shows under it.
+   */
+  owners: Map<number, string> | null;
 }
 
 /**
@@ -48,7 +52,7 @@ let snapshot: Snapshot | null = null;
 
 function currentSnapshot(): Snapshot {
   if (!snapshot) {
-    snapshot = { entries: processTable().entries(), environs: new Map(), children: null, claimed: null };
+    snapshot = { entries: processTable().entries(), environs: new Map(), children: null, owners: null };
     setImmediate(() => (snapshot = null));
   }
   return snapshot;
@@ -97,9 +101,13 @@ function kill(target: number, signal: NodeJS.Signals): void {
   }
 }
 
-function claimedPids(current: Snapshot): Set<number> {
-  const roots = current.entries.filter((entry) => entry.ppid === process.pid && ownChildren.has(entry.pid));
-  return new Set(withDescendants(roots).map((entry) => entry.pid));
+function ownersOf(current: Snapshot): Map<number, string> {
+  const owners = new Map<number, string>();
+  for (const entry of current.entries) {
+    const variable = entry.ppid === process.pid ? ownChildren.get(entry.pid) : undefined;
+    if (variable !== undefined) for (const member of withDescendants([entry])) owners.set(member.pid, variable);
+  }
+  return owners;
 }
 
 /** `roots` and everything below them in the process tree of this turn's snapshot. */
@@ -197,13 +205,17 @@ export class InstanceProcesses {
 
   list(): ProcessEntry[] {
     const current = currentSnapshot();
-    const claimed = (current.claimed ??= claimedPids(current));
-    // The root while it is still the daemon's unreaped child; outside the fork trees, what carries the marker.
-    const unclaimed = current.entries.filter((entry) => entry.startTime >= this.floor && !claimed.has(entry.pid));
-    const variables = environs(unclaimed);
-    const marked = unclaimed.filter((entry) => variables.get(entry.pid)?.includes(this.variable) ?? false);
-    const root = this.root !== null && ownChildren.get(this.root) === this.variable ? current.entries.find((entry) => entry.pid === this.root) : undefined;
-    if (root && root.ppid === process.pid) marked.push(root);
+    const owners = (current.owners ??= ownersOf(current));
+    // This launch's own fork tree as the snapshot shows it; outside every fork tree, what carries the marker.
+    const marked: ProcessEntry[] = [];
+    const unowned: ProcessEntry[] = [];
+    for (const entry of current.entries) {
+      const owner = owners.get(entry.pid);
+      if (owner === this.variable) marked.push(entry);
+      else if (owner === undefined && entry.startTime >= this.floor) unowned.push(entry);
+    }
+    const variables = environs(unowned);
+    for (const entry of unowned) if (variables.get(entry.pid)?.includes(this.variable)) marked.push(entry);
     return withDescendants(marked);
   }
 
